@@ -1,0 +1,3 @@
+from bragcli.cli import main
+
+main()
