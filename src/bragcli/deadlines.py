@@ -1,0 +1,233 @@
+"""Deadlines as people write them ("March 2023", "Q1 2023/24", "20/12/2022") -> date windows.
+
+Pure: nothing here reads the clock. UK conventions: dates are day-first, seasons are
+meteorological (spring is March to May) and the financial year starts on 1 April.
+"""
+
+from __future__ import annotations
+
+import calendar
+import functools
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+__all__ = ["NO_DATE_WORDS", "DeadlineError", "Quarters", "Window", "parse_deadline"]
+
+Quarters = Literal["calendar", "financial"]
+
+#: Deadlines that say "there is no date" (compared in lower case).
+NO_DATE_WORDS: frozenset[str] = frozenset(
+    {
+        "asap",
+        "as soon as possible",
+        "ongoing",
+        "on-going",
+        "tbc",
+        "tba",
+        "tbd",
+        "to be confirmed",
+        "n/a",
+        "not applicable",
+    }
+)
+
+MIN_YEAR = 1900
+MAX_YEAR = 2199
+_EXAMPLES = 'accepted forms include "March 2023", "20/12/2022" and "Q1 2023/24"'
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """The days a deadline covers; an action is overdue from the day after `end`."""
+
+    start: date
+    end: date  # inclusive
+
+    def __post_init__(self) -> None:
+        if self.start > self.end:
+            raise ValueError(f"window starts ({self.start}) after it ends ({self.end})")
+
+    def __str__(self) -> str:
+        if self.start == self.end:
+            return self.start.isoformat()
+        return f"{self.start.isoformat()}..{self.end.isoformat()}"
+
+
+class DeadlineError(ValueError):
+    """The text is not a deadline bragcli understands; str(e) is a one-line message for users."""
+
+    def __init__(self, text: str, reason: str = "is not a date bragcli understands") -> None:
+        super().__init__(text, reason)
+        self.text = text
+        self.reason = reason
+
+    def __str__(self) -> str:
+        shown = self.text if len(self.text) <= 60 else self.text[:57] + "..."
+        return f"deadline {shown!r} {self.reason}; {_EXAMPLES}"
+
+
+# --- patterns, tried in order on the normalised text (single spaces, no "by "/"due ", no ".") ---
+
+_MONTH = (
+    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?,?"
+)
+_YEAR = r"(?P<year>[0-9]{4})"
+_YEAR_2_OR_4 = r"(?P<year>[0-9]{4}|[0-9]{2})"
+_SECOND_YEAR = r"[/-](?P<year2>[0-9]{4}|[0-9]{2})"
+_FY = r"(?:fy ?|financial year )"
+_QUARTER = r"q(?P<quarter>[0-9])"
+_FLAGS = re.IGNORECASE | re.ASCII
+
+_PREFIX = re.compile(r"^(?:due )?(?:by )?", _FLAGS)
+_ISO = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})", _FLAGS)
+_NUMERIC = re.compile(
+    r"(?P<day>[0-9]{1,2})(?P<sep>[/.-])(?P<month>[0-9]{1,2})(?P=sep)" + _YEAR_2_OR_4, _FLAGS
+)
+_DAY_MONTH = re.compile(
+    r"(?P<day>[0-9]{1,2})(?:st|nd|rd|th)?(?: of)?[ -]" + _MONTH + "[ -]" + _YEAR_2_OR_4, _FLAGS
+)
+_PART_MONTH = re.compile(
+    r"(?:the )?(?P<part>end|late|early|beginning|start|mid|middle)(?: of)?[ -]"
+    + _MONTH
+    + " "
+    + _YEAR,
+    _FLAGS,
+)
+_MONTH_YEAR = re.compile(_MONTH + " " + _YEAR, _FLAGS)
+_SEASON = re.compile(
+    r"(?P<season>spring|summer|autumn|fall|winter),? " + _YEAR + f"(?:{_SECOND_YEAR})?", _FLAGS
+)
+_PAIR = _FY + "?" + _YEAR_2_OR_4 + _SECOND_YEAR
+_QUARTER_PAIR = re.compile(_QUARTER + " " + _PAIR, _FLAGS)
+_PAIR_QUARTER = re.compile(_PAIR + " " + _QUARTER, _FLAGS)
+_QUARTER_YEAR = re.compile(_QUARTER + " " + _YEAR, _FLAGS)
+_YEAR_QUARTER = re.compile(_YEAR + " " + _QUARTER, _FLAGS)
+_FY_PAIR = re.compile(_FY + _YEAR_2_OR_4 + _SECOND_YEAR, _FLAGS)
+_YEAR_PAIR = re.compile(_YEAR + _SECOND_YEAR, _FLAGS)
+_BARE_YEAR = re.compile(_YEAR, _FLAGS)
+
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_MONTH_NUMBERS = {name[:3].lower(): number for number, name in enumerate(_MONTH_NAMES, 1)}
+_PARTS = {
+    "early": (1, 10),
+    "beginning": (1, 10),
+    "start": (1, 10),
+    "mid": (11, 20),
+    "middle": (11, 20),
+    "end": (21, 31),
+    "late": (21, 31),
+}
+_SEASON_MONTHS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+
+
+def parse_deadline(text: str | None, *, quarters: Quarters = "calendar") -> Window | None:
+    """The window `text` names, or None when it says there is no date ("TBC", "ongoing", "").
+
+    `quarters` says how a quarter with one year ("Q1 2023") is read: "calendar" (January to
+    March 2023) or "financial" (Q1 of 2023/24: April to June 2023). Raises DeadlineError, and
+    nothing else, for any other string.
+    """
+    if text is None:
+        return None
+    if quarters not in ("calendar", "financial"):
+        raise ValueError(f"quarters must be 'calendar' or 'financial', not {quarters!r}")
+    return _parse(text, quarters)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(text: str, quarters: Quarters) -> Window | None:
+    s = " ".join(text.split())
+    if not s:
+        return None
+    s = _PREFIX.sub("", s.removesuffix(".").rstrip(), count=1)
+    if s.lower() in NO_DATE_WORDS:
+        return None
+
+    if m := _ISO.fullmatch(s):
+        return _day(text, _year(text, m["year"]), int(m["month"]), int(m["day"]))
+    if m := _NUMERIC.fullmatch(s) or _DAY_MONTH.fullmatch(s):
+        return _day(text, _year(text, m["year"]), _month(m["month"]), int(m["day"]))
+    if m := _PART_MONTH.fullmatch(s):
+        year, month = _year(text, m["year"]), _month(m["month"])
+        first, last = _PARTS[m["part"].lower()]
+        last = min(last, calendar.monthrange(year, month)[1])
+        return Window(date(year, month, first), date(year, month, last))
+    if m := _MONTH_YEAR.fullmatch(s):
+        return _months(_year(text, m["year"]), _month(m["month"]), 1)
+    if m := _SEASON.fullmatch(s):
+        season, year = m["season"].lower(), _year(text, m["year"])
+        if m["year2"] is not None:
+            if season != "winter":
+                raise DeadlineError(text, "spans two years, but only winter does")
+            _check_next_year(text, year, m["year2"])
+        return _months(year, _SEASON_MONTHS[season], 3)
+    if m := _QUARTER_PAIR.fullmatch(s) or _PAIR_QUARTER.fullmatch(s):
+        quarter, year = _quarter(text, m["quarter"]), _year(text, m["year"])
+        _check_next_year(text, year, m["year2"])
+        return _months(year, 1 + 3 * quarter, 3)  # financial Q1 starts in April
+    if m := _QUARTER_YEAR.fullmatch(s) or _YEAR_QUARTER.fullmatch(s):
+        quarter, year = _quarter(text, m["quarter"]), _year(text, m["year"])
+        first_month = 1 + 3 * quarter if quarters == "financial" else 3 * quarter - 2
+        return _months(year, first_month, 3)
+    if m := _FY_PAIR.fullmatch(s) or _YEAR_PAIR.fullmatch(s):
+        year = _year(text, m["year"])
+        _check_next_year(text, year, m["year2"])
+        return _months(year, 4, 12)
+    if m := _BARE_YEAR.fullmatch(s):
+        return _months(_year(text, m["year"]), 1, 12)
+    raise DeadlineError(text)
+
+
+def _year(text: str, digits: str) -> int:
+    """A written year: two digits mean 20YY; four must be in MIN_YEAR..MAX_YEAR."""
+    if len(digits) == 2:
+        return 2000 + int(digits)
+    year = int(digits)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise DeadlineError(text, f"has the year {year}, outside {MIN_YEAR} to {MAX_YEAR}")
+    return year
+
+
+def _check_next_year(text: str, year: int, digits: str) -> None:
+    """`digits` (two or four of them) must name the year after `year`, as in 2023/24."""
+    after = year + 1
+    if int(digits) != (after % 100 if len(digits) == 2 else after):
+        raise DeadlineError(text, f"is not two years in a row: the year after {year} is {after}")
+
+
+def _month(name_or_number: str) -> int:
+    if name_or_number.isdigit():
+        return int(name_or_number)  # range-checked in _day
+    return _MONTH_NUMBERS[name_or_number[:3].lower()]
+
+
+def _quarter(text: str, digit: str) -> int:
+    quarter = int(digit)
+    if not 1 <= quarter <= 4:
+        raise DeadlineError(text, f"has Q{quarter}, but quarters are Q1 to Q4")
+    return quarter
+
+
+def _day(text: str, year: int, month: int, day: int) -> Window:
+    if not 1 <= month <= 12:
+        raise DeadlineError(text, f"has month {month}, but months run from 1 to 12")
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        name = _MONTH_NAMES[month - 1]
+        raise DeadlineError(text, f"is not a real date: {name} {year} has {last} days")
+    one = date(year, month, day)
+    return Window(one, one)
+
+
+def _months(year: int, month: int, count: int) -> Window:
+    """From the 1st of `month` (past 12 runs into the next year) to the end of `count` months."""
+    first_year, first_month = divmod(year * 12 + month - 1, 12)
+    last_year, last_month = divmod(year * 12 + month - 1 + count - 1, 12)
+    last_day = calendar.monthrange(last_year, last_month + 1)[1]
+    return Window(date(first_year, first_month + 1, 1), date(last_year, last_month + 1, last_day))
