@@ -1,0 +1,384 @@
+"""Find a plan's files, read them, and turn them into models or positioned problems.
+
+One broken file never hides the others: every file is read and validated, and the result
+carries all the models that loaded and all the problems found on the way.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from bragcli import deadlines
+from bragcli.model import Action, Area, Plan, Rating, natural_key
+from bragcli.problems import BragError, Level, Problem, error
+from bragcli.yamlread import MAX_FILE_BYTES, Document, read_file
+
+PLAN_FILE_NAMES = ("plan.yaml", "plan.yml")
+YAML_SUFFIXES = (".yaml", ".yml")
+
+Pos = tuple[int, int]
+
+
+@dataclass(slots=True)
+class AreaSource:
+    """An area that loaded, with the positions that later checks point at."""
+
+    path: str
+    area: Area
+    #: For each action, in file order: value positions by key, and "" for the action itself.
+    action_pos: list[dict[str, Pos]]
+
+    def pos(self, index: int, key: str = "") -> Pos:
+        positions = self.action_pos[index] if index < len(self.action_pos) else {}
+        return positions.get(key) or positions.get("") or (1, 1)
+
+
+@dataclass(slots=True)
+class LoadedPlan:
+    """Everything read from one plan folder."""
+
+    folder: Path
+    plan_path: str
+    plan: Plan | None
+    areas: list[AreaSource]
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level is Level.ERROR]
+
+    def actions(self) -> Iterable[tuple[AreaSource, int, Action]]:
+        for source in self.areas:
+            for index, action in enumerate(source.area.actions):
+                yield source, index, action
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would type it: relative to the current folder where possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def find_plan_files(folder: Path) -> tuple[Path | None, list[Path]]:
+    """(plan.yaml or None, area files sorted by name). Raises BragError if unreadable."""
+    if not folder.exists():
+        raise BragError(f"{folder}: no such folder")
+    if not folder.is_dir():
+        raise BragError(f"{folder}: not a folder; give the plan folder that holds plan.yaml")
+    try:
+        entries = sorted(folder.iterdir(), key=lambda p: p.name)
+    except OSError as e:
+        raise BragError(f"{folder}: cannot be read: {e.strerror or e}") from e
+    plan_file = next((p for p in entries if p.name in PLAN_FILE_NAMES), None)
+    areas = [
+        p
+        for p in entries
+        if p.suffix.lower() in YAML_SUFFIXES
+        and p.name not in PLAN_FILE_NAMES
+        and not p.name.startswith(".")
+    ]
+    return plan_file, areas
+
+
+def load_plan(folder: Path, *, max_bytes: int = MAX_FILE_BYTES) -> LoadedPlan:
+    """Read and validate every file of the plan in `folder`."""
+    plan_file, area_files = find_plan_files(folder)
+    problems: list[Problem] = []
+    plan: Plan | None = None
+    folder_shown = display_path(folder)
+    plan_path = display_path(plan_file) if plan_file else str(Path(folder_shown) / "plan.yaml")
+    if plan_file is None:
+        problems.append(
+            error(
+                plan_path,
+                1,
+                1,
+                "no-plan-file",
+                "is missing: a plan folder needs plan.yaml with at least title and organisation",
+            )
+        )
+    else:
+        doc = read_file(plan_file, plan_path, max_bytes=max_bytes)
+        if isinstance(doc, Problem):
+            problems.append(doc)
+        else:
+            validated = _validate(doc, Plan, "plan")
+            if isinstance(validated, Plan):
+                plan = validated
+            else:
+                problems.extend(validated)
+
+    quarters = plan.quarters if plan else "calendar"
+    areas: list[AreaSource] = []
+    for path in area_files:
+        shown = display_path(path)
+        doc = read_file(path, shown, max_bytes=max_bytes)
+        if isinstance(doc, Problem):
+            problems.append(doc)
+            continue
+        result = _validate(doc, Area, "area")
+        if isinstance(result, Area):
+            source = AreaSource(shown, result, _action_positions(doc))
+            areas.append(source)
+            problems.extend(_deadline_errors(source, quarters))
+        else:
+            problems.extend(result)
+    if not area_files:
+        problems.append(
+            error(
+                plan_path,
+                1,
+                1,
+                "no-areas",
+                f"{folder_shown} has no area files: add one *.yaml file per improvement area",
+            )
+        )
+    areas.sort(key=lambda s: natural_key(s.area.id))
+    loaded = LoadedPlan(folder, plan_path, plan, areas, problems, len(area_files) + bool(plan_file))
+    problems.extend(_duplicate_ids(loaded))
+    problems.sort(key=Problem.sort_key)
+    return loaded
+
+
+def _deadline_errors(source: AreaSource, quarters: deadlines.Quarters) -> Iterable[Problem]:
+    for index, action in enumerate(source.area.actions):
+        try:
+            deadlines.parse_deadline(action.deadline, quarters=quarters)
+        except deadlines.DeadlineError as e:
+            line, col = source.pos(index, "deadline")
+            yield error(source.path, line, col, "bad-deadline", f"action {action.id}: {e}")
+
+
+def _duplicate_ids(loaded: LoadedPlan) -> Iterable[Problem]:
+    seen_areas: dict[str, AreaSource] = {}
+    for source in loaded.areas:
+        first = seen_areas.setdefault(source.area.id, source)
+        if first is not source:
+            yield error(
+                source.path,
+                1,
+                1,
+                "duplicate-id",
+                f"area id {source.area.id!r} is also used by {first.path}; area ids must be unique",
+            )
+    seen: dict[str, tuple[AreaSource, int]] = {}
+    for source, index, action in loaded.actions():
+        where = seen.setdefault(action.id, (source, index))
+        if where != (source, index):
+            other, other_index = where
+            line, _ = other.pos(other_index, "id")
+            line2, col2 = source.pos(index, "id")
+            yield error(
+                source.path,
+                line2,
+                col2,
+                "duplicate-id",
+                f"action id {action.id!r} is also used at {other.path}:{line}; "
+                "action ids must be unique across the plan",
+            )
+
+
+def _action_positions(doc: Document) -> list[dict[str, Pos]]:
+    root = doc.root
+    if not isinstance(root, MappingNode):
+        return []
+    actions = next(
+        (v for k, v in root.value if isinstance(k, ScalarNode) and k.value == "actions"), None
+    )
+    if not isinstance(actions, SequenceNode):
+        return []
+    result: list[dict[str, Pos]] = []
+    for item in actions.value:
+        positions: dict[str, Pos] = {"": (item.start_mark.line + 1, item.start_mark.column + 1)}
+        if isinstance(item, MappingNode):
+            for k, v in item.value:
+                if isinstance(k, ScalarNode):
+                    positions[k.value] = (v.start_mark.line + 1, v.start_mark.column + 1)
+        result.append(positions)
+    return result
+
+
+# --- pydantic errors -> problems -------------------------------------------------------------
+
+_RATINGS = ", ".join(r.value for r in Rating)
+M = TypeVar("M", bound=BaseModel)
+_ITEM_NAMES = {
+    "actions": "action",
+    "outcomes": "outcome",
+    "measures": "measure",
+    "readings": "reading",
+    "progress": "progress note",
+    "evidence": "evidence",
+    "lead": "lead",
+}
+
+
+def _validate(doc: Document, model: type[M], what: str) -> M | list[Problem]:
+    if not isinstance(doc.data, dict):
+        kind = "a list" if isinstance(doc.data, list) else "plain text"
+        noun, keys = (
+            ("an area file", "id: and title:")
+            if what == "area"
+            else ("plan.yaml", "title: and organisation:")
+        )
+        line, col = doc.locate(())
+        return [
+            error(
+                doc.path,
+                line,
+                col,
+                "not-a-mapping",
+                f"holds {kind}, but {noun} must be a mapping of keys such as {keys}",
+            )
+        ]
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        return [_problem(doc, model, err) for err in exc.errors(include_url=False)]
+
+
+def _problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
+    loc: tuple[str | int, ...] = tuple(err["loc"])
+    kind: str = err["type"]
+    value = err.get("input")
+    name = _field_name(loc)
+    where = _where(doc.data, loc)
+    if loc and loc[-1] == "[key]":  # a bad key of a mapping such as brag_key: point at the key
+        loc, name = loc[:-1], str(loc[0])
+        line, col = doc.locate(loc, key=True)
+        return error(
+            doc.path,
+            line,
+            col,
+            "unknown-rating",
+            f"{name} {loc[-1]!r} is not one of {_RATINGS}",
+        )
+    if loc and isinstance(loc[-1], int):  # a whole list item is wrong: name the item
+        name = f"{_ITEM_NAMES.get(str(loc[-2]), 'item')} {loc[-1] + 1}" if len(loc) > 1 else "item"
+        where = ""
+    if kind == "extra_forbidden":
+        line, col = doc.locate(loc, key=True)
+        allowed = _fields_at(model, loc[:-1])
+        guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+        hint = (
+            f"did you mean {guess[0]!r}?"
+            if guess
+            else f"allowed keys are {', '.join(allowed)} (start local additions with x-)"
+        )
+        return error(doc.path, line, col, "unknown-key", f"{where}unknown key {loc[-1]!r}; {hint}")
+    if kind == "missing":
+        line, col = doc.locate(loc[:-1])
+        return error(doc.path, line, col, "missing-key", f"{where}missing required key {name!r}")
+    line, col = doc.locate(loc)
+    if kind == "enum" and name in {"status", "impact"}:
+        return error(
+            doc.path,
+            line,
+            col,
+            "unknown-rating",
+            f"{where}{name} {value!r} is not one of {_RATINGS}",
+        )
+    if kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "").replace("'", "")
+        return error(
+            doc.path,
+            line,
+            col,
+            "invalid-value",
+            f"{where}{name} {value!r} is not one of {expected}",
+        )
+    if value is None or kind in {"string_too_short", "too_short"}:
+        return error(
+            doc.path, line, col, "empty-value", f"{where}{name!r} is empty; give it a value"
+        )
+    if kind == "string_pattern_mismatch":
+        return error(
+            doc.path, line, col, "bad-id", f"{where}id {value!r} must be one word, without spaces"
+        )
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return error(
+            doc.path,
+            line,
+            col,
+            "bad-date",
+            f"{where}{name} {value!r} is not a date; write it as YYYY-MM-DD",
+        )
+    if kind.startswith("float") or kind.startswith("int"):
+        return error(doc.path, line, col, "bad-number", f"{where}{name} {value!r} is not a number")
+    if kind in {"string_type", "list_type", "dict_type", "model_type", "model_attributes_type"}:
+        expected = {
+            "string_type": "text",
+            "list_type": "a list",
+        }.get(kind, "a mapping of keys")
+        return error(
+            doc.path,
+            line,
+            col,
+            "wrong-type",
+            f"{where}{name if name[-1].isdigit() else repr(name)} should be {expected}, "
+            f"not {_kind_of(value)}",
+        )
+    message = str(err.get("msg", "is not valid")).removeprefix("Value error, ")
+    return error(doc.path, line, col, "invalid-value", f"{where}{name}: {message}")
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"the text {value!r}"
+
+
+def _field_name(loc: Sequence[str | int]) -> str:
+    names = [p for p in loc if isinstance(p, str) and p not in {"[key]"}]
+    return names[-1] if names else "value"
+
+
+def _where(data: Any, loc: Sequence[str | int]) -> str:
+    """'action 2.4: ' when the location is inside an action with an id, else ''."""
+    if len(loc) >= 2 and loc[0] in {"actions", "measures", "outcomes"} and isinstance(loc[1], int):
+        try:
+            item = data[loc[0]][loc[1]]
+        except (KeyError, IndexError, TypeError):
+            return ""
+        if loc[0] == "actions" and isinstance(item, dict) and isinstance(item.get("id"), str):
+            return f"action {item['id']}: "
+        return f"{loc[0][:-1]} {loc[1] + 1}: "
+    return ""
+
+
+def _fields_at(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if isinstance(part, int) or current is None:
+            continue
+        info = current.model_fields.get(part)
+        current = _model_in(info.annotation) if info else None
+    return list(current.model_fields) if current else []
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _model_in(typing.get_args(annotation)[0])
+    if origin in {list, typing.Union, types.UnionType}:
+        for arg in typing.get_args(annotation):
+            found = _model_in(arg)
+            if found:
+                return found
+    return None

@@ -1,0 +1,54 @@
+"""Problems are values: every finding about a plan is a `Problem` with a 1-based position."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Level(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One finding: where it is, how bad it is, a stable code and a message for people."""
+
+    path: str
+    line: int
+    col: int
+    level: Level
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.level} [{self.code}] {self.message}"
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.col, self.code)
+
+    def as_dict(self) -> dict[str, str | int]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "level": str(self.level),
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+def error(path: str, line: int, col: int, code: str, message: str) -> Problem:
+    return Problem(path, line, col, Level.ERROR, code, message)
+
+
+def warning(path: str, line: int, col: int, code: str, message: str) -> Problem:
+    return Problem(path, line, col, Level.WARNING, code, message)
+
+
+class BragError(Exception):
+    """A failure the user can act on (missing folder, not a git repository, ...).
+
+    The CLI prints the message and exits 2; library code raises it instead of exiting.
+    """

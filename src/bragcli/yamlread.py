@@ -1,0 +1,292 @@
+"""Read one YAML file into plain data, safely, keeping a way back to source positions.
+
+What this guarantees (each is a real failure of hand-edited YAML):
+
+* every scalar is text: no resolver runs, so ``1.10`` stays ``"1.10"``, ``NO`` stays ``"NO"``,
+  ``010`` stays ``"010"``; an empty plain value (and ``~``/``null``) is ``None``;
+* a duplicate key is an error naming both lines (PyYAML would silently keep the last);
+* anchors, aliases, merge keys (``<<``), tags and multi-document files are refused: alias
+  expansion is a memory bomb and tags are code;
+* size, encoding, tabs and syntax errors become `Problem`s with a position, never a traceback.
+
+The C parser (libyaml) is used when PyYAML has it, the pure-Python one otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import BaseResolver
+
+from bragcli.problems import Problem, error
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 32
+
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_EMPTY = "is empty: it holds nothing but blank lines or comments"
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+# An anchor (&a) or alias (*a) can only start after a space, a flow indicator or line start.
+# Text such as "Fostering, Adoption & Placements" does not match; "**bold**" does, and then the
+# precise event scan below decides.
+_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[\]{},])[&*][^\s\[\]{},]", re.MULTILINE)
+
+LIBYAML = bool(getattr(yaml, "__with_libyaml__", False))
+
+if LIBYAML:
+    from yaml._yaml import CParser
+
+    class _Parser(CParser, BaseResolver):
+        """libyaml's parser and composer with a resolver that knows no implicit types."""
+
+        def __init__(self, stream: bytes) -> None:
+            CParser.__init__(self, stream)
+            BaseResolver.__init__(self)
+
+else:  # pragma: no cover - exercised only where PyYAML was built without libyaml
+
+    class _Parser(  # type: ignore[no-redef]
+        yaml.reader.Reader,
+        yaml.scanner.Scanner,
+        yaml.parser.Parser,
+        yaml.composer.Composer,
+        BaseResolver,
+    ):
+        def __init__(self, stream: bytes) -> None:
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+            yaml.composer.Composer.__init__(self)
+            BaseResolver.__init__(self)
+
+
+@dataclass(slots=True)
+class Document:
+    """A file read successfully: its plain data and its node tree for positions."""
+
+    path: str
+    data: Any
+    root: Node
+
+    def locate(self, loc: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
+        """1-based (line, col) of the value at `loc`, or of its key with ``key=True``.
+
+        Walks as far down `loc` as the tree goes, so a missing key points at its parent.
+        """
+        node: Node = self.root
+        key_node: Node | None = None
+        for part in loc:
+            if isinstance(node, MappingNode) and isinstance(part, str):
+                for k, v in node.value:
+                    if isinstance(k, ScalarNode) and k.value == part:
+                        key_node, node = k, v
+                        break
+                else:
+                    break
+            elif isinstance(node, SequenceNode) and isinstance(part, int):
+                if 0 <= part < len(node.value):
+                    key_node, node = None, node.value[part]
+                else:
+                    break
+            else:
+                break
+        target = key_node if key and key_node is not None else node
+        return target.start_mark.line + 1, target.start_mark.column + 1
+
+
+class _Refused(Exception):
+    def __init__(self, node: Node, code: str, message: str) -> None:
+        self.node, self.code, self.message = node, code, message
+
+
+def read_file(path: Path, display: str, *, max_bytes: int = MAX_FILE_BYTES) -> Document | Problem:
+    """Read `path` (shown to users as `display`). Returns the document or the one problem."""
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            return error(display, 1, 1, "unreadable", "is a folder, not a YAML file; rename it")
+        if size > max_bytes:
+            return error(
+                display,
+                1,
+                1,
+                "file-too-large",
+                f"is {size / 1_048_576:.1f} MB, over the {max_bytes / 1_048_576:.0f} MB limit for "
+                "one plan file; split the area, or raise the limit with --max-file-size",
+            )
+        raw = path.read_bytes()
+    except OSError as e:
+        reason = e.strerror or str(e)
+        return error(display, 1, 1, "unreadable", f"cannot be read: {reason}")
+    return read_bytes(raw, display)
+
+
+def read_bytes(raw: bytes, display: str) -> Document | Problem:
+    """Parse `raw` as one YAML document of plain text data."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line, col = _offset_position(raw, e.start)
+        return error(
+            display,
+            line,
+            col,
+            "encoding",
+            f"is not valid UTF-8 (byte 0x{raw[e.start]:02x}); save the file as UTF-8",
+        )
+    if not text.strip():
+        return error(display, 1, 1, "empty-file", _EMPTY)
+    data = text.encode("utf-8")
+    parser = _Parser(data)
+    try:
+        root = parser.get_single_node()
+    except yaml.MarkedYAMLError as e:
+        return _syntax_problem(e, text, display)
+    except yaml.reader.ReaderError as e:
+        line, col = _char_position(text, e.position)
+        return error(display, line, col, "yaml-syntax", f"cannot be read: {e.reason}")
+    except yaml.YAMLError as e:  # pragma: no cover - libyaml reports everything above
+        return error(display, 1, 1, "yaml-syntax", f"is not valid YAML: {e}")
+    finally:
+        parser.dispose()
+    if root is None:
+        return error(display, 1, 1, "empty-file", _EMPTY)
+    if _MAYBE_ANCHOR.search(text):
+        found = _find_anchor(data, display)
+        if found is not None:
+            return found
+    try:
+        value = _to_data(root, 0)
+    except _Refused as r:
+        mark = r.node.start_mark
+        return error(display, mark.line + 1, mark.column + 1, r.code, r.message)
+    return Document(display, value, root)
+
+
+def _to_data(node: Node, depth: int) -> Any:
+    if depth > MAX_DEPTH:
+        raise _Refused(node, "too-deep", f"is nested more than {MAX_DEPTH} levels deep")
+    if isinstance(node, ScalarNode):
+        if node.tag != _STR:
+            raise _Refused(node, "tag", _tag_message(node.tag))
+        if not node.style and node.value in _NULLS:  # plain style: None, or "" from libyaml
+            return None
+        return node.value
+    if isinstance(node, SequenceNode):
+        if node.tag != _SEQ:
+            raise _Refused(node, "tag", _tag_message(node.tag))
+        return [_to_data(item, depth + 1) for item in node.value]
+    if isinstance(node, MappingNode):
+        if node.tag != _MAP:
+            raise _Refused(node, "tag", _tag_message(node.tag))
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for knode, vnode in node.value:
+            if not isinstance(knode, ScalarNode) or knode.tag != _STR:
+                raise _Refused(knode, "bad-key", "a key must be plain text")
+            key = knode.value
+            if key == "<<" and not knode.style:
+                raise _Refused(
+                    knode,
+                    "merge-key",
+                    "merge keys (<<) are not supported; write the keys out in full",
+                )
+            if key in first_line:
+                raise _Refused(
+                    knode,
+                    "duplicate-key",
+                    f"duplicate key {key!r} (first at line {first_line[key]}); YAML would keep "
+                    "only the last one, so remove or rename one of them",
+                )
+            first_line[key] = knode.start_mark.line + 1
+            if key.startswith("x-"):
+                continue
+            result[key] = _to_data(vnode, depth + 1)
+        return result
+    raise _Refused(node, "yaml-syntax", "is not a YAML value")  # pragma: no cover
+
+
+def _tag_message(tag: str) -> str:
+    shown = tag.replace("tag:yaml.org,2002:", "!!")
+    return f"tags such as {shown!r} are not allowed in a plan; remove the tag"
+
+
+def _find_anchor(data: bytes, display: str) -> Problem | None:
+    """Scan parser events (no composition, so no expansion) for an anchor or alias."""
+    parser = _Parser(data)
+    try:
+        while parser.check_event():
+            event: Any = parser.get_event()
+            anchor = getattr(event, "anchor", None)
+            if anchor is not None:
+                shown = ("*" if isinstance(event, yaml.AliasEvent) else "&") + str(anchor)
+                kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
+                return error(
+                    display,
+                    event.start_mark.line + 1,
+                    event.start_mark.column + 1,
+                    "alias",
+                    f"{kind} {shown!r}: anchors and aliases are not supported; "
+                    "repeat the text instead",
+                )
+    finally:
+        parser.dispose()
+    return None
+
+
+def _syntax_problem(e: yaml.MarkedYAMLError, text: str, display: str) -> Problem:
+    mark = e.problem_mark or e.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    problem = e.problem or "is not valid YAML"
+    lines = text.splitlines()
+    at = lines[line - 1][col - 1 : col] if 0 < line <= len(lines) else ""
+    if "expected a single document" in problem or (
+        e.context and "expected a single document" in e.context
+    ):
+        return error(
+            display,
+            line,
+            col,
+            "multi-document",
+            "holds more than one YAML document (a second '---'); keep one area per file",
+        )
+    if at == "\t" or "'\\t'" in problem:
+        return error(
+            display,
+            line,
+            col,
+            "yaml-syntax",
+            "a tab character is not allowed here; YAML indents with spaces only",
+        )
+    hint = next((h for needle, h in _HINTS if needle in problem), "")
+    if e.context_mark is not None and e.context_mark is not mark and e.context:
+        start = e.context_mark
+        context = f" ({e.context} that starts at line {start.line + 1}, column {start.column + 1})"
+    else:
+        context = f" ({e.context})" if e.context else ""
+    return error(display, line, col, "yaml-syntax", f"YAML syntax: {problem}{context}{hint}")
+
+
+_HINTS = (
+    ("mapping values are not allowed", "; text containing ': ' must be put in quotes"),
+    ("cannot start any token", "; text starting with @, ` or % must be put in quotes"),
+    ("did not find expected key", "; check the indentation of this line and the one above"),
+)
+
+
+def _offset_position(raw: bytes, offset: int) -> tuple[int, int]:
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    return raw.count(b"\n", 0, offset) + 1, offset - line_start + 1
+
+
+def _char_position(text: str, offset: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
