@@ -1,0 +1,1 @@
+"""Renderers: one per output format, registered in dicts that also feed `--format` choices."""
