@@ -59,7 +59,7 @@ def _as_of_option(func: Any) -> Any:
 def _max_size_option(func: Any) -> Any:
     return click.option(
         "--max-file-size",
-        type=click.FloatRange(min=0.001),
+        type=click.FloatRange(min=0, min_open=True),
         default=5.0,
         show_default=True,
         metavar="MB",

@@ -119,8 +119,8 @@ def read_file(path: Path, display: str, *, max_bytes: int = MAX_FILE_BYTES) -> D
                 1,
                 1,
                 "file-too-large",
-                f"is {size / 1_048_576:.1f} MB, over the {max_bytes / 1_048_576:.0f} MB limit for "
-                "one plan file; split the area, or raise the limit with --max-file-size",
+                f"is {_size(size)}, over the {_size(max_bytes)} limit for one plan file; "
+                "split the area, or raise the limit with --max-file-size",
             )
         raw = path.read_bytes()
     except OSError as e:
@@ -280,6 +280,10 @@ _HINTS = (
     ("cannot start any token", "; text starting with @, ` or % must be put in quotes"),
     ("did not find expected key", "; check the indentation of this line and the one above"),
 )
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_048_576:.1f} MB" if n >= 104_858 else f"{n / 1024:.1f} KB"
 
 
 def _offset_position(raw: bytes, offset: int) -> tuple[int, int]:
