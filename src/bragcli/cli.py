@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -152,6 +153,148 @@ def schema(kind: str, output: Path | None) -> None:
     else:
         output.write_text(text, encoding="utf-8")
         click.echo(f"wrote {output}", err=True)
+
+
+def _view_options(func: Any) -> Any:
+    """Options shared by `status` and `actions`."""
+    from bragcli.render import STATUS_FORMATS
+
+    decorators: list[Callable[[Any], Any]] = [
+        click.argument(
+            "plan_dir", required=False, default=DEFAULT_PLAN, type=click.Path(path_type=Path)
+        ),
+        _as_of_option,
+        click.option(
+            "--area",
+            "areas",
+            multiple=True,
+            metavar="ID",
+            help="Only this improvement area (repeat for more).",
+        ),
+        click.option(
+            "--lead",
+            metavar="TEXT",
+            help="Only actions whose lead role or named holder contains TEXT (any case).",
+        ),
+        click.option(
+            "--status",
+            "statuses",
+            multiple=True,
+            type=RATING,
+            metavar="RATING",
+            help="Only actions with this rating: blue, green, amber, red, not-started "
+            "(repeatable).",
+        ),
+        click.option("--overdue", is_flag=True, help="Only overdue actions."),
+        click.option(
+            "--due-within",
+            type=click.IntRange(min=0),
+            default=30,
+            show_default=True,
+            metavar="DAYS",
+            help="Count an action as due soon when its deadline ends within DAYS.",
+        ),
+        click.option(
+            "--stale-days",
+            type=click.IntRange(min=0),
+            default=42,
+            show_default=True,
+            metavar="DAYS",
+            help="Flag an action as stale when its last update is older than DAYS.",
+        ),
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(list(STATUS_FORMATS)),
+            default="terminal",
+            show_default=True,
+            help="terminal for people; json, csv or markdown for tools and papers.",
+        ),
+        click.option(
+            "--color",
+            "--colour",
+            type=click.Choice(["auto", "always", "never"]),
+            default="auto",
+            show_default=True,
+            help="Colour in the terminal format. auto follows the terminal and NO_COLOR.",
+        ),
+        _max_size_option,
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+class RatingParam(click.ParamType):  # type: ignore[type-arg]
+    """A BRAG rating, any case."""
+
+    name = "RATING"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from bragcli.model import Rating, normalise_rating
+
+        try:
+            return Rating(normalise_rating(value))
+        except ValueError:
+            choices = ", ".join(r.value for r in Rating)
+            self.fail(f"{value!r} is not a rating; use one of {choices}", param, ctx)
+
+
+RATING = RatingParam()
+
+
+def _status_options(kwargs: dict[str, Any]) -> Any:
+    from bragcli.commands import StatusOptions
+    from bragcli.rollup import Filters
+
+    return StatusOptions(
+        as_of=kwargs["as_of"] or _today(),
+        filters=Filters(
+            areas=tuple(kwargs["areas"]),
+            lead=kwargs["lead"],
+            statuses=tuple(kwargs["statuses"]),
+            overdue_only=kwargs["overdue"],
+        ),
+        due_within=kwargs["due_within"],
+        stale_days=kwargs["stale_days"],
+        format=kwargs["fmt"],
+        color=kwargs["color"],
+        max_bytes=int(kwargs["max_file_size"] * 1024 * 1024),
+    )
+
+
+@cli.command()
+@_view_options
+def status(plan_dir: Path, **kwargs: Any) -> None:
+    """The board-meeting view of a plan (default: plans/).
+
+    \b
+    Shows, at the --as-of date:
+      - BRAG counts of activity per improvement area and in total, with overdue, due soon
+        and impact ratings;
+      - what needs attention: overdue actions, red actions, actions due soon;
+      - measures that matter: latest reading, target, and change since the previous one.
+
+    Filters (--area, --lead, --status, --overdue) apply to the totals too.
+    """
+    from bragcli.commands import run_status
+
+    options = _status_options(kwargs)
+    _exit(lambda: run_status(plan_dir, options, sys.stdout, sys.stderr))
+
+
+@cli.command()
+@_view_options
+def actions(plan_dir: Path, **kwargs: Any) -> None:
+    """One row per action, for drilling in (default plan: plans/).
+
+    Columns: id, area, title, lead (with the named holder), deadline as written, due date,
+    status, impact and flags (overdue, due soon, stale). Takes the same filters as status.
+    """
+    from bragcli.commands import run_status
+
+    options = _status_options(kwargs)
+    _exit(lambda: run_status(plan_dir, options, sys.stdout, sys.stderr, per_action=True))
 
 
 def _exit(run: Any) -> None:

@@ -6,7 +6,6 @@ Imports of renderers happen inside the functions so that a command pays only for
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -15,7 +14,8 @@ from pathlib import Path
 from typing import TextIO
 
 from bragcli.load import LoadedPlan, display_path, load_plan
-from bragcli.problems import Level, Problem
+from bragcli.problems import BragError, Level, Problem
+from bragcli.rollup import Filters
 
 
 class Exit(IntEnum):
@@ -76,6 +76,48 @@ def run_check(paths: Sequence[Path], options: CheckOptions, out: TextIO, err: Te
     return Exit.FINDINGS if failing else Exit.OK
 
 
+@dataclass(frozen=True, slots=True)
+class StatusOptions:
+    as_of: date
+    filters: Filters
+    due_within: int
+    stale_days: int
+    format: str
+    color: str
+    max_bytes: int
+
+
+def run_status(
+    folder: Path, options: StatusOptions, out: TextIO, err: TextIO, *, per_action: bool = False
+) -> Exit:
+    """`brag status` (the roll-up) or, with per_action, `brag actions` (one row per action)."""
+    from bragcli.render import ACTIONS_FORMATS, STATUS_FORMATS, render
+    from bragcli.rollup import build_status
+
+    loaded = load_or_report(folder, err, max_bytes=options.max_bytes)
+    if loaded is None:
+        return Exit.FINDINGS
+    assert loaded.plan is not None
+    known = {s.area.id for s in loaded.areas}
+    unknown = [a for a in options.filters.areas if a not in known]
+    if unknown:
+        raise BragError(
+            f"no improvement area with id {', '.join(map(repr, unknown))} in "
+            f"{display_path(folder)}; the areas are {', '.join(s.area.id for s in loaded.areas)}"
+        )
+    status = build_status(
+        loaded.plan,
+        [s.area for s in loaded.areas],
+        options.as_of,
+        filters=options.filters,
+        due_within=options.due_within,
+        stale_days=options.stale_days,
+    )
+    registry = ACTIONS_FORMATS if per_action else STATUS_FORMATS
+    render(registry, options.format, status, out, options.color)
+    return Exit.OK
+
+
 def load_or_report(folder: Path, err: TextIO, *, max_bytes: int) -> LoadedPlan | None:
     """Load a plan for a reporting command; on errors, print them and return None."""
     loaded = load_plan(folder, max_bytes=max_bytes)
@@ -88,7 +130,3 @@ def load_or_report(folder: Path, err: TextIO, *, max_bytes: int) -> LoadedPlan |
         )
         return None
     return loaded
-
-
-def stdout_is_terminal() -> bool:
-    return sys.stdout.isatty()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from bragcli.deadlines import Quarters, Window, parse_deadline
-from bragcli.model import Action, Area, Plan, Rating
+from bragcli.model import Action, Area, Measure, Plan, Rating, Reading, natural_key
 
 DEFAULT_DUE_WITHIN = 30
 DEFAULT_STALE_DAYS = 42
@@ -51,6 +51,7 @@ class ActionView:
 
     area: Area
     action: Action
+    as_of: date
     window: Window | None
     days_overdue: int
     due_soon: bool
@@ -63,6 +64,11 @@ class ActionView:
     @property
     def due(self) -> date | None:
         return self.window.end if self.window else None
+
+    @property
+    def days_left(self) -> int | None:
+        """Days from as-of to the end of the window (0 on the last day); None without a date."""
+        return (self.window.end - self.as_of).days if self.window else None
 
 
 @dataclass(slots=True)
@@ -130,6 +136,7 @@ def view_actions(
                 ActionView(
                     area=area,
                     action=action,
+                    as_of=as_of,
                     window=window,
                     days_overdue=overdue,
                     due_soon=not overdue and is_due_soon(window, action.status, as_of, due_within),
@@ -144,3 +151,144 @@ def totals(views: Iterable[ActionView]) -> Totals:
     for view in views:
         result.add(view)
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureView:
+    """The latest reading of a measure judged against its target."""
+
+    area: Area
+    measure: Measure
+    latest: Reading
+    previous: Reading | None
+    #: True/False when the measure has a target; None when it has none.
+    meets: bool | None
+    #: latest - previous, or None with a single reading.
+    change: float | None
+    #: "better", "worse", "same" by the measure's direction, or None when it cannot be said.
+    trend: str | None
+
+
+def meets_target(measure: Measure, value: float) -> bool | None:
+    """Whether `value` meets the measure's target given its direction; None without a target."""
+    if measure.target is None:
+        return None
+    low, high = measure.target_bounds()
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
+def _trend(measure: Measure, previous: float, latest: float) -> str | None:
+    if latest == previous:
+        return "same"
+    if measure.good == "higher":
+        return "better" if latest > previous else "worse"
+    if measure.good == "lower":
+        return "better" if latest < previous else "worse"
+    if measure.good == "range":
+        low, high = measure.target_bounds()
+        if low is None or high is None:
+            return None
+
+        def distance(v: float) -> float:
+            return max(low - v, 0.0, v - high)
+
+        if distance(latest) == distance(previous):
+            return "same"
+        return "better" if distance(latest) < distance(previous) else "worse"
+    return None
+
+
+def view_measures(areas: Iterable[Area]) -> list[MeasureView]:
+    """Every measure that has at least one reading, in area order."""
+    views = []
+    for area in areas:
+        for measure in area.measures:
+            if not measure.readings:
+                continue
+            latest = measure.readings[-1]
+            previous = measure.readings[-2] if len(measure.readings) > 1 else None
+            views.append(
+                MeasureView(
+                    area=area,
+                    measure=measure,
+                    latest=latest,
+                    previous=previous,
+                    meets=meets_target(measure, latest.value),
+                    change=latest.value - previous.value if previous else None,
+                    trend=_trend(measure, previous.value, latest.value) if previous else None,
+                )
+            )
+    return views
+
+
+@dataclass(slots=True)
+class AreaSummary:
+    area: Area
+    totals: Totals
+
+
+@dataclass(slots=True)
+class Status:
+    """Everything the board-meeting view shows, computed once for every output format."""
+
+    plan: Plan
+    as_of: date
+    due_within: int
+    filters: Filters
+    areas: list[AreaSummary]
+    totals: Totals
+    actions: list[ActionView]
+    measures: list[MeasureView]
+
+    @property
+    def overdue(self) -> list[ActionView]:
+        """Overdue actions, the longest overdue first."""
+        return sorted((v for v in self.actions if v.overdue), key=lambda v: -v.days_overdue)
+
+    @property
+    def red(self) -> list[ActionView]:
+        """Red actions that are not already overdue."""
+        return [v for v in self.actions if v.action.status is Rating.RED and not v.overdue]
+
+    @property
+    def due_soon(self) -> list[ActionView]:
+        """Actions whose window ends within `due_within` days, the soonest first."""
+        soon = (v for v in self.actions if v.due_soon)
+        return sorted(soon, key=lambda v: (v.due or date.max, natural_key(v.action.id)))
+
+
+def build_status(
+    plan: Plan,
+    areas: Sequence[Area],
+    as_of: date,
+    *,
+    filters: Filters = Filters(),
+    due_within: int = DEFAULT_DUE_WITHIN,
+    stale_days: int = DEFAULT_STALE_DAYS,
+) -> Status:
+    """Roll the plan up at `as_of`. Filters apply to the totals as well as to the actions."""
+    views = [
+        v
+        for v in view_actions(plan, areas, as_of, due_within=due_within, stale_days=stale_days)
+        if filters.keep(v, plan)
+    ]
+    by_area: dict[str, Totals] = {}
+    for view in views:
+        by_area.setdefault(view.area.id, Totals()).add(view)
+    filtering = filters != Filters()
+    summaries = [
+        AreaSummary(area, by_area.get(area.id, Totals()))
+        for area in areas
+        if area.id in by_area or not filtering
+    ]
+    in_scope = [a for a in areas if not filters.areas or a.id in filters.areas]
+    return Status(
+        plan=plan,
+        as_of=as_of,
+        due_within=due_within,
+        filters=filters,
+        areas=summaries,
+        totals=totals(views),
+        actions=views,
+        measures=view_measures(in_scope),
+    )

@@ -1,0 +1,114 @@
+"""Formatting shared by every renderer: dates, numbers, leads, and safe Markdown and CSV cells."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+
+from bragcli.model import Measure, Plan, Rating
+
+
+def uk_date(value: date | None) -> str:
+    """31 January 2023."""
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B %Y}"
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def rating_word(rating: Rating | None) -> str:
+    """The word shown for a rating: 'Blue', 'Not started', or '' when unrated."""
+    return rating.label.capitalize() if rating is not None else ""
+
+
+def number(value: float) -> str:
+    """22.0 -> '22', 16.35 -> '16.35'."""
+    return f"{value:.10g}" if value != int(value) else str(int(value))
+
+
+def with_unit(value: float, measure: Measure) -> str:
+    unit = measure.unit or ""
+    spacer = " " if unit[:1].isalpha() else ""
+    return f"{number(value)}{spacer}{unit}"
+
+
+def target_text(measure: Measure) -> str:
+    """'16-20', '≥ 90%', '≤ 0', or '' without a target."""
+    if measure.target is None:
+        return ""
+    low, high = measure.target_bounds()
+    unit = measure.unit or ""
+    spacer = " " if unit[:1].isalpha() else ""
+    if low is not None and high is not None:
+        return f"{number(low)}-{number(high)}{spacer}{unit}"
+    if low is not None:
+        return f"≥ {number(low)}{spacer}{unit}"
+    assert high is not None
+    return f"≤ {number(high)}{spacer}{unit}"
+
+
+def signed(value: float, measure: Measure) -> str:
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return f"{sign}{with_unit(abs(value), measure)}"
+
+
+def lead_text(plan: Plan, leads: Iterable[str]) -> str:
+    """'Gail Hancock, Service Director (Improvement) / HSCP': the holder's name where known."""
+    parts = []
+    for role in leads:
+        holder = plan.holder(role)
+        parts.append(f"{holder}, {role}" if holder else role)
+    return " / ".join(parts)
+
+
+def short(text: str, width: int) -> str:
+    """Cut `text` to `width` characters at a word boundary, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1].rsplit(" ", 1)[0] if " " in text[: width - 1] else text[: width - 1]
+    return cut.rstrip(",;:.") + "…"
+
+
+# --- Markdown -------------------------------------------------------------------------------
+
+_MD_INLINE = re.compile(r"([\\`*_\[\]|<>#!~])")
+_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])(\s)")
+
+
+def md_inline(text: str) -> str:
+    """Text that renders as itself in Markdown: no emphasis, links, HTML or headings from it."""
+    escaped = _MD_INLINE.sub(r"\\\1", " ".join(text.split()))
+    escaped = escaped.replace("&", "&amp;")
+    return _LINE_START.sub(r"\1\\\2\3", escaped)
+
+
+def md_cell(text: str) -> str:
+    """A table cell: as md_inline, and line breaks never end the row."""
+    return md_inline(text.replace("\r", " ").replace("\n", " "))
+
+
+def md_table(header: list[str], rows: Iterable[list[str]], align: str = "") -> list[str]:
+    """A pipe table. `align` is one letter per column: l, r or c (default l)."""
+    marks = {"l": "---", "r": "--:", "c": ":-:"}
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join(marks[a] for a in align.ljust(len(header), "l")) + "|",
+    ]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> str:
+    """A cell a spreadsheet will show as text: a leading =, +, -, @, tab or CR is neutralised."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
