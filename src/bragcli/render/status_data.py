@@ -256,11 +256,12 @@ def actions_markdown(status: Status, out: TextIO) -> None:
     out.write("\n".join(lines) + "\n")
 
 
-def flags(view: ActionView) -> list[str]:
+def flags(view: ActionView, *, short: bool = False) -> list[str]:
     """Words for what needs a look: overdue (with days), due soon, stale."""
     result = []
     if view.overdue:
-        result.append(f"overdue {plural(view.days_overdue, 'day')}")
+        days = f"{view.days_overdue}d" if short else plural(view.days_overdue, "day")
+        result.append(f"overdue {days}")
     if view.due_soon:
         result.append("due soon")
     if view.stale:

@@ -92,11 +92,9 @@ def _fixed(table: Table, header: str | Text, width: int, **kwargs: Any) -> None:
     table.add_column(header, min_width=max(width, widest_line), no_wrap=True, **kwargs)
 
 
-def _flexible(table: Table, header: str, ratio: int, *, wrap: bool = False) -> None:
-    """A column that takes a share of what is left: cut with an ellipsis, or wrapped."""
-    table.add_column(
-        header, ratio=ratio, min_width=10, no_wrap=not wrap, overflow="fold" if wrap else "ellipsis"
-    )
+def _flexible(table: Table, header: str, ratio: int) -> None:
+    """A column that takes a share of what is left, cut with an ellipsis when too long."""
+    table.add_column(header, ratio=ratio, min_width=10, no_wrap=True, overflow="ellipsis")
 
 
 def rating_text(rating: Rating | None) -> Text:
@@ -289,11 +287,11 @@ def _actions(con: Console, status: Status) -> None:
         return
     table = _table()
     dues = [v.due.isoformat() if v.due else "–" for v in views]
-    flag_texts = [", ".join(flags(v)) for v in views]
+    flag_texts = [", ".join(flags(v, short=True)) for v in views]
     _fixed(table, "ID", max(len(v.action.id) for v in views))
     _fixed(table, "Area", max(len(v.area.id) for v in views))
-    _flexible(table, "Action", 3, wrap=True)
-    _flexible(table, "Lead", 2, wrap=True)
+    _flexible(table, "Action", 2)
+    _flexible(table, "Lead", 1)
     _fixed(table, "Deadline", min(14, max(len(v.action.deadline or "none") for v in views)))
     _fixed(table, "Due", max(len(d) for d in dues))
     _fixed(table, "Status", max(len(rating_word(v.action.status)) for v in views))
@@ -304,7 +302,7 @@ def _actions(con: Console, status: Status) -> None:
             view.action.id,
             view.area.id,
             view.action.title,
-            lead_text(status.plan, view.action.lead),
+            " / ".join(status.plan.holder(role) or role for role in view.action.lead),
             view.action.deadline or "none",
             due,
             rating_text(view.action.status),
