@@ -26,7 +26,11 @@ def test_area_schema_forbids_unknown_keys_but_allows_x_keys() -> None:
     assert action["patternProperties"] == {"^x-": {}}
     assert action["required"] == ["id", "title", "lead", "status"]
     assert json.loads(schema_text("area"))["$defs"]["Rating"]["enum"] == [
-        "blue", "green", "amber", "red", "not-started"
+        "blue",
+        "green",
+        "amber",
+        "red",
+        "not-started",
     ]
 
 

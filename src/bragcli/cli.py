@@ -53,7 +53,7 @@ def _as_of_option(func: Any) -> Any:
         "--as-of",
         type=DATE,
         default=None,
-        help="Judge deadlines as on this date (YYYY-MM-DD). Default: today.",
+        help="Judge deadlines as on this date, e.g. 2023-01-31. Default: today.",
     )(func)
 
 

@@ -1,0 +1,68 @@
+"""The README shows real output: every block marked `<!-- brag ARGS -->` is what that command
+prints today. Run `python tests/test_readme.py --update` to refresh the blocks after a change
+(then read the diff: it is what users will see).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+BLOCK = re.compile(
+    r"(?P<head><!-- (?P<command>brag [^\n]*?) -->\n```[a-z]*\n)(?P<body>.*?)(?P<tail>```\n)",
+    re.DOTALL,
+)
+
+
+def run_block(command: str) -> str:
+    from bragcli.cli import cli
+
+    args = shlex.split(command)[1:]
+    previous = Path.cwd()
+    saved = os.environ.pop("COLUMNS", None)
+    os.chdir(ROOT)
+    try:
+        result = CliRunner().invoke(cli, args, prog_name="brag", terminal_width=88)
+    finally:
+        os.chdir(previous)
+        if saved is not None:
+            os.environ["COLUMNS"] = saved
+    shown = f"$ {command}\n{result.output}"
+    if result.exit_code:
+        shown += f"$ echo $?\n{result.exit_code}\n"
+    return shown
+
+
+def refreshed(text: str) -> str:
+    return BLOCK.sub(lambda m: m["head"] + run_block(m["command"]) + m["tail"], text)
+
+
+def test_readme_output_is_real() -> None:
+    text = README.read_text(encoding="utf-8")
+    assert BLOCK.search(text), "README has no generated blocks"
+    assert text == refreshed(text), (
+        "README output is stale: run python tests/test_readme.py --update"
+    )
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    readme_commands = re.findall(r"^(python3 -m venv \.venv && .*)$", README.read_text(), re.M)
+    assert len(readme_commands) == 2, readme_commands
+    install_and_status, tests = readme_commands
+    assert "pip install ." in install_and_status and "brag status" in install_and_status
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert tests in ci.splitlines()
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--update"]:
+        README.write_text(refreshed(README.read_text(encoding="utf-8")), encoding="utf-8")
+    else:
+        sys.exit("usage: python tests/test_readme.py --update")
