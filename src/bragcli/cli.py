@@ -297,6 +297,69 @@ def actions(plan_dir: Path, **kwargs: Any) -> None:
     _exit(lambda: run_status(plan_dir, options, sys.stdout, sys.stderr, per_action=True))
 
 
+@cli.command()
+@click.argument("plan_dir", required=False, default=DEFAULT_PLAN, type=click.Path(path_type=Path))
+@_as_of_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "html", "text"]),
+    default="markdown",
+    show_default=True,
+    help="markdown for GitHub, pandoc or a paper; html for a standalone page that prints to "
+    "A4; text for an email.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file instead of standard output.",
+)
+@click.option(
+    "--template",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Use your own jinja2 template (run in a sandbox) instead of the default for --format.",
+)
+@click.option(
+    "--due-within",
+    type=click.IntRange(min=0),
+    default=30,
+    show_default=True,
+    metavar="DAYS",
+    help="Count an action as due soon when its deadline ends within DAYS.",
+)
+@_max_size_option
+def report(
+    plan_dir: Path,
+    as_of: date | None,
+    fmt: str,
+    output: Path | None,
+    template: Path | None,
+    due_within: int,
+    max_file_size: float,
+) -> None:
+    """The committee appendix of a plan (default: plans/), ready to publish.
+
+    \b
+    Contains the BRAG key in the plan's own words, a summary per improvement area,
+    the overdue and red actions, one section per area (actions with leads, deadlines,
+    ratings and progress notes; expected outcomes; measures against target) and the
+    glossary of roles. When the plan is in git, the report names the commit it was
+    read from.
+    """
+    from bragcli.commands import ReportOptions, run_report
+
+    options = ReportOptions(
+        as_of=as_of or _today(),
+        format=fmt,
+        output=output,
+        template=template,
+        due_within=due_within,
+        max_bytes=int(max_file_size * 1024 * 1024),
+    )
+    _exit(lambda: run_report(plan_dir, options, sys.stdout, sys.stderr))
+
+
 def _exit(run: Any) -> None:
     try:
         code = run()

@@ -118,6 +118,45 @@ def run_status(
     return Exit.OK
 
 
+@dataclass(frozen=True, slots=True)
+class ReportOptions:
+    as_of: date
+    format: str
+    output: Path | None
+    template: Path | None
+    due_within: int
+    max_bytes: int
+
+
+def run_report(folder: Path, options: ReportOptions, out: TextIO, err: TextIO) -> Exit:
+    """`brag report`: the committee appendix through a template, to stdout or a file."""
+    from bragcli.gitinfo import commit_of
+    from bragcli.render.report import render_report
+    from bragcli.report import report_context
+
+    loaded = load_or_report(folder, err, max_bytes=options.max_bytes)
+    if loaded is None:
+        return Exit.FINDINGS
+    assert loaded.plan is not None
+    context = report_context(
+        loaded.plan,
+        [s.area for s in loaded.areas],
+        options.as_of,
+        commit_of(folder),
+        due_within=options.due_within,
+    )
+    text = render_report(context, options.format, options.template)
+    if options.output is None:
+        out.write(text)
+    else:
+        try:
+            options.output.write_text(text, encoding="utf-8")
+        except OSError as e:
+            raise BragError(f"{options.output}: cannot write: {e.strerror or e}") from e
+        err.write(f"brag report: wrote {options.output}\n")
+    return Exit.OK
+
+
 def load_or_report(folder: Path, err: TextIO, *, max_bytes: int) -> LoadedPlan | None:
     """Load a plan for a reporting command; on errors, print them and return None."""
     loaded = load_plan(folder, max_bytes=max_bytes)

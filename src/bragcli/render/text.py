@@ -77,13 +77,14 @@ def short(text: str, width: int) -> str:
 # --- Markdown -------------------------------------------------------------------------------
 
 _MD_INLINE = re.compile(r"([\\`*_\[\]|<>#!~])")
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")  # only an & that would start an entity
 _LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])(\s)")
 
 
 def md_inline(text: str) -> str:
     """Text that renders as itself in Markdown: no emphasis, links, HTML or headings from it."""
     escaped = _MD_INLINE.sub(r"\\\1", " ".join(text.split()))
-    escaped = escaped.replace("&", "&amp;")
+    escaped = _ENTITY.sub("&amp;", escaped)
     return _LINE_START.sub(r"\1\\\2\3", escaped)
 
 
