@@ -22,19 +22,33 @@ BLOCK = re.compile(
 
 
 def run_block(command: str) -> str:
+    """Run `brag ARGS [| head -N]` as a user would, from the repository root.
+
+    Git is hidden from the command (GIT_DIR=/dev/null) so that the output does not change
+    with every commit; the README says what a report read from git shows instead.
+    """
     from bragcli.cli import cli
 
-    args = shlex.split(command)[1:]
+    brag_part, _, pipe = command.partition(" | ")
+    args = shlex.split(brag_part)[1:]
     previous = Path.cwd()
-    saved = os.environ.pop("COLUMNS", None)
+    saved = {name: os.environ.pop(name, None) for name in ("COLUMNS", "GIT_DIR")}
     os.chdir(ROOT)
     try:
-        result = CliRunner().invoke(cli, args, prog_name="brag", terminal_width=88)
+        result = CliRunner(env={"GIT_DIR": os.devnull}).invoke(
+            cli, args, prog_name="brag", terminal_width=88
+        )
     finally:
         os.chdir(previous)
-        if saved is not None:
-            os.environ["COLUMNS"] = saved
-    shown = f"$ {command}\n{result.output}"
+        for name, value in saved.items():
+            if value is not None:
+                os.environ[name] = value
+    output = result.output
+    if pipe:
+        match = re.fullmatch(r"head -(\d+)", pipe)
+        assert match, f"only '| head -N' is supported in README blocks, not {pipe!r}"
+        output = "".join(output.splitlines(keepends=True)[: int(match[1])])
+    shown = f"$ {command}\n{output}"
     if result.exit_code:
         shown += f"$ echo $?\n{result.exit_code}\n"
     return shown
@@ -59,6 +73,19 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert "pip install ." in install_and_status and "brag status" in install_and_status
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert tests in ci.splitlines()
+
+
+def test_readme_template_example_renders(tmp_path: Path) -> None:
+    from bragcli.cli import cli
+
+    (example,) = re.findall(r"```jinja\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    template = tmp_path / "board.md.j2"
+    template.write_text(example, encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["report", str(ROOT / "plans"), "--template", str(template), "--as-of", "2022-12-15"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "| 3. The timely and robust identification and… | 1 | 1 |\n" in result.output
 
 
 if __name__ == "__main__":
