@@ -92,14 +92,51 @@ def find_plan_files(folder: Path) -> tuple[Path | None, list[Path]]:
     return plan_file, areas
 
 
+AreaResult = AreaSource | list[Problem]
+
+
 def load_plan(folder: Path, *, max_bytes: int = MAX_FILE_BYTES) -> LoadedPlan:
     """Read and validate every file of the plan in `folder`."""
     plan_file, area_files = find_plan_files(folder)
-    problems: list[Problem] = []
-    plan: Plan | None = None
     folder_shown = display_path(folder)
     plan_path = display_path(plan_file) if plan_file else str(Path(folder_shown) / "plan.yaml")
-    if plan_file is None:
+    plan = plan_result(read_file(plan_file, plan_path, max_bytes=max_bytes)) if plan_file else None
+    areas = []
+    for path in area_files:
+        shown = display_path(path)
+        areas.append(area_result(read_file(path, shown, max_bytes=max_bytes)))
+    return assemble(folder, plan_path, plan, areas)
+
+
+def plan_result(doc: Document | Problem) -> Plan | list[Problem]:
+    """plan.yaml as read: the model, or its problems."""
+    if isinstance(doc, Problem):
+        return [doc]
+    return _validate(doc, Plan, "plan")
+
+
+def area_result(doc: Document | Problem) -> AreaResult:
+    """An area file as read: the area with its positions, or its problems."""
+    if isinstance(doc, Problem):
+        return [doc]
+    validated = _validate(doc, Area, "area")
+    if isinstance(validated, Area):
+        return AreaSource(doc.path, validated, _action_positions(doc))
+    return validated
+
+
+def assemble(
+    folder: Path,
+    plan_path: str,
+    plan: Plan | list[Problem] | None,
+    area_results: list[AreaResult],
+) -> LoadedPlan:
+    """Put a plan together from its files' results and add the checks that span files.
+
+    `plan` is None when the folder has no plan.yaml.
+    """
+    problems: list[Problem] = []
+    if plan is None:
         problems.append(
             error(
                 plan_path,
@@ -109,44 +146,31 @@ def load_plan(folder: Path, *, max_bytes: int = MAX_FILE_BYTES) -> LoadedPlan:
                 "is missing: a plan folder needs plan.yaml with at least title and organisation",
             )
         )
-    else:
-        doc = read_file(plan_file, plan_path, max_bytes=max_bytes)
-        if isinstance(doc, Problem):
-            problems.append(doc)
-        else:
-            validated = _validate(doc, Plan, "plan")
-            if isinstance(validated, Plan):
-                plan = validated
-            else:
-                problems.extend(validated)
-
-    quarters = plan.quarters if plan else "calendar"
+    elif isinstance(plan, list):
+        problems.extend(plan)
+    model = plan if isinstance(plan, Plan) else None
+    quarters = model.quarters if model else "calendar"
     areas: list[AreaSource] = []
-    for path in area_files:
-        shown = display_path(path)
-        doc = read_file(path, shown, max_bytes=max_bytes)
-        if isinstance(doc, Problem):
-            problems.append(doc)
-            continue
-        result = _validate(doc, Area, "area")
-        if isinstance(result, Area):
-            source = AreaSource(shown, result, _action_positions(doc))
-            areas.append(source)
-            problems.extend(_deadline_errors(source, quarters))
+    for result in area_results:
+        if isinstance(result, AreaSource):
+            areas.append(result)
+            problems.extend(_deadline_errors(result, quarters))
         else:
             problems.extend(result)
-    if not area_files:
+    if not area_results:
         problems.append(
             error(
                 plan_path,
                 1,
                 1,
                 "no-areas",
-                f"{folder_shown} has no area files: add one *.yaml file per improvement area",
+                f"{Path(plan_path).parent} has no area files: add one *.yaml file per "
+                "improvement area",
             )
         )
     areas.sort(key=lambda s: natural_key(s.area.id))
-    loaded = LoadedPlan(folder, plan_path, plan, areas, problems, len(area_files) + bool(plan_file))
+    files = len(area_results) + (plan is not None)
+    loaded = LoadedPlan(folder, plan_path, model, areas, problems, files)
     problems.extend(_duplicate_ids(loaded))
     problems.sort(key=Problem.sort_key)
     return loaded
