@@ -21,6 +21,7 @@ Run = Callable[..., Result]
 def run(monkeypatch: pytest.MonkeyPatch) -> Run:
     """Invoke `brag` in-process; a crash fails the test instead of hiding in result.exception."""
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
 
     def invoke(*args: str | Path, input: str | None = None) -> Result:

@@ -68,6 +68,15 @@ def _max_size_option(func: Any) -> Any:
     )(func)
 
 
+def _rev_option(func: Any) -> Any:
+    return click.option(
+        "--rev",
+        metavar="REV",
+        help="Read the plan as it was at this git revision (tag, branch, commit), not the "
+        "working tree.",
+    )(func)
+
+
 def _today() -> date:
     return date.today()
 
@@ -102,10 +111,11 @@ def cli(debug: bool) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text: one line per problem (file:line:col: level [code] message); json: for tools.",
+    type=click.Choice(["text", "json", "github"]),
+    default=None,
+    help="text: one line per problem (file:line:col: level [code] message); json: for "
+    "tools; github: GitHub Actions annotations and then the text. Default: github when "
+    "GITHUB_ACTIONS is set, else text.",
 )
 @_max_size_option
 def check(
@@ -113,7 +123,7 @@ def check(
     as_of: date | None,
     stale_days: int,
     strict: bool,
-    fmt: str,
+    fmt: str | None,
     max_file_size: float,
 ) -> None:
     """Validate plan folders (default: plans/) and report every problem.
@@ -129,7 +139,7 @@ def check(
         as_of=as_of or _today(),
         stale_days=stale_days,
         strict=strict,
-        format=fmt,
+        format=fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"),
         max_bytes=int(max_file_size * 1024 * 1024),
     )
     _exit(lambda: run_check(paths or (DEFAULT_PLAN,), options, sys.stdout, sys.stderr))
@@ -219,6 +229,7 @@ def _view_options(func: Any) -> Any:
             help="Colour in the terminal format. auto follows the terminal and NO_COLOR.",
         ),
         _max_size_option,
+        _rev_option,
     ]
     for decorator in reversed(decorators):
         func = decorator(func)
@@ -260,6 +271,7 @@ def _status_options(kwargs: dict[str, Any]) -> Any:
         format=kwargs["fmt"],
         color=kwargs["color"],
         max_bytes=int(kwargs["max_file_size"] * 1024 * 1024),
+        rev=kwargs["rev"],
     )
 
 
@@ -329,6 +341,7 @@ def actions(plan_dir: Path, **kwargs: Any) -> None:
     help="Count an action as due soon when its deadline ends within DAYS.",
 )
 @_max_size_option
+@_rev_option
 def report(
     plan_dir: Path,
     as_of: date | None,
@@ -337,6 +350,7 @@ def report(
     template: Path | None,
     due_within: int,
     max_file_size: float,
+    rev: str | None,
 ) -> None:
     """The committee appendix of a plan (default: plans/), ready to publish.
 
@@ -356,8 +370,133 @@ def report(
         template=template,
         due_within=due_within,
         max_bytes=int(max_file_size * 1024 * 1024),
+        rev=rev,
     )
     _exit(lambda: run_report(plan_dir, options, sys.stdout, sys.stderr))
+
+
+def _plan_option(func: Any) -> Any:
+    return click.option(
+        "--plan",
+        "plan_dir",
+        default=DEFAULT_PLAN,
+        show_default=True,
+        type=click.Path(path_type=Path),
+        help="The plan folder.",
+    )(func)
+
+
+def _use_colour(choice: str) -> bool:
+    if choice == "auto":
+        return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    return choice == "always"
+
+
+_COLOR_OPTION = click.option(
+    "--color",
+    "--colour",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour in the terminal format. auto follows the terminal and NO_COLOR.",
+)
+
+
+@cli.command()
+@click.argument("revs", nargs=-1, metavar="[REV_A] [REV_B]")
+@_plan_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["terminal", "markdown", "json"]),
+    default="terminal",
+    show_default=True,
+    help="markdown pastes into a board paper or a pull-request comment; json is for tools.",
+)
+@_COLOR_OPTION
+@_max_size_option
+def diff(revs: tuple[str, ...], plan_dir: Path, fmt: str, color: str, max_file_size: float) -> None:
+    """What changed in the plan, action by action, between two versions in git.
+
+    \b
+    Like git diff:
+      brag diff                 HEAD against the working tree
+      brag diff REV             REV against the working tree (REV: a tag such as
+                                board-2023-03, a branch, a commit)
+      brag diff REV_A REV_B     REV_A against REV_B
+
+    Reports rating changes (better or worse: red < amber < green < blue), deadline changes
+    with the slip in days, actions added, removed or moved between areas, lead changes and
+    new progress notes, with a summary per area. Under GitHub Actions it also appends the
+    Markdown report to the job summary.
+    """
+    from bragcli.commands import DiffOptions, run_diff
+
+    options = DiffOptions(
+        format=fmt, color=_use_colour(color), max_bytes=int(max_file_size * 1024 * 1024)
+    )
+    _exit(lambda: run_diff(plan_dir, revs, options, sys.stdout, sys.stderr))
+
+
+@cli.command()
+@_plan_option
+@click.option(
+    "--since",
+    metavar="DATE|REV",
+    help="Only commits after this date (YYYY-MM-DD) or revision.",
+)
+@click.option(
+    "--by",
+    type=click.Choice(["commit", "month"]),
+    default="commit",
+    show_default=True,
+    help="One point per commit that touched the plan, or the last commit of each month.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["terminal", "markdown", "json", "csv"]),
+    default="terminal",
+    show_default=True,
+    help="terminal shows a table and a chart; the others are for papers and tools.",
+)
+@click.option(
+    "--chart",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE.svg|FILE.png",
+    help="Also write a stacked bar chart (PNG needs: pip install 'bragcli[chart]').",
+)
+@_as_of_option
+@_COLOR_OPTION
+@_max_size_option
+def trend(
+    plan_dir: Path,
+    since: str | None,
+    by: str,
+    fmt: str,
+    chart: Path | None,
+    as_of: date | None,
+    color: str,
+    max_file_size: float,
+) -> None:
+    """BRAG totals through the plan's git history, and how often each action was re-planned.
+
+    Each point is the plan at one commit, judged as of that commit's date. Below the table:
+    actions whose deadline moved (and how often), and how long each action has held its
+    current rating (as of --as-of, default today).
+    """
+    from bragcli.commands import TrendOptions, run_trend
+
+    options = TrendOptions(
+        since=since,
+        by=by,
+        format=fmt,
+        color=_use_colour(color),
+        chart=chart,
+        as_of=as_of or _today(),
+        max_bytes=int(max_file_size * 1024 * 1024),
+    )
+    _exit(lambda: run_trend(plan_dir, options, sys.stdout, sys.stderr))
 
 
 def _exit(run: Any) -> None:

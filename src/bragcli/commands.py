@@ -6,16 +6,20 @@ Imports of renderers happen inside the functions so that a command pays only for
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bragcli.load import LoadedPlan, display_path, load_plan
 from bragcli.problems import BragError, Level, Problem
 from bragcli.rollup import Filters
+
+if TYPE_CHECKING:
+    from bragcli.history import Revision
 
 
 class Exit(IntEnum):
@@ -68,6 +72,10 @@ def run_check(paths: Sequence[Path], options: CheckOptions, out: TextIO, err: Te
         problems.extend(sorted(found, key=Problem.sort_key))
     REPORTERS[options.format](problems, files, out)
     err.write(f"brag check: {summary(problems, files)}\n")
+    if os.environ.get("GITHUB_STEP_SUMMARY"):
+        from bragcli.render.problems import markdown_summary
+
+        append_step_summary(markdown_summary(problems, files))
     failing = [
         p
         for p in problems
@@ -85,6 +93,7 @@ class StatusOptions:
     format: str
     color: str
     max_bytes: int
+    rev: str | None = None
 
 
 def run_status(
@@ -94,7 +103,7 @@ def run_status(
     from bragcli.render import ACTIONS_FORMATS, STATUS_FORMATS, render
     from bragcli.rollup import build_status
 
-    loaded = load_or_report(folder, err, max_bytes=options.max_bytes)
+    loaded, _revision = load_at(folder, options.rev, err, max_bytes=options.max_bytes)
     if loaded is None:
         return Exit.FINDINGS
     assert loaded.plan is not None
@@ -126,23 +135,27 @@ class ReportOptions:
     template: Path | None
     due_within: int
     max_bytes: int
+    rev: str | None = None
 
 
 def run_report(folder: Path, options: ReportOptions, out: TextIO, err: TextIO) -> Exit:
     """`brag report`: the committee appendix through a template, to stdout or a file."""
-    from bragcli.gitinfo import commit_of
+    from bragcli.gitinfo import Commit, commit_of
     from bragcli.render.report import render_report
     from bragcli.report import report_context
 
-    loaded = load_or_report(folder, err, max_bytes=options.max_bytes)
+    loaded, revision = load_at(folder, options.rev, err, max_bytes=options.max_bytes)
     if loaded is None:
         return Exit.FINDINGS
     assert loaded.plan is not None
+    commit = commit_of(folder)
+    if revision is not None:
+        commit = Commit(sha=revision.sha, date=revision.date.isoformat(), dirty=False)
     context = report_context(
         loaded.plan,
         [s.area for s in loaded.areas],
         options.as_of,
-        commit_of(folder),
+        commit,
         due_within=options.due_within,
     )
     text = render_report(context, options.format, options.template)
@@ -157,9 +170,7 @@ def run_report(folder: Path, options: ReportOptions, out: TextIO, err: TextIO) -
     return Exit.OK
 
 
-def load_or_report(folder: Path, err: TextIO, *, max_bytes: int) -> LoadedPlan | None:
-    """Load a plan for a reporting command; on errors, print them and return None."""
-    loaded = load_plan(folder, max_bytes=max_bytes)
+def _loaded_or_report(loaded: LoadedPlan, folder: Path, err: TextIO) -> LoadedPlan | None:
     if loaded.errors or loaded.plan is None:
         for problem in loaded.errors:
             err.write(f"{problem}\n")
@@ -169,3 +180,103 @@ def load_or_report(folder: Path, err: TextIO, *, max_bytes: int) -> LoadedPlan |
         )
         return None
     return loaded
+
+
+def load_at(
+    folder: Path, rev: str | None, err: TextIO, *, max_bytes: int
+) -> tuple[LoadedPlan | None, Revision | None]:
+    """The plan in the working tree (rev None) or at a revision; None (reported) on errors."""
+    if rev is None:
+        return load_or_report(folder, err, max_bytes=max_bytes), None
+    from bragcli.history import plan_at
+
+    if not folder.is_dir():
+        raise BragError(f"{folder}: no such folder")
+    loaded, revision = plan_at(folder, rev, max_bytes=max_bytes)
+    return _loaded_or_report(loaded, folder, err), revision
+
+
+def append_step_summary(markdown: str) -> None:
+    """Add to the GitHub Actions job summary when running there (GITHUB_STEP_SUMMARY)."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if target:
+        with open(target, "a", encoding="utf-8") as summary:
+            summary.write(markdown.rstrip("\n") + "\n\n")
+
+
+@dataclass(frozen=True, slots=True)
+class DiffOptions:
+    format: str
+    color: bool
+    max_bytes: int
+
+
+def run_diff(
+    folder: Path, revs: Sequence[str], options: DiffOptions, out: TextIO, err: TextIO
+) -> Exit:
+    """`brag diff`: no revision = HEAD vs working tree; one = REV vs working tree; two = A vs B."""
+    import io
+
+    from bragcli.changes import diff_plans, summarise
+    from bragcli.history import Repository
+    from bragcli.render.history import DIFF_FORMATS, DiffResult, diff_markdown
+
+    if len(revs) > 2:
+        raise BragError("give at most two revisions: brag diff [REV_A] [REV_B]")
+    if not folder.is_dir():
+        raise BragError(f"{folder}: no such folder")
+    Repository(folder).close()  # says clearly when the folder is not in git
+    old_rev = revs[0] if revs else "HEAD"
+    new_rev = revs[1] if len(revs) == 2 else None
+    old, old_at = load_at(folder, old_rev, err, max_bytes=options.max_bytes)
+    new, new_at = load_at(folder, new_rev, err, max_bytes=options.max_bytes)
+    if old is None or new is None:
+        return Exit.FINDINGS
+    changes = diff_plans(old, new)
+    overall, by_area = summarise(changes)
+    titles = {s.area.id: s.area.title for s in (*old.areas, *new.areas)}
+    result = DiffResult(
+        old_rev, new_rev or "WORKTREE", old_at, new_at, changes, overall, by_area, titles
+    )
+    DIFF_FORMATS[options.format](result, out, options.color)
+    if os.environ.get("GITHUB_STEP_SUMMARY"):
+        buffer = io.StringIO()
+        diff_markdown(result, buffer)
+        append_step_summary(buffer.getvalue())
+    return Exit.OK
+
+
+@dataclass(frozen=True, slots=True)
+class TrendOptions:
+    since: str | None
+    by: str
+    format: str
+    color: bool
+    chart: Path | None
+    as_of: date
+    max_bytes: int
+
+
+def run_trend(folder: Path, options: TrendOptions, out: TextIO, err: TextIO) -> Exit:
+    from bragcli.history import history
+    from bragcli.render.history import TREND_FORMATS
+    from bragcli.trend import build_trend
+
+    if not folder.is_dir():
+        raise BragError(f"{folder}: no such folder")
+    trend = build_trend(
+        history(folder, since=options.since, max_bytes=options.max_bytes), by=options.by
+    )
+    TREND_FORMATS[options.format](trend, out, options.color, options.as_of)
+    if options.chart is not None:
+        from bragcli.render.chart import write_chart
+
+        title = "BRAG ratings through history"
+        write_chart(trend, options.chart, title)
+        err.write(f"brag trend: wrote {options.chart}\n")
+    return Exit.OK
+
+
+def load_or_report(folder: Path, err: TextIO, *, max_bytes: int) -> LoadedPlan | None:
+    """Load a plan for a reporting command; on errors, print them and return None."""
+    return _loaded_or_report(load_plan(folder, max_bytes=max_bytes), folder, err)

@@ -41,4 +41,48 @@ def as_json(problems: Sequence[Problem], files: int, out: TextIO) -> None:
     out.write("\n")
 
 
-REPORTERS: dict[str, Reporter] = {"text": text, "json": as_json}
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(problems: Sequence[Problem], files: int, out: TextIO) -> None:
+    """GitHub Actions annotations, then the full plain report.
+
+    GitHub shows only the first annotations of a step (10 errors and 10 warnings), so the
+    plain lines that follow are the complete record.
+    """
+    for p in problems:
+        kind = "error" if p.level is Level.ERROR else "warning"
+        props = ",".join(
+            f"{key}={_escape_property(value)}"
+            for key, value in (
+                ("file", p.path),
+                ("line", str(p.line)),
+                ("col", str(p.col)),
+                ("title", f"brag check [{p.code}]"),
+            )
+        )
+        out.write(f"::{kind} {props}::{_escape_data(p.message)}\n")
+    text(problems, files, out)
+
+
+def markdown_summary(problems: Sequence[Problem], files: int, limit: int = 200) -> str:
+    """The job summary for GitHub Actions: the count, then a table of problems."""
+    from bragcli.render.text import md_cell
+
+    lines = ["### brag check", "", summary(problems, files), ""]
+    if problems:
+        lines += ["| Where | Level | Code | Message |", "|---|---|---|---|"]
+        for p in problems[:limit]:
+            where = md_cell(f"{p.path}:{p.line}:{p.col}")
+            lines.append(f"| {where} | {p.level} | {p.code} | {md_cell(p.message)} |")
+        if len(problems) > limit:
+            lines += ["", f"… and {len(problems) - limit} more: see the job log."]
+    return "\n".join(lines) + "\n"
+
+
+REPORTERS: dict[str, Reporter] = {"text": text, "json": as_json, "github": github}
