@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -150,3 +151,43 @@ def test_max_file_size_option(run: Run, plan_dir: Callable[..., Path]) -> None:
     result = run("check", folder, "--as-of", "2023-01-31", "--max-file-size", "0.0001")
     assert "[file-too-large]" in result.stdout
     assert result.exit_code == 1
+
+
+def test_github_format_annotates_and_still_prints_the_report(
+    run: Run, plan_dir: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    area = AREA.format(deadline="March 2023", status="purple").replace(
+        "Do the thing", "Fix 100%, then go"
+    )
+    folder = plan_dir({"a,b:c.yaml": area})
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")  # chosen automatically under GitHub Actions
+    out = run("check", ".", "--as-of", "2023-01-31").stdout.splitlines()
+    assert out == [
+        "::error file=a%2Cb%3Ac.yaml,line=8,col=13,title=brag check [unknown-rating]::"
+        "action 1.1: status 'purple' is not one of blue, green, amber, red, not-started",
+        "a,b:c.yaml:8:13: error [unknown-rating] action 1.1: status 'purple' is not one of "
+        "blue, green, amber, red, not-started",
+    ]
+    assert run("check", ".", "--format", "text").stdout.startswith("a,b:c.yaml:8:13")
+
+
+def test_github_escapes_newlines_and_percent_in_messages() -> None:
+    from bragcli.problems import error
+    from bragcli.render.problems import github
+
+    buffer = io.StringIO()
+    github([error("p.yaml", 1, 2, "x", "50% done\nnext, line")], 1, buffer)
+    assert buffer.getvalue().splitlines()[0] == (
+        "::error file=p.yaml,line=1,col=2,title=brag check [x]::50%25 done%0Anext, line"
+    )
+
+
+def test_step_summary(run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    run("check", SAMPLE_PLAN, "--as-of", SAMPLE_AS_OF)
+    text = summary.read_text()
+    assert text.startswith("earlier step\n### brag check\n\n17 warnings (11 files checked)\n")
+    assert text.count("| warning | unknown-lead |") == 15

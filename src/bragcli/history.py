@@ -122,8 +122,9 @@ class Repository:
 
     def close(self) -> None:
         if self._batch is not None:
-            if self._batch.stdin:
-                self._batch.stdin.close()
+            for stream in (self._batch.stdin, self._batch.stdout):
+                if stream:
+                    stream.close()
             self._batch.wait()
             self._batch = None
 
