@@ -9,6 +9,7 @@ import os
 import re
 import shlex
 import sys
+import tempfile
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -16,12 +17,26 @@ from click.testing import CliRunner
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 BLOCK = re.compile(
-    r"(?P<head><!-- (?P<command>brag [^\n]*?) -->\n```[a-z]*\n)(?P<body>.*?)(?P<tail>```\n)",
+    r"(?P<head><!-- (?P<demo>in the demo history: )?(?P<command>brag [^\n]*?) -->\n```[a-z]*\n)"
+    r"(?P<body>.*?)(?P<tail>```\n)",
     re.DOTALL,
 )
+_demo: list[Path] = []
 
 
-def run_block(command: str) -> str:
+def demo_repository() -> Path:
+    """The repository examples/demo_history.py builds, made once per run."""
+    if not _demo:
+        sys.path.insert(0, str(ROOT / "examples"))
+        from demo_history import build
+
+        folder = Path(tempfile.mkdtemp(prefix="brag-demo-")) / "demo"
+        build(folder)
+        _demo.append(folder)
+    return _demo[0]
+
+
+def run_block(command: str, in_demo: bool = False) -> str:
     """Run `brag ARGS [| head -N]` as a user would, from the repository root.
 
     Git is hidden from the command (GIT_DIR=/dev/null) so that the output does not change
@@ -33,9 +48,9 @@ def run_block(command: str) -> str:
     args = shlex.split(brag_part)[1:]
     previous = Path.cwd()
     saved = {name: os.environ.pop(name, None) for name in ("COLUMNS", "GIT_DIR")}
-    os.chdir(ROOT)
+    os.chdir(demo_repository() if in_demo else ROOT)
     try:
-        result = CliRunner(env={"GIT_DIR": os.devnull}).invoke(
+        result = CliRunner(env={} if in_demo else {"GIT_DIR": os.devnull}).invoke(
             cli, args, prog_name="brag", terminal_width=88
         )
     finally:
@@ -55,7 +70,9 @@ def run_block(command: str) -> str:
 
 
 def refreshed(text: str) -> str:
-    return BLOCK.sub(lambda m: m["head"] + run_block(m["command"]) + m["tail"], text)
+    return BLOCK.sub(
+        lambda m: m["head"] + run_block(m["command"], bool(m["demo"])) + m["tail"], text
+    )
 
 
 def test_readme_output_is_real() -> None:

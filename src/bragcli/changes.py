@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
+from bragcli.deadlines import Quarters
 from bragcli.load import LoadedPlan
 from bragcli.model import Action, Rating, natural_key
 from bragcli.rollup import window_of
@@ -42,7 +44,8 @@ class Change:
         if self.kind == "moved":
             return f"moved from area {self.old} to area {self.new}"
         if self.kind in {"status", "impact"}:
-            return f"{self.kind} {self.old or 'unrated'} → {self.new or 'unrated'} ({self.direction})"
+            old, new = self.old or "unrated", self.new or "unrated"
+            return f"{self.kind} {old} → {new} ({self.direction})"
         if self.kind == "deadline":
             arrow = f"{self.old or 'none'} → {self.new or 'none'}"
             if self.slip_days is None:
@@ -100,45 +103,52 @@ def diff_plans(old: LoadedPlan, new: LoadedPlan) -> list[Change]:
         if action_id not in before:
             area, action = after[action_id]
             changes.append(Change(action_id, area, action.title, "added", new=action.status.value))
-            continue
-        if action_id not in after:
+        elif action_id not in after:
             area, action = before[action_id]
-            changes.append(Change(action_id, area, action.title, "removed", old=action.status.value))
-            continue
-        old_area, a = before[action_id]
-        area, b = after[action_id]
-
-        def change(kind: str, **kwargs: object) -> None:
-            changes.append(Change(action_id, area, b.title, kind, **kwargs))  # type: ignore[arg-type]
-
-        if old_area != area:
-            change("moved", old=old_area, new=area)
-        if a.status is not b.status:
-            change(
-                "status", old=a.status.value, new=b.status.value,
-                direction=rating_direction(a.status, b.status),
-            )  # fmt: skip
-        if a.impact is not b.impact:
-            change(
-                "impact",
-                old=a.impact.value if a.impact else None,
-                new=b.impact.value if b.impact else None,
-                direction=rating_direction(a.impact, b.impact),
+            changes.append(
+                Change(action_id, area, action.title, "removed", old=action.status.value)
             )
-        if (a.deadline or "") != (b.deadline or ""):
-            old_window = window_of(a, old.plan.quarters)
-            new_window = window_of(b, new.plan.quarters)
-            slip = (
-                (new_window.end - old_window.end).days if old_window and new_window else None
+        else:
+            changes += _action_changes(
+                before[action_id], after[action_id], old.plan.quarters, new.plan.quarters
             )
-            change("deadline", old=a.deadline, new=b.deadline, slip_days=slip)
-        if a.lead != b.lead:
-            change("lead", old=" / ".join(a.lead), new=" / ".join(b.lead))
-        seen = set(a.progress)
-        added_notes = tuple(note for note in b.progress if note not in seen)
-        if added_notes:
-            change("progress", notes=added_notes)
     return changes
+
+
+def _action_changes(
+    before: tuple[str, Action], after: tuple[str, Action], old_q: Quarters, new_q: Quarters
+) -> list[Change]:
+    (old_area, a), (area, b) = before, after
+    found: list[Change] = []
+
+    def change(kind: str, **details: Any) -> None:
+        found.append(Change(b.id, area, b.title, kind, **details))
+
+    if old_area != area:
+        change("moved", old=old_area, new=area)
+    if a.status is not b.status:
+        change(
+            "status", old=a.status.value, new=b.status.value,
+            direction=rating_direction(a.status, b.status),
+        )  # fmt: skip
+    if a.impact is not b.impact:
+        change(
+            "impact",
+            old=a.impact.value if a.impact else None,
+            new=b.impact.value if b.impact else None,
+            direction=rating_direction(a.impact, b.impact),
+        )
+    if (a.deadline or "") != (b.deadline or ""):
+        old_window, new_window = window_of(a, old_q), window_of(b, new_q)
+        slip = (new_window.end - old_window.end).days if old_window and new_window else None
+        change("deadline", old=a.deadline, new=b.deadline, slip_days=slip)
+    if a.lead != b.lead:
+        change("lead", old=" / ".join(a.lead), new=" / ".join(b.lead))
+    seen = set(a.progress)
+    added_notes = tuple(note for note in b.progress if note not in seen)
+    if added_notes:
+        change("progress", notes=added_notes)
+    return found
 
 
 @dataclass(slots=True)

@@ -207,15 +207,15 @@ def _too_large(shown: str, size: int) -> Problem:
     )  # fmt: skip
 
 
-def plan_at(folder: Path, rev: str, *, max_bytes: int = MAX_FILE_BYTES) -> tuple[LoadedPlan, Revision]:
+def plan_at(
+    folder: Path, rev: str, *, max_bytes: int = MAX_FILE_BYTES
+) -> tuple[LoadedPlan, Revision]:
     """The plan in `folder` as it was at revision `rev`."""
     with Repository(folder) as repo:
         revision = repo.resolve(rev)
         files = repo.files_at(revision.sha)
         if not files:
-            raise BragError(
-                f"{display_path(folder)} has no plan files at {rev} ({revision.short})"
-            )
+            raise BragError(f"{display_path(folder)} has no plan files at {rev} ({revision.short})")
         return PlanReader(repo, max_bytes=max_bytes).plan(files, rev), revision
 
 

@@ -14,7 +14,7 @@ import click
 
 from bragcli.changes import Change, Summary
 from bragcli.history import Revision
-from bragcli.model import Rating
+from bragcli.model import Rating, natural_key
 from bragcli.render.text import md_cell, md_inline, md_table, plural, rating_word, short, uk_date
 from bragcli.trend import Trend
 
@@ -147,8 +147,9 @@ def trend_terminal(trend: Trend, out: TextIO, color: bool, as_of: date) -> None:
     scale = min(1.0, 40 / widest)
     echo("BRAG totals through history (each action as a letter: B blue, G green, A amber, "
          "R red, - not started)", bold=True)  # fmt: skip
+    echo("Over: actions overdue at the date of that commit.")
     echo(f"{'Date':<10}  {'Commit':<12}  {'B':>3} {'G':>3} {'A':>3} {'R':>3} {'-':>3} "
-         f"{'All':>4} {'Late':>4}  Chart")  # fmt: skip
+         f"{'All':>4} {'Over':>4}  Chart")  # fmt: skip
     for point in trend.points:
         t = point.totals
         counts = " ".join(f"{t.status[r]:>3}" for r in Rating)
@@ -161,12 +162,14 @@ def trend_terminal(trend: Trend, out: TextIO, color: bool, as_of: date) -> None:
     for record in replanned:
         echo(f"  {record.id:<6} re-planned {plural(record.replanned, 'time')}: "
              f"{' → '.join(record.deadlines)}")  # fmt: skip
+    stuck = [r for r in trend.actions if r.status in (Rating.RED, Rating.AMBER)]
+    stuck.sort(key=lambda r: (r.since, natural_key(r.id)))
     echo()
-    echo(f"Current ratings held the longest (as of {uk_date(as_of)})", bold=True)
-    for record in sorted(trend.actions, key=lambda r: (r.since, r.id))[:10]:
+    echo(f"Red and amber actions, longest held first (as of {uk_date(as_of)})", bold=True)
+    for record in stuck:
         days = (as_of - record.since).days
-        echo(f"  {record.id:<6} {rating_word(record.status):<11} since "
-             f"{record.since.isoformat()} ({plural(days, 'day')})  {short(record.title, 50)}")  # fmt: skip
+        held = f"since {record.since.isoformat()} ({plural(days, 'day')})"
+        echo(f"  {record.id:<6} {rating_word(record.status):<6} {held}  {short(record.title, 50)}")
 
 
 def _point_row(point: Any) -> list[str]:
