@@ -36,7 +36,10 @@ def test_example_workflow_commands_are_valid(command: str) -> None:
     name, *args = shlex.split(re.sub(r"\$\{\{[^}]*\}\}", "main", command))[1:]
     sub = cli.commands[name]
     assert isinstance(sub, click.Command)
-    sub.make_context(name, args)  # raises on an unknown option or a bad value
+    # The parent context carries the group's settings (-h); without it click would cache a
+    # --help-only option on the command for the rest of the process.
+    parent = click.Context(cli, info_name="brag", **cli.context_settings)
+    sub.make_context(name, args, parent=parent)  # raises on an unknown option or a bad value
 
 
 def test_example_workflow_fetches_history_for_diff() -> None:
