@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -236,3 +237,26 @@ def test_history_commands_outside_git_say_so(
         result = run(*args)
         assert result.exit_code == 2, args
         assert "plans is not in a git repository" in result.stderr, args
+
+
+def test_png_chart_without_matplotlib_says_how_to_get_it(
+    run: Run, repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if not installed
+    result = run("trend", "--chart", tmp_path / "trend.png")
+    assert result.exit_code == 2
+    assert "a PNG chart needs matplotlib: pip install 'bragcli[chart]'" in result.stderr
+    assert not (tmp_path / "trend.png").exists()
+
+
+def test_chart_format_from_its_suffix(run: Run, repo: Repo, tmp_path: Path) -> None:
+    result = run("trend", "--chart", tmp_path / "trend.pdf")
+    assert result.exit_code == 2
+    assert "a chart is written as .svg or .png" in result.stderr
+
+
+def test_png_chart(run: Run, repo: Repo, tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    chart = tmp_path / "trend.png"
+    assert run("trend", "--chart", chart).exit_code == 0
+    assert chart.read_bytes().startswith(b"\x89PNG")
