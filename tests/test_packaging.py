@@ -64,3 +64,8 @@ def test_wheel_install_renders_the_default_report(tmp_path: Path) -> None:
         cwd=elsewhere, capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     assert '"title": "bragcli plan.yaml"' in schema
+    subprocess.run(
+        [str(python), "-c", "from bragcli.cli import main; main()", "init", "repo"],
+        cwd=elsewhere, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert (elsewhere / "repo" / ".github" / "workflows" / "improvement-plan.yml").is_file()

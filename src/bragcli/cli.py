@@ -499,6 +499,43 @@ def trend(
     _exit(lambda: run_trend(plan_dir, options, sys.stdout, sys.stderr))
 
 
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Add the missing files to a folder that is not empty. Existing files are never "
+    "overwritten.",
+)
+def init(directory: Path, force: bool) -> None:
+    """Start a new plan repository in DIRECTORY.
+
+    \b
+    Writes:
+      plans/plan.yaml               the plan, with every field explained
+      plans/01-example-area.yaml    one improvement area to copy
+      schemas/*.schema.json         for editors (the files' modelines point here)
+      README.md                     how plan owners edit and check the plan
+      .github/workflows/improvement-plan.yml   checks on every pull request
+      .pre-commit-config.yaml       checks before every commit
+    """
+    from bragcli.scaffold import create
+
+    def run() -> Exit:
+        created = create(directory, force=force)
+        for name in created.written:
+            click.echo(f"created {directory / name}")
+        for name in created.kept:
+            click.echo(f"kept    {directory / name} (it exists; not overwritten)")
+        click.echo(
+            f"\nNext: edit {directory / 'plans'}/*.yaml, then run `brag check` and "
+            f"`brag status` in {directory}."
+        )
+        return Exit.OK
+
+    _exit(run)
+
+
 def _exit(run: Any) -> None:
     try:
         code = run()

@@ -1,0 +1,67 @@
+"""`brag init`: a new plan repository, ready to edit, check and report on.
+
+The files are kept here as they are written, so what a plan owner gets is easy to review.
+Nothing existing is ever overwritten.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bragcli.problems import BragError
+from bragcli.schema import schema_text
+
+HERE = Path(__file__).resolve().parent
+
+#: target path inside the new repository -> file here (or a generated schema)
+FILES = {
+    "plans/plan.yaml": "plan.yaml",
+    "plans/01-example-area.yaml": "01-example-area.yaml",
+    "schemas/area.schema.json": "schema:area",
+    "schemas/plan.schema.json": "schema:plan",
+    "README.md": "README.md",
+    ".github/workflows/improvement-plan.yml": "improvement-plan.yml",
+    ".pre-commit-config.yaml": "pre-commit-config.yaml",
+}
+
+
+@dataclass
+class Created:
+    written: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+
+def _content(source: str) -> str:
+    if source.startswith("schema:"):
+        return schema_text(source.removeprefix("schema:"))
+    return (HERE / source).read_text(encoding="utf-8")
+
+
+def create(target: Path, *, force: bool = False) -> Created:
+    """Write the new plan repository into `target`.
+
+    Refuses a folder that already has files in it unless `force`; even then, a file that
+    exists is kept as it is and reported.
+    """
+    if target.exists() and not target.is_dir():
+        raise BragError(f"{target} exists and is not a folder")
+    if target.is_dir() and any(target.iterdir()) and not force:
+        raise BragError(
+            f"{target} is not empty; give an empty or new folder, or --force to add only the "
+            "files that are missing (existing files are never overwritten)"
+        )
+    result = Created()
+    for name, source in FILES.items():
+        path = target / name
+        if path.exists():
+            result.kept.append(name)
+            continue
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("x", encoding="utf-8") as out:  # "x": never replace a file
+                out.write(_content(source))
+        except OSError as e:
+            raise BragError(f"{path}: cannot write: {e.strerror or e}") from e
+        result.written.append(name)
+    return result
