@@ -262,7 +262,7 @@ def _status_options(kwargs: dict[str, Any]) -> Any:
         as_of=kwargs["as_of"] or _today(),
         filters=Filters(
             areas=tuple(kwargs["areas"]),
-            lead=kwargs["lead"],
+            lead=kwargs["lead"] or None,
             statuses=tuple(kwargs["statuses"]),
             overdue_only=kwargs["overdue"],
         ),

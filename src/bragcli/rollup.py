@@ -178,6 +178,8 @@ def meets_target(measure: Measure, value: float) -> bool | None:
 
 
 def _trend(measure: Measure, previous: float, latest: float) -> str | None:
+    if measure.good is None or (measure.good == "range" and measure.target is None):
+        return None  # nothing says which way is better
     if latest == previous:
         return "same"
     if measure.good == "higher":
