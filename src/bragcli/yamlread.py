@@ -14,7 +14,9 @@ The C parser (libyaml) is used when PyYAML has it, the pure-Python one otherwise
 
 from __future__ import annotations
 
+import codecs
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +35,8 @@ _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 _EMPTY = "is empty: it holds nothing but blank lines or comments"
+#: git's conflict markers, at the start of a line
+_CONFLICT = re.compile(r"^(?:<{7}|>{7})(?: |$)|^={7}$", re.MULTILINE)
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 # An anchor (&a) or alias (*a) can only start after a space, a flow indicator or line start.
 # Text such as "Fostering, Adoption & Placements" does not match; "**bold**" does, and then the
@@ -110,9 +114,13 @@ class _Refused(Exception):
 def read_file(path: Path, display: str, *, max_bytes: int = MAX_FILE_BYTES) -> Document | Problem:
     """Read `path` (shown to users as `display`). Returns the document or the one problem."""
     try:
-        size = path.stat().st_size
-        if path.is_dir():
+        info = path.stat()
+        size = info.st_size
+        if stat.S_ISDIR(info.st_mode):
             return error(display, 1, 1, "unreadable", "is a folder, not a YAML file; rename it")
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO, socket or device would block or never end: never open one.
+            return error(display, 1, 1, "unreadable", "is not a regular file; remove it")
         if size > max_bytes:
             return error(
                 display,
@@ -131,27 +139,44 @@ def read_file(path: Path, display: str, *, max_bytes: int = MAX_FILE_BYTES) -> D
 
 def read_bytes(raw: bytes, display: str) -> Document | Problem:
     """Parse `raw` as one YAML document of plain text data."""
+    bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw[bom:].decode("utf-8")
     except UnicodeDecodeError as e:
-        line, col = _offset_position(raw, e.start)
+        at = bom + e.start
+        line, col = _offset_position(raw, at, skip=bom)
         return error(
             display,
             line,
             col,
             "encoding",
-            f"is not valid UTF-8 (byte 0x{raw[e.start]:02x}); save the file as UTF-8",
+            f"is not valid UTF-8 (byte 0x{raw[at]:02x}); save the file as UTF-8",
         )
     if not text.strip():
         return error(display, 1, 1, "empty-file", _EMPTY)
+    conflict = _CONFLICT.search(text)
+    if conflict:
+        line = text.count("\n", 0, conflict.start()) + 1
+        return error(
+            display,
+            line,
+            1,
+            "merge-conflict",
+            "an unresolved git merge conflict: keep the lines you want between the <<<<<<<, "
+            "======= and >>>>>>> markers and delete the markers",
+        )
     data = text.encode("utf-8")
+    if _MAYBE_ANCHOR.search(text) or _might_be_deep(text):
+        found = _scan_events(data, display)
+        if found is not None:
+            return found
     parser = _Parser(data)
     try:
         root = parser.get_single_node()
     except yaml.MarkedYAMLError as e:
         return _syntax_problem(e, text, display)
     except yaml.reader.ReaderError as e:
-        line, col = _char_position(text, e.position)
+        line, col = _offset_position(data, e.position)
         return error(display, line, col, "yaml-syntax", f"cannot be read: {e.reason}")
     except yaml.YAMLError as e:  # pragma: no cover - libyaml reports everything above
         return error(display, 1, 1, "yaml-syntax", f"is not valid YAML: {e}")
@@ -159,16 +184,23 @@ def read_bytes(raw: bytes, display: str) -> Document | Problem:
         parser.dispose()
     if root is None:
         return error(display, 1, 1, "empty-file", _EMPTY)
-    if _MAYBE_ANCHOR.search(text):
-        found = _find_anchor(data, display)
-        if found is not None:
-            return found
     try:
         value = _to_data(root, 0)
     except _Refused as r:
         mark = r.node.start_mark
         return error(display, mark.line + 1, mark.column + 1, r.code, r.message)
     return Document(display, value, root)
+
+
+def _might_be_deep(text: str) -> bool:
+    """Whether the text could nest more than MAX_DEPTH levels (cheap, never a false 'no').
+
+    A block level starts at a greater column than its parent, so block depth is at most the
+    longest line; each flow level needs a '[' or '{'. Composing a deeply nested document
+    recurses in C and can overflow the stack, so such text is first scanned event by event.
+    """
+    bound = text.count("[") + text.count("{") + max(map(len, text.splitlines()), default=0)
+    return bound > 1000
 
 
 def _to_data(node: Node, depth: int) -> Any:
@@ -219,12 +251,23 @@ def _tag_message(tag: str) -> str:
     return f"tags such as {shown!r} are not allowed in a plan; remove the tag"
 
 
-def _find_anchor(data: bytes, display: str) -> Problem | None:
-    """Scan parser events (no composition, so no expansion) for an anchor or alias."""
+def _scan_events(data: bytes, display: str) -> Problem | None:
+    """Scan parser events (no composition, so no expansion and no recursion) for anchors,
+    aliases and nesting deeper than MAX_DEPTH. Syntax errors are left to the composer."""
     parser = _Parser(data)
+    depth = 0
     try:
         while parser.check_event():
             event: Any = parser.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark: Any = event.start_mark
+                    line, col = mark.line + 1, mark.column + 1
+                    message = f"is nested more than {MAX_DEPTH} levels deep"
+                    return error(display, line, col, "too-deep", message)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
             anchor = getattr(event, "anchor", None)
             if anchor is not None:
                 shown = ("*" if isinstance(event, yaml.AliasEvent) else "&") + str(anchor)
@@ -237,6 +280,8 @@ def _find_anchor(data: bytes, display: str) -> Problem | None:
                     f"{kind} {shown!r}: anchors and aliases are not supported; "
                     "repeat the text instead",
                 )
+    except yaml.YAMLError:
+        return None  # the composer reports it, with the same position
     finally:
         parser.dispose()
     return None
@@ -266,7 +311,8 @@ def _syntax_problem(e: yaml.MarkedYAMLError, text: str, display: str) -> Problem
             "yaml-syntax",
             "a tab character is not allowed here; YAML indents with spaces only",
         )
-    hint = next((h for needle, h in _HINTS if needle in problem), "")
+    said = f"{problem} {e.context or ''}"
+    hint = next((h for needle, h in _HINTS if needle in said), "")
     if e.context_mark is not None and e.context_mark is not mark and e.context:
         start = e.context_mark
         context = f" ({e.context} that starts at line {start.line + 1}, column {start.column + 1})"
@@ -276,6 +322,7 @@ def _syntax_problem(e: yaml.MarkedYAMLError, text: str, display: str) -> Problem
 
 
 _HINTS = (
+    ("alias", "; text starting with * or & must be put in quotes"),
     ("mapping values are not allowed", "; text containing ': ' must be put in quotes"),
     ("cannot start any token", "; text starting with @, ` or % must be put in quotes"),
     ("did not find expected key", "; check the indentation of this line and the one above"),
@@ -286,11 +333,9 @@ def _size(n: int) -> str:
     return f"{n / 1_048_576:.1f} MB" if n >= 104_858 else f"{n / 1024:.1f} KB"
 
 
-def _offset_position(raw: bytes, offset: int) -> tuple[int, int]:
-    line_start = raw.rfind(b"\n", 0, offset) + 1
-    return raw.count(b"\n", 0, offset) + 1, offset - line_start + 1
-
-
-def _char_position(text: str, offset: int) -> tuple[int, int]:
-    line_start = text.rfind("\n", 0, offset) + 1
-    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+def _offset_position(data: bytes, offset: int, skip: int = 0) -> tuple[int, int]:
+    """1-based (line, column in characters) of byte `offset`; the first `skip` bytes (a BOM)
+    are not characters."""
+    line_start = max(data.rfind(b"\n", 0, offset) + 1, skip)
+    column = len(data[line_start:offset].decode("utf-8", errors="replace"))
+    return data.count(b"\n", 0, offset) + 1, column + 1
