@@ -256,17 +256,9 @@ def test_valid_area_round_trips_through_yaml(area: dict[str, Any]) -> None:
     assert source.area == expected
 
 
-# --- known bugs, found by the properties above ---------------------------------------------------
-# Plain parametrized tests, not @given: each fails until its bug is fixed, and then the strict
-# xfail fails so that the marker is removed. (A failing @given test also makes the hypothesis
-# pytest plugin import libcst, whose DeprecationWarning pytest turns into an INTERNALERROR here.)
+# --- bugs the properties above found, kept as plain regression tests -----------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="natural_key calls int() on text that str.isdigit() accepts but int() does not "
-    "('①', '²'): an area id '①' makes every command fail with an internal error",
-)
 @pytest.mark.parametrize("identifier", ["①", "²", "1²", "10³"])
 def test_ids_with_unicode_digits_load(identifier: str) -> None:
     area = {"id": identifier, "title": "Circled numbers, as pasted from Word"}
@@ -279,11 +271,6 @@ def test_ids_with_unicode_digits_load(identifier: str) -> None:
     assert [s.area.id for s in loaded.areas] == [identifier]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a reading's value may be written 1e3 but a target may not: "
-    "\"target '1e3' is not a number\"",
-)
 @pytest.mark.parametrize("target", ["1e3", "2.5E-1", "8.686409535784111e-29"])
 def test_target_in_exponent_notation_is_a_number(target: str) -> None:
     Reading.model_validate({"period": "2022-12", "value": target})  # accepted as a number
@@ -291,11 +278,6 @@ def test_target_in_exponent_notation_is_a_number(target: str) -> None:
     assert measure.target_bounds() == (float(target), None)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="libyaml reports the byte offset of a control character; yamlread treats it as a "
-    "character offset, so after é or – the column (and, further on, the line) is wrong",
-)
 @pytest.mark.parametrize("prefix", ["Café – ", "ŵŵŵ", "é"])
 def test_control_character_problem_points_at_the_character(prefix: str) -> None:
     text = f'id: "1"\ntitle: {prefix}\x07 area\n'
@@ -304,11 +286,6 @@ def test_control_character_problem_points_at_the_character(prefix: str) -> None:
     assert text.splitlines()[found.line - 1][found.col - 1] == "\x07"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the encoding problem's column counts bytes, not characters; with a BOM the byte "
-    "offset is taken from the text after the BOM but applied to the bytes with it",
-)
 @pytest.mark.parametrize(("bom", "prefix"), [(False, "Café – "), (True, ""), (True, "ab")])
 def test_encoding_problem_points_at_the_bad_byte(bom: bool, prefix: str) -> None:
     raw = (b"\xef\xbb\xbf" if bom else b"") + f'id: "1"\n{prefix}'.encode() + b"\x92: x\n"

@@ -7,6 +7,7 @@ carries all the models that loaded and all the problems found on the way.
 from __future__ import annotations
 
 import difflib
+import os
 import types
 import typing
 from collections.abc import Iterable, Sequence
@@ -64,9 +65,14 @@ class LoadedPlan:
 
 
 def display_path(path: Path) -> str:
-    """A path as the user would type it: relative to the current folder where possible."""
+    """A path as the user would type it: relative to the current folder where possible.
+
+    Symbolic links are not followed: a link is named by its own name (and a link loop or a
+    dangling link is reported, not followed into an error).
+    """
+    absolute = Path(os.path.abspath(path))
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(absolute.relative_to(os.path.abspath(Path.cwd())))
     except ValueError:
         return str(path)
 
@@ -250,6 +256,8 @@ _ITEM_NAMES = {
 
 
 def _validate(doc: Document, model: type[M], what: str) -> M | list[Problem]:
+    if doc.data is None:
+        return [error(doc.path, 1, 1, "empty-file", "is empty: it holds no keys")]
     if not isinstance(doc.data, dict):
         kind = "a list" if isinstance(doc.data, list) else "plain text"
         noun, keys = (
@@ -306,6 +314,10 @@ def _problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
         line, col = doc.locate(loc[:-1])
         return error(doc.path, line, col, "missing-key", f"{where}missing required key {name!r}")
     line, col = doc.locate(loc)
+    if value is None or value == "" or kind in {"string_too_short", "too_short"}:
+        return error(
+            doc.path, line, col, "empty-value", f"{where}{name!r} is empty; give it a value"
+        )
     if kind == "enum" and name in {"status", "impact"}:
         return error(
             doc.path,
@@ -339,8 +351,10 @@ def _problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
             "bad-date",
             f"{where}{name} {value!r} is not a date; write it as YYYY-MM-DD",
         )
-    if kind.startswith("float") or kind.startswith("int"):
-        return error(doc.path, line, col, "bad-number", f"{where}{name} {value!r} is not a number")
+    if kind.startswith(("float", "int", "finite")):
+        shown = repr(value) if isinstance(value, str) else _kind_of(value)
+        what = "a finite number" if kind.startswith("finite") else "a number"
+        return error(doc.path, line, col, "bad-number", f"{where}{name} {shown} is not {what}")
     if kind in {"string_type", "list_type", "dict_type", "model_type", "model_attributes_type"}:
         expected = {
             "string_type": "text",

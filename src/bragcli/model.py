@@ -80,6 +80,15 @@ def _as_list(value: Any) -> Any:
     return value
 
 
+def _none_as_empty(value: Any) -> Any:
+    """An optional list written as a bare key (`actions:`) is an empty list."""
+    return [] if value is None else value
+
+
+def _lower(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
 def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
@@ -103,7 +112,7 @@ class Plan(_Model):
     start: date | None = Field(
         default=None, description="When the plan starts; a deadline ending before it is suspicious."
     )
-    quarters: Literal["calendar", "financial"] = Field(
+    quarters: Annotated[Literal["calendar", "financial"], BeforeValidator(_lower)] = Field(
         default="calendar",
         description='How "Q1 2023" is read: calendar or financial (April) quarters.',
     )
@@ -153,7 +162,7 @@ class Outcome(_Model):
         return {"text": data} if isinstance(data, str) else data
 
 
-_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)"
+_NUMBER = r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
 _RANGE = re.compile(rf"^\s*({_NUMBER})\s*(?:-|\u2013|to)\s*({_NUMBER})\s*$")
 _SINGLE = re.compile(rf"^\s*({_NUMBER})\s*$")
 
@@ -162,7 +171,7 @@ class Reading(_Model):
     """One value of a measure for a period."""
 
     period: Text = Field(description="YYYY-MM for a month, or e.g. 2021-22 for a year.")
-    value: float
+    value: Annotated[float, Field(allow_inf_nan=False)]
     source: Text | None = None
 
 
@@ -170,12 +179,14 @@ class Measure(_Model):
     """A measure that matters, with its direction and target."""
 
     name: Text
-    good: Literal["higher", "lower", "range"] | None = None
+    good: Annotated[Literal["higher", "lower", "range"] | None, BeforeValidator(_lower)] = None
     target: str | None = Field(
         default=None, description='A number for higher/lower; "LOW-HIGH" for range.'
     )
     unit: str | None = None
-    readings: list[Reading] = Field(default_factory=list, description="Oldest first.")
+    readings: Annotated[list[Reading], BeforeValidator(_none_as_empty)] = Field(
+        default_factory=list, description="Oldest first."
+    )
 
     @model_validator(mode="after")
     def _target_fits_direction(self) -> Measure:
@@ -210,12 +221,16 @@ class Area(_Model):
 
     id: Id
     title: Text
-    actions: list[Action] = Field(default_factory=list)
-    outcomes: list[Outcome] = Field(default_factory=list)
-    measures: list[Measure] = Field(default_factory=list)
+    actions: Annotated[list[Action], BeforeValidator(_none_as_empty)] = Field(default_factory=list)
+    outcomes: Annotated[list[Outcome], BeforeValidator(_none_as_empty)] = Field(
+        default_factory=list
+    )
+    measures: Annotated[list[Measure], BeforeValidator(_none_as_empty)] = Field(
+        default_factory=list
+    )
 
 
 def natural_key(identifier: str) -> tuple[tuple[int, int | str], ...]:
     """Sort "1.2" before "1.10" and "2" before "10"."""
-    parts = re.split(r"(\d+)", identifier)
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts if p)
+    parts = re.split(r"([0-9]+)", identifier)
+    return tuple((0, int(p)) if p.isascii() and p.isdigit() else (1, p) for p in parts if p)
