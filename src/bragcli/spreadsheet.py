@@ -1,0 +1,888 @@
+"""Plans to and from spreadsheets: one row per action, as CSV or Excel (.xlsx).
+
+Import turns a tracker that people already keep (whatever its column names, blank rows and
+merged-looking cells) into validated areas, and reports every row that could not be imported
+with its row number as the spreadsheet shows it. Export writes one row per action with the
+computed due date and overdue flag. Every cell is text both ways: a title such as
+``=HYPERLINK(...)`` is never a formula (CSV cells go through `csv_safe`; Excel cells are stored
+as text). openpyxl is needed only for .xlsx (``pip install 'bragcli[excel]'``).
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import io
+import re
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, cast
+
+import yaml
+from pydantic import ValidationError
+from yaml.nodes import Node, ScalarNode
+
+from bragcli.deadlines import DeadlineError, parse_deadline
+from bragcli.model import (
+    Action,
+    Area,
+    Measure,
+    Outcome,
+    Plan,
+    Rating,
+    natural_key,
+    normalise_rating,
+)
+from bragcli.problems import BragError
+from bragcli.render.text import csv_safe
+from bragcli.rollup import view_actions
+
+__all__ = [
+    "COLUMNS",
+    "EXPORT_COLUMNS",
+    "ExcelMissing",
+    "Imported",
+    "RowProblem",
+    "area_yaml",
+    "export_rows",
+    "import_actions",
+    "plan_yaml",
+    "read_rows",
+    "write_csv",
+    "write_xlsx",
+]
+
+COLUMNS = [
+    "area",
+    "area title",
+    "id",
+    "action",
+    "lead",
+    "deadline",
+    "status",
+    "impact",
+    "progress",
+    "updated",
+]
+EXPORT_COLUMNS = [*COLUMNS, "due", "overdue"]
+
+#: More rows than any plan has: a sheet this long is the wrong sheet (or a zip bomb).
+MAX_ROWS = 100_000
+#: Excel refuses (or silently cuts) a cell longer than this.
+EXCEL_CELL_LIMIT = 32_767
+
+_RATINGS = ", ".join(r.value for r in Rating)
+_REQUIRED = ("id", "action", "lead", "status")
+#: bragcli's own computed export columns: ignored on import, without a mention.
+_COMPUTED = frozenset({"due", "overdue"})
+
+#: Accepted column names for each field, canonical name first.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "area": ("area", "area id", "area no", "area number", "improvement area"),
+    "area title": ("area title", "area name", "improvement area title", "area description"),
+    "id": ("id", "action id", "ref", "reference", "action no", "action number", "no", "#"),
+    "action": ("action", "title", "action title", "description"),
+    "lead": ("lead", "owner", "lead officer", "responsible", "responsible officer", "accountable"),
+    "deadline": (
+        "deadline",
+        "by when",
+        "due date",
+        "target date",
+        "timescale",
+        "completion date",
+    ),
+    "status": (
+        "status",
+        "brag",
+        "rag",
+        "rating",
+        "brag rating",
+        "rag rating",
+        "brag status",
+        "rag status",
+    ),
+    "impact": ("impact", "impact rating", "impact brag"),
+    "progress": (
+        "progress",
+        "update",
+        "updates",
+        "progress update",
+        "commentary",
+        "comments",
+        "notes",
+    ),
+    "updated": ("updated", "last updated", "date updated", "update date"),
+}
+
+#: Single letters accepted for a rating in a spreadsheet (B/G/A/R, any case).
+_RATING_LETTERS = {"b": "blue", "g": "green", "a": "amber", "r": "red"}
+#: The spreadsheet column of a pydantic field, where the names differ.
+_COLUMN_OF_FIELD = {"title": "action"}
+
+
+class ExcelMissing(BragError):
+    """Reading or writing .xlsx without openpyxl installed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "reading and writing Excel (.xlsx) files needs openpyxl: "
+            "pip install 'bragcli[excel]' (or save the sheet as CSV)"
+        )
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A row that could not be imported, and why."""
+
+    row: int  # spreadsheet row number as the user sees it (header is row 1)
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}: {self.message}"
+
+
+@dataclass
+class Imported:
+    """What a spreadsheet held."""
+
+    areas: list[Area]
+    problems: list[RowProblem] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    rows: int = 0
+
+
+# --- reading files ----------------------------------------------------------------------------
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    """Cells as text, from .csv or .xlsx (the first sheet).
+
+    CSV is read as UTF-8 (with or without a byte order mark) and its delimiter is sniffed from
+    the header: comma, semicolon or tab. In .xlsx, formulas give their cached values, dates
+    become YYYY-MM-DD and whole numbers lose their ".0". Raises BragError for other suffixes or
+    an unreadable file, ExcelMissing for .xlsx without openpyxl.
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _read_csv(path)
+    if suffix == ".xlsx":
+        return _read_xlsx(path)
+    if suffix in {".xls", ".xlsm", ".xlsb", ".ods", ".numbers"}:
+        raise BragError(f"{path}: {suffix} files are not read; save the sheet as .xlsx or .csv")
+    raise BragError(f"{path}: not a spreadsheet bragcli reads; give a .csv or .xlsx file")
+
+
+def _read_csv(path: Path) -> list[list[str]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise BragError(f"{path}: cannot be read: {e.strerror or e}") from e
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise BragError(
+            f"{path}: is not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start}); "
+            "in Excel save it as 'CSV UTF-8 (Comma delimited)'"
+        ) from e
+    delimiter = _sniff_delimiter(text)
+    rows: list[list[str]] = []
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            rows.append(row)
+            if len(rows) > MAX_ROWS:
+                raise BragError(f"{path}: has more than {MAX_ROWS:,} rows; is it the right file?")
+    except csv.Error as e:
+        raise BragError(f"{path}: is not valid CSV (row {len(rows) + 1}): {e}") from e
+    return rows
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The delimiter (',', ';' or tab) that splits the header into the most cells."""
+    best, cells = ",", 1
+    for delimiter in (",", ";", "\t"):
+        try:
+            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            header = next((r for r in reader if any(c.strip() for c in r)), [])
+        except csv.Error:
+            continue
+        if len(header) > cells:
+            best, cells = delimiter, len(header)
+    return best
+
+
+def _openpyxl(module: str = "openpyxl") -> Any:
+    try:
+        return importlib.import_module(module)
+    except ImportError as e:
+        raise ExcelMissing() from e
+
+
+def _read_xlsx(path: Path) -> list[list[str]]:
+    openpyxl = _openpyxl()
+    if not path.is_file():
+        raise BragError(f"{path}: no such file")
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about Excel features it does not read (data validation, ...).
+            warnings.simplefilter("ignore", UserWarning)
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            try:
+                if not book.worksheets:
+                    raise BragError(f"{path}: the workbook has no worksheets")
+                sheet = book.worksheets[0]
+                if hasattr(sheet, "reset_dimensions"):
+                    sheet.reset_dimensions()  # trust the cells, not the file's stated size
+                rows: list[list[str]] = []
+                for values in sheet.iter_rows(values_only=True):
+                    rows.append([_cell_text(v) for v in values])
+                    if len(rows) > MAX_ROWS:
+                        raise BragError(
+                            f"{path}: the first sheet has more than {MAX_ROWS:,} rows; "
+                            "is it the right sheet?"
+                        )
+            finally:
+                book.close()
+    except BragError:
+        raise
+    except Exception as e:  # zipfile, XML and openpyxl errors all mean "not a workbook"
+        reason = str(e) or type(e).__name__
+        raise BragError(f"{path}: cannot be read as an Excel .xlsx workbook: {reason}") from e
+    return rows
+
+
+def _cell_text(value: object) -> str:
+    """An Excel cell value as the text a person sees."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return f"{value:.15g}"  # as Excel shows it: 15 significant digits
+    return str(value)
+
+
+# --- importing --------------------------------------------------------------------------------
+
+
+def _header_key(text: str) -> str:
+    """'Area No.' -> 'areano', 'Due (computed)' -> 'due', '#' -> '#'."""
+    lowered = text.strip().lower()
+    lowered = re.sub(r"\(\s*computed\s*\)\s*$", "", lowered)
+    return re.sub(r"[^\w#]|_", "", lowered)
+
+
+_FIELD_OF_KEY: dict[str, str] = {
+    _header_key(name): name_field for name_field, names in SYNONYMS.items() for name in names
+}
+_CANONICAL_KEYS = {_header_key(name): name for name in SYNONYMS}
+
+
+def _map_header(header: Sequence[str]) -> tuple[dict[str, int], list[str]]:
+    """(field -> column index, header cells that matched no field or a field already taken)."""
+    columns: dict[str, int] = {}
+    keys = [_header_key(cell) for cell in header]
+    for index, key in enumerate(keys):  # exact canonical names first
+        name = _CANONICAL_KEYS.get(key)
+        if name is not None and name not in columns:
+            columns[name] = index
+    ignored: list[str] = []
+    for index, key in enumerate(keys):
+        if not key or index in columns.values():
+            continue
+        name = _FIELD_OF_KEY.get(key)
+        if name is not None and name not in columns:
+            columns[name] = index
+        elif key not in _COMPUTED:
+            ignored.append(header[index].strip())
+    return columns, ignored
+
+
+def _clean(cell: str) -> str:
+    """Strip the cell, and undo csv_safe: "'=x" -> "=x" (also for + - @)."""
+    text = cell.strip()
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+        return text[1:]
+    return text
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_BULLET = re.compile(r"^(?:•\s*|[-*]\s+)")
+
+
+def _notes(cell: str) -> list[str]:
+    """Progress notes: one per line, without bullets or blank lines."""
+    notes = []
+    for line in _LINE_BREAK.split(cell):
+        note = _BULLET.sub("", line.strip(), count=1).strip()
+        if note:
+            notes.append(note)
+    return notes
+
+
+_LEAD_SPLIT = re.compile(r";| / ")
+
+
+def _leads(cell: str) -> list[str]:
+    return [part.strip() for part in _LEAD_SPLIT.split(cell) if part.strip()]
+
+
+def _rating(cell: str) -> str:
+    letter = _RATING_LETTERS.get(cell.strip().lower())
+    if letter is not None:
+        return letter
+    normalised = normalise_rating(cell)
+    return normalised if isinstance(normalised, str) else cell
+
+
+_ISO_DATE = re.compile(
+    r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+)
+_UK_DATE = re.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})")
+
+
+def _updated(text: str) -> date | None:
+    """YYYY-MM-DD (a time after it is ignored) or day-first DD/MM/YYYY; None if neither."""
+    m = _ISO_DATE.fullmatch(text) or _UK_DATE.fullmatch(text)
+    if m is None:
+        return None
+    try:
+        return date(int(m["y"]), int(m["m"]), int(m["d"]))
+    except ValueError:
+        return None
+
+
+_AREA_PREFIX = re.compile(r"(?i)^(?:improvement\s+)?area\s+(\S+)$")
+
+
+def _area_id(cell: str) -> str:
+    """'2' -> '2'; 'Area 2' -> '2'."""
+    m = _AREA_PREFIX.match(cell)
+    return m.group(1) if m else cell
+
+
+@dataclass
+class _Row:
+    number: int
+    area: str
+    index: int  # in the area's list of actions
+
+
+@dataclass
+class _State:
+    areas: dict[str, list[Action]] = field(default_factory=dict)
+    titles: dict[str, tuple[str, int]] = field(default_factory=dict)
+    seen_ids: dict[str, int] = field(default_factory=dict)
+    problems: list[RowProblem] = field(default_factory=list)
+    current_area: str | None = None
+    last: _Row | None = None  # the last action row that was imported
+    last_row: int | None = None  # the row number of the last action row, imported or not
+
+
+def import_actions(rows: list[list[str]]) -> Imported:
+    """Turn the rows (the first non-blank row is the header) into areas.
+
+    Every row that cannot be imported becomes a RowProblem and the others still are.
+    """
+    numbered = [(n, row) for n, row in enumerate(rows, 1) if any(c.strip() for c in row)]
+    if not numbered:
+        return Imported(
+            [],
+            [
+                RowProblem(
+                    1,
+                    "the sheet is empty; its first row must be the header, e.g. "
+                    + ", ".join(COLUMNS),
+                )
+            ],
+        )
+    (header_number, header), data = numbered[0], numbered[1:]
+    columns, ignored = _map_header(header)
+    missing = [name for name in _REQUIRED if name not in columns]
+    if missing:
+        problems = [
+            RowProblem(
+                header_number,
+                f"no {name!r} column: the header needs a column named one of "
+                + ", ".join(SYNONYMS[name]),
+            )
+            for name in missing
+        ]
+        return Imported([], problems, ignored, len(data))
+
+    state = _State()
+    for number, row in data:
+        cells = {
+            name: _clean(row[index]) if index < len(row) else "" for name, index in columns.items()
+        }
+        for name in SYNONYMS:
+            cells.setdefault(name, "")
+        if not any(cells.values()):
+            continue  # text only in ignored columns
+        if cells["id"] or cells["action"]:
+            _action_row(state, number, cells, "area" in columns)
+        elif cells["progress"]:
+            _continuation_row(state, number, cells)
+        elif cells["area"] and not any(
+            cells[n] for n in SYNONYMS if n not in {"area", "area title"}
+        ):
+            _area_row(state, number, cells)
+        else:
+            state.problems.append(RowProblem(number, _NO_ID_OR_ACTION))
+
+    areas = [
+        Area(
+            id=area_id,
+            title=state.titles.get(area_id, (f"Area {area_id}", 0))[0],
+            actions=actions,
+        )
+        for area_id, actions in sorted(state.areas.items(), key=lambda kv: natural_key(kv[0]))
+    ]
+    return Imported(areas, state.problems, ignored, len(data))
+
+
+_NO_ID_OR_ACTION = (
+    "has no id and no action; give the action's id and title "
+    "(a row with only progress text continues the action above)"
+)
+
+
+def _area_of(state: _State, cells: dict[str, str], has_area_column: bool) -> tuple[str | None, str]:
+    """(area id, problem): from the area cell, the row above, or the id's prefix.
+
+    (None, "") when the area cannot be known because the id itself is wrong (empty or with
+    spaces): the id's own problem says what to do.
+    """
+    identifier = cells["id"]
+    if cells["area"]:
+        area = _area_id(cells["area"])
+    elif has_area_column and state.current_area is not None:
+        area = state.current_area
+    elif not identifier or re.search(r"\s", identifier):
+        return None, ""
+    elif identifier.split(".", 1)[0] and "." in identifier:
+        area = identifier.split(".", 1)[0]
+    else:
+        return None, (
+            f"id {identifier!r} does not say its area; add an area column, "
+            "or write the id as AREA.NUMBER, e.g. 2.4 for action 4 of area 2"
+        )
+    if re.search(r"\s", area):
+        return None, f"area {area!r} must be one word (an id such as 2), without spaces"
+    return area, ""
+
+
+def _title_problem(state: _State, area: str, title: str, number: int) -> str:
+    """Record the area's title; a different title for the same area is a problem."""
+    if not title:
+        return ""
+    known = state.titles.get(area)
+    if known is None:
+        state.titles[area] = (title, number)
+        return ""
+    if known[0] != title:
+        return (
+            f"area {area} is titled {title!r} here but {known[0]!r} on row {known[1]}; "
+            "give each area one title"
+        )
+    return ""
+
+
+def _area_row(state: _State, number: int, cells: dict[str, str]) -> None:
+    """A row with only the area (and its title): a heading that starts a group of actions."""
+    area = _area_id(cells["area"])
+    if re.search(r"\s", area):
+        state.problems.append(
+            RowProblem(number, f"area {area!r} must be one word (an id such as 2), without spaces")
+        )
+        return
+    state.current_area = area
+    problem = _title_problem(state, area, cells["area title"], number)
+    if problem:
+        state.problems.append(RowProblem(number, problem))
+
+
+def _continuation_row(state: _State, number: int, cells: dict[str, str]) -> None:
+    """A row with progress but no id or action: more notes for the action above."""
+    last = state.last
+    others = [n for n in SYNONYMS if n not in {"area", "area title", "progress"}]
+    same_area = (
+        last is not None
+        and (not cells["area"] or _area_id(cells["area"]) == last.area)
+        and (
+            not cells["area title"] or state.titles.get(last.area, ("",))[0] == cells["area title"]
+        )
+    )
+    if any(cells[n] for n in others) or (last is not None and not same_area):
+        state.problems.append(RowProblem(number, _NO_ID_OR_ACTION))
+    elif state.last_row is None:
+        state.problems.append(
+            RowProblem(
+                number,
+                "has progress but no id or action, and there is no action above it to "
+                "continue; give the action's id and title",
+            )
+        )
+    elif last is None or last.number != state.last_row:
+        state.problems.append(
+            RowProblem(
+                number,
+                f"continues the action on row {state.last_row}, which could not be imported",
+            )
+        )
+    else:
+        actions = state.areas[last.area]
+        action = actions[last.index]
+        actions[last.index] = action.model_copy(
+            update={"progress": [*action.progress, *_notes(cells["progress"])]}
+        )
+
+
+def _action_row(state: _State, number: int, cells: dict[str, str], has_area_column: bool) -> None:
+    state.last_row = number
+    found: dict[str, list[str]] = {}  # column -> problems, reported in column order
+
+    area, problem = _area_of(state, cells, has_area_column)
+    if problem:
+        found.setdefault("area", []).append(problem)
+    elif area is not None:
+        state.current_area = area
+        problem = _title_problem(state, area, cells["area title"], number)
+        if problem:
+            found.setdefault("area title", []).append(problem)
+
+    identifier = cells["id"]
+    if identifier:
+        first = state.seen_ids.setdefault(identifier, number)
+        if first != number:
+            found.setdefault("id", []).append(
+                f"id {identifier!r} is already used on row {first}; action ids must be unique"
+            )
+
+    data: dict[str, Any] = {
+        "id": identifier,
+        "title": cells["action"],
+        "lead": _leads(cells["lead"]),
+        "status": _rating(cells["status"]),
+    }
+    if cells["deadline"]:
+        data["deadline"] = cells["deadline"]
+        try:
+            parse_deadline(cells["deadline"])
+        except DeadlineError as e:
+            found.setdefault("deadline", []).append(str(e))
+    if cells["impact"]:
+        data["impact"] = _rating(cells["impact"])
+    if cells["updated"]:
+        updated = _updated(cells["updated"])
+        if updated is None:
+            found.setdefault("updated", []).append(
+                f"updated {cells['updated']!r} is not a date; write it as YYYY-MM-DD or DD/MM/YYYY"
+            )
+        else:
+            data["updated"] = updated
+    notes = _notes(cells["progress"])
+    if notes:
+        data["progress"] = notes
+
+    action: Action | None = None
+    try:
+        action = Action.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            column, message = _validation_message(err, cells)
+            found.setdefault(column, []).append(message)
+
+    if found or action is None or area is None:
+        order = [*COLUMNS, *(column for column in found if column not in COLUMNS)]
+        for column in order:
+            state.problems.extend(RowProblem(number, m) for m in found.get(column, []))
+        return
+    actions = state.areas.setdefault(area, [])
+    actions.append(action)
+    state.last = _Row(number, area, len(actions) - 1)
+
+
+def _validation_message(err: Any, cells: dict[str, str]) -> tuple[str, str]:
+    """(column, message) for one pydantic error, in the spreadsheet's words."""
+    loc = tuple(err["loc"])
+    model_field = str(loc[0]) if loc else "value"
+    column = _COLUMN_OF_FIELD.get(model_field, model_field)
+    kind: str = err["type"]
+    value = cells.get(column, err.get("input"))
+    if column in {"status", "impact"} and kind == "enum":
+        if not value:
+            return column, f"{column} is empty; give one of {_RATINGS}"
+        return column, f"{column} {value!r} is not one of {_RATINGS}"
+    if kind in {"missing", "string_too_short", "too_short"} or not value:
+        hint = {
+            "id": "give every action an id, such as 2.4",
+            "action": "give the action's title",
+            "lead": "give the lead role",
+        }.get(column, "give it a value")
+        return column, f"{column} is empty; {hint}"
+    if kind == "string_pattern_mismatch":
+        return column, f"{column} {value!r} must be one word, without spaces"
+    message = str(err.get("msg", "is not valid")).removeprefix("Value error, ")
+    return column, f"{column} {value!r}: {message}"
+
+
+# --- YAML -------------------------------------------------------------------------------------
+
+
+class _Quoted(str):
+    """Text always written in double quotes (ids: "1.10" must never look like a number)."""
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, list items indented under their key, no anchors, quoting when needed."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+#: Text longer than this is written folded (">-"), as the sample plan is; shorter text plain.
+_FOLD_OVER = 80
+#: Line width of written YAML; a line can run one word past it.
+_WIDTH = 80
+
+#: Characters PyYAML mishandles outside double quotes (NEL and the Unicode line and paragraph
+#: separators are YAML line breaks), and control characters: written as escapes.
+_NEEDS_ESCAPES = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> ScalarNode:
+    if _NEEDS_ESCAPES.search(data):
+        style: str | None = '"'
+    elif "\n" in data:
+        style = "|"
+    else:
+        style = ">" if len(data) > _FOLD_OVER else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+def _represent_quoted(dumper: yaml.SafeDumper, data: _Quoted) -> ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style='"')
+
+
+def _represent_float(dumper: yaml.SafeDumper, data: float) -> ScalarNode:
+    """22.0 -> 22, 16.35 -> 16.35: plain, exact (repr round-trips), read back as text."""
+    text = str(int(data)) if data.is_integer() and abs(data) < 1e15 else repr(data)
+    resolve = cast(Callable[[type[Node], str, tuple[bool, bool]], str], dumper.resolve)
+    return ScalarNode(resolve(ScalarNode, text, (True, False)), text)
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(_Quoted, _represent_quoted)
+_Dumper.add_representer(float, _represent_float)
+
+AREA_MODELINE = "# yaml-language-server: $schema=../schemas/area.schema.json"
+PLAN_MODELINE = "# yaml-language-server: $schema=../schemas/plan.schema.json"
+
+
+def _dump(data: dict[str, Any]) -> str:
+    return yaml.dump(
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=_WIDTH,
+        default_flow_style=False,
+    )
+
+
+def _action_data(action: Action) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": _Quoted(action.id),
+        "title": action.title,
+        "lead": action.lead[0] if len(action.lead) == 1 else list(action.lead),
+    }
+    if action.deadline is not None:
+        data["deadline"] = action.deadline
+    data["status"] = action.status.value
+    if action.impact is not None:
+        data["impact"] = action.impact.value
+    if action.updated is not None:
+        data["updated"] = action.updated
+    if action.success_criteria is not None:
+        data["success_criteria"] = action.success_criteria
+    if action.progress:
+        data["progress"] = list(action.progress)
+    return data
+
+
+def _outcome_data(outcome: Outcome) -> dict[str, Any]:
+    data: dict[str, Any] = {"text": outcome.text}
+    if outcome.evidence:
+        data["evidence"] = list(outcome.evidence)
+    return data
+
+
+def _measure_data(measure: Measure) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": measure.name}
+    for key in ("good", "target", "unit"):
+        value = getattr(measure, key)
+        if value is not None:
+            data[key] = value
+    if measure.readings:
+        readings = []
+        for reading in measure.readings:
+            item: dict[str, Any] = {"period": reading.period, "value": reading.value}
+            if reading.source is not None:
+                item["source"] = reading.source
+            readings.append(item)
+        data["readings"] = readings
+    return data
+
+
+def area_yaml(area: Area) -> str:
+    """The area as an area file in bragcli's format; it loads back to an equal Area."""
+    data: dict[str, Any] = {"id": _Quoted(area.id), "title": area.title}
+    if area.actions:
+        data["actions"] = [_action_data(a) for a in area.actions]
+    if area.outcomes:
+        data["outcomes"] = [_outcome_data(o) for o in area.outcomes]
+    if area.measures:
+        data["measures"] = [_measure_data(m) for m in area.measures]
+    return f"{AREA_MODELINE}\n{_dump(data)}"
+
+
+def plan_yaml(title: str, organisation: str) -> str:
+    """A minimal plan.yaml: the title and the organisation."""
+    return f"{PLAN_MODELINE}\n{_dump({'title': title, 'organisation': organisation})}"
+
+
+# --- exporting --------------------------------------------------------------------------------
+
+
+def export_rows(plan: Plan, areas: list[Area], as_of: date) -> list[list[str]]:
+    """The header (EXPORT_COLUMNS) and one row per action, with due and overdue at as_of."""
+    rows = [list(EXPORT_COLUMNS)]
+    for view in view_actions(plan, areas, as_of):
+        action = view.action
+        rows.append(
+            [
+                view.area.id,
+                view.area.title,
+                action.id,
+                action.title,
+                "; ".join(action.lead),
+                action.deadline or "",
+                action.status.value,
+                action.impact.value if action.impact is not None else "",
+                "\n".join(action.progress),
+                action.updated.isoformat() if action.updated is not None else "",
+                view.due.isoformat() if view.due is not None else "",
+                "yes" if view.overdue else "no",
+            ]
+        )
+    return rows
+
+
+def write_csv(rows: list[list[str]], path: Path) -> None:
+    """Write the rows as UTF-8 CSV (with a byte order mark, for Excel); cells through csv_safe."""
+    try:
+        with path.open("w", encoding="utf-8-sig", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerows([csv_safe(cell) for cell in row] for row in rows)
+    except OSError as e:
+        raise BragError(f"{path}: cannot be written: {e.strerror or e}") from e
+
+
+#: Rating -> (fill, text colour), as RGB hex.
+RATING_COLOURS: dict[Rating, tuple[str, str]] = {
+    Rating.BLUE: ("1D4ED8", "FFFFFF"),
+    Rating.GREEN: ("166534", "FFFFFF"),
+    Rating.AMBER: ("FBBF24", "000000"),
+    Rating.RED: ("B91C1C", "FFFFFF"),
+    Rating.NOT_STARTED: ("E5E7EB", "000000"),
+}
+_WIDE_COLUMNS = frozenset({"area title", "action", "lead", "progress"})
+
+
+def write_xlsx(rows: list[list[str]], path: Path) -> None:
+    """Write the rows as an .xlsx workbook of text cells (never formulas), one sheet, no macros.
+
+    The header is bold and frozen with an auto-filter; status and impact cells keep their
+    word and are also filled in the rating's colour.
+    """
+    openpyxl = _openpyxl()
+    styles = _openpyxl("openpyxl.styles")
+    utils = _openpyxl("openpyxl.utils")
+    illegal = _openpyxl("openpyxl.cell.cell").ILLEGAL_CHARACTERS_RE
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Actions"
+    header = [str(c) for c in rows[0]] if rows else []
+    rating_columns = {
+        i for i, name in enumerate(header) if _header_key(name) in {"status", "impact"}
+    }
+    fills = {
+        rating: (
+            styles.PatternFill(fill_type="solid", start_color=f"FF{fill}", end_color=f"FF{fill}"),
+            styles.Font(color=f"FF{text}"),
+        )
+        for rating, (fill, text) in RATING_COLOURS.items()
+    }
+    bold = styles.Font(bold=True)
+    wrap = styles.Alignment(wrap_text=True, vertical="top")
+    widths: dict[int, int] = {}
+
+    for r, row in enumerate(rows, 1):
+        for c, value in enumerate(row, 1):
+            text = illegal.sub("", str(value))
+            if len(text) > EXCEL_CELL_LIMIT:
+                raise BragError(
+                    f"{path}: row {r}, column {header[c - 1] if c <= len(header) else c} holds "
+                    f"{len(text):,} characters, over Excel's limit of {EXCEL_CELL_LIMIT:,} for "
+                    "one cell; export as CSV instead"
+                )
+            cell = sheet.cell(row=r, column=c)
+            if text:  # an empty cell stays blank (an empty string is not blank to Excel)
+                cell.value = text
+                cell.data_type = "s"  # openpyxl makes text starting with '=' a formula: undo that
+            cell.number_format = "@"  # and keep it text if someone edits it in Excel
+            if text[:1] in {"=", "+", "-", "@"}:
+                cell.quotePrefix = True
+            cell.alignment = wrap
+            if r == 1:
+                cell.font = bold
+            elif c - 1 in rating_columns:
+                rating = _known_rating(text)
+                if rating is not None:
+                    cell.fill, cell.font = fills[rating]
+            longest = max((len(line) for line in text.split("\n")), default=0)
+            widths[c] = max(widths.get(c, 0), longest)
+
+    for c, longest in widths.items():
+        name = header[c - 1] if c <= len(header) else ""
+        cap = 60 if name in _WIDE_COLUMNS else 24
+        width = max(min(longest, cap), len(name), 6) + 2
+        sheet.column_dimensions[utils.get_column_letter(c)].width = width
+    if rows:
+        sheet.freeze_panes = "A2"
+        last = utils.get_column_letter(max(len(row) for row in rows) or 1)
+        sheet.auto_filter.ref = f"A1:{last}{len(rows)}"
+    try:
+        book.save(path)
+    except OSError as e:
+        raise BragError(f"{path}: cannot be written: {e.strerror or e}") from e
+
+
+def _known_rating(text: str) -> Rating | None:
+    try:
+        return Rating(normalise_rating(text))
+    except ValueError:
+        return None
