@@ -536,6 +536,92 @@ def init(directory: Path, force: bool) -> None:
     _exit(run)
 
 
+@cli.command("import")
+@click.argument("source", metavar="FILE.csv|FILE.xlsx", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The plan folder to write (one area file per area, and plan.yaml if missing).",
+)
+@click.option("--title", help="The plan's title for a new plan.yaml (default: from the file name).")
+@click.option("--organisation", help="The organisation for a new plan.yaml.")
+@click.option("--partial", is_flag=True, help="Write the rows that import even when others cannot.")
+@click.option("--force", is_flag=True, help="Replace area files of the same name.")
+def import_(
+    source: Path,
+    output: Path,
+    title: str | None,
+    organisation: str | None,
+    partial: bool,
+    force: bool,
+) -> None:
+    """Turn a tracker spreadsheet (one row per action) into a plan folder.
+
+    \b
+    Columns, matched in any case, with common names:
+      area (improvement area), area title, id (ref, action no), action (title,
+      description), lead (owner, responsible), deadline (by when, due date, target
+      date), status (BRAG, RAG, rating), impact, progress (update, commentary; one
+      note per line in the cell), updated (last updated).
+    Area cells left blank below a filled one belong to the same area; a row with
+    only progress text continues the action above it.
+
+    Every row that cannot be imported is reported with its row number, and then
+    nothing is written unless --partial. Existing files are kept unless --force.
+    xlsx needs: pip install 'bragcli[excel]'.
+    """
+    from bragcli.commands import ImportOptions, run_import
+
+    options = ImportOptions(output, title, organisation, partial, force)
+    _exit(lambda: run_import(source, options, sys.stdout, sys.stderr))
+
+
+@cli.command()
+@click.argument("plan_dir", required=False, default=DEFAULT_PLAN, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "xlsx"]),
+    default=None,
+    help="Default: from the output file's suffix.",
+)
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+    help="The file to write.",
+)  # fmt: skip
+@_as_of_option
+@_max_size_option
+@_rev_option
+def export(
+    plan_dir: Path,
+    fmt: str | None,
+    output: Path,
+    as_of: date | None,
+    max_file_size: float,
+    rev: str | None,
+) -> None:
+    """Write the plan (default: plans/) as a spreadsheet, one row per action.
+
+    The same columns brag import reads, plus the due date and whether the action is
+    overdue at --as-of. In xlsx, ratings are words and cell colours, the header row is
+    frozen and filters are on. Cells that a spreadsheet would run as formulas are
+    written as text. xlsx needs: pip install 'bragcli[excel]'.
+    """
+    from bragcli.commands import ExportOptions, run_export
+
+    chosen = fmt or ("xlsx" if output.suffix.lower() == ".xlsx" else "csv")
+    options = ExportOptions(
+        format=chosen,
+        output=output,
+        as_of=as_of or _today(),
+        max_bytes=int(max_file_size * 1024 * 1024),
+        rev=rev,
+    )
+    _exit(lambda: run_export(plan_dir, options, sys.stdout, sys.stderr))
+
+
 def _exit(run: Any) -> None:
     try:
         code = run()

@@ -7,6 +7,7 @@ Imports of renderers happen inside the functions so that a command pays only for
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -274,6 +275,111 @@ def run_trend(folder: Path, options: TrendOptions, out: TextIO, err: TextIO) -> 
         title = "BRAG ratings through history"
         write_chart(trend, options.chart, title)
         err.write(f"brag trend: wrote {options.chart}\n")
+    return Exit.OK
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOptions:
+    output: Path
+    title: str | None
+    organisation: str | None
+    partial: bool
+    force: bool
+
+
+def _area_file_name(area_id: str, title: str) -> str:
+    """'02-the-sufficiency-and-stability-of-staff.yaml': sortable, readable, safe."""
+    number = area_id.zfill(2) if area_id.isdigit() else area_id
+    slug = ""
+    for word in re.findall(r"[a-z0-9]+", title.lower()):
+        if slug and len(slug) + 1 + len(word) > 40:
+            break
+        slug = f"{slug}-{word}" if slug else word[:40]
+    stem = re.sub(r"[^A-Za-z0-9._-]", "-", f"{number}-{slug}" if slug else number)
+    return f"{stem}.yaml"
+
+
+def run_import(source: Path, options: ImportOptions, out: TextIO, err: TextIO) -> Exit:
+    """`brag import`: a tracker spreadsheet into plan files. Nothing is written on any
+    problem unless --partial; no existing file is replaced unless --force."""
+    from bragcli.spreadsheet import area_yaml, import_actions, plan_yaml, read_rows
+
+    if not source.is_file():
+        raise BragError(f"{source}: no such file")
+    imported = import_actions(read_rows(source))
+    for problem in imported.problems:
+        err.write(f"{display_path(source)}: row {problem.row}: {problem.message}\n")
+    if imported.ignored_columns:
+        err.write(f"brag import: ignored columns: {', '.join(imported.ignored_columns)}\n")
+    if imported.problems and not options.partial:
+        count = len(imported.problems)
+        err.write(
+            f"brag import: nothing written: {count} row{'s' if count != 1 else ''} could not "
+            "be imported; fix them, or use --partial to import the other rows\n"
+        )
+        return Exit.FINDINGS
+    if not imported.areas:
+        raise BragError(f"{source}: no action to import")
+
+    folder = options.output
+    files = {_area_file_name(a.id, a.title): area_yaml(a) for a in imported.areas}
+    plan_file = folder / "plan.yaml"
+    if not plan_file.exists():
+        if not options.organisation:
+            raise BragError(
+                f"{plan_file} does not exist yet: give --organisation (and --title) for it"
+            )
+        files["plan.yaml"] = plan_yaml(options.title or _title_from(source), options.organisation)
+    existing_yaml = sorted(
+        p.name for p in folder.glob("*.y*ml") if p.name != "plan.yaml"
+    ) if folder.is_dir() else []  # fmt: skip
+    if existing_yaml and not options.force:
+        raise BragError(
+            f"{folder} already has area files ({', '.join(existing_yaml[:5])}"
+            f"{', ...' if len(existing_yaml) > 5 else ''}); import into a new folder, or "
+            "--force to replace files of the same name"
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+        out.write(f"wrote {folder / name}\n")
+    actions = sum(len(a.actions) for a in imported.areas)
+    out.write(
+        f"imported {actions} action{'s' if actions != 1 else ''} in {len(imported.areas)} "
+        f"area{'s' if len(imported.areas) != 1 else ''}; next: brag check {folder}\n"
+    )
+    return Exit.OK
+
+
+def _title_from(source: Path) -> str:
+    words = re.sub(r"[_-]+", " ", source.stem).strip()
+    return words[:1].upper() + words[1:] if words else "Improvement plan"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    format: str
+    output: Path
+    as_of: date
+    max_bytes: int
+    rev: str | None = None
+
+
+def run_export(folder: Path, options: ExportOptions, out: TextIO, err: TextIO) -> Exit:
+    """`brag export`: one row per action, as CSV or xlsx, for colleagues without git."""
+    from bragcli.spreadsheet import export_rows, write_csv, write_xlsx
+
+    loaded, _revision = load_at(folder, options.rev, err, max_bytes=options.max_bytes)
+    if loaded is None:
+        return Exit.FINDINGS
+    assert loaded.plan is not None
+    rows = export_rows(loaded.plan, [s.area for s in loaded.areas], options.as_of)
+    writer = write_xlsx if options.format == "xlsx" else write_csv
+    try:
+        writer(rows, options.output)
+    except OSError as e:
+        raise BragError(f"{options.output}: cannot write: {e.strerror or e}") from e
+    err.write(f"brag export: wrote {len(rows) - 1} actions to {options.output}\n")
     return Exit.OK
 
 
