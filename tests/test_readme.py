@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -17,11 +18,22 @@ from click.testing import CliRunner
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 BLOCK = re.compile(
-    r"(?P<head><!-- (?P<demo>in the demo history: )?(?P<command>brag [^\n]*?) -->\n```[a-z]*\n)"
+    r"(?P<head><!-- (?:in (?P<where>the demo history|a scratch folder): )?"
+    r"(?P<command>brag [^\n]*?) -->\n```[a-z]*\n)"
     r"(?P<body>.*?)(?P<tail>```\n)",
     re.DOTALL,
 )
 _demo: list[Path] = []
+_scratch: list[Path] = []
+
+
+def scratch_folder() -> Path:
+    """An empty folder with a copy of examples/tracker.csv, shared by one README refresh."""
+    if not _scratch:
+        folder = Path(tempfile.mkdtemp(prefix="brag-scratch-"))
+        shutil.copy(ROOT / "examples" / "tracker.csv", folder / "tracker.csv")
+        _scratch.append(folder)
+    return _scratch[0]
 
 
 def demo_repository() -> Path:
@@ -36,7 +48,7 @@ def demo_repository() -> Path:
     return _demo[0]
 
 
-def run_block(command: str, in_demo: bool = False) -> str:
+def run_block(command: str, where: str | None = None) -> str:
     """Run `brag ARGS [| head -N]` as a user would, from the repository root.
 
     Git is hidden from the command (GIT_DIR=/dev/null) so that the output does not change
@@ -48,9 +60,10 @@ def run_block(command: str, in_demo: bool = False) -> str:
     args = shlex.split(brag_part)[1:]
     previous = Path.cwd()
     saved = {name: os.environ.pop(name, None) for name in ("COLUMNS", "GIT_DIR")}
-    os.chdir(demo_repository() if in_demo else ROOT)
+    folder = {"the demo history": demo_repository, "a scratch folder": scratch_folder}
+    os.chdir(folder[where]() if where else ROOT)
     try:
-        result = CliRunner(env={} if in_demo else {"GIT_DIR": os.devnull}).invoke(
+        result = CliRunner(env={"GIT_DIR": os.devnull} if where is None else {}).invoke(
             cli, args, prog_name="brag", terminal_width=88
         )
     finally:
@@ -70,9 +83,7 @@ def run_block(command: str, in_demo: bool = False) -> str:
 
 
 def refreshed(text: str) -> str:
-    return BLOCK.sub(
-        lambda m: m["head"] + run_block(m["command"], bool(m["demo"])) + m["tail"], text
-    )
+    return BLOCK.sub(lambda m: m["head"] + run_block(m["command"], m["where"]) + m["tail"], text)
 
 
 def test_readme_output_is_real() -> None:
@@ -84,7 +95,11 @@ def test_readme_output_is_real() -> None:
 
 
 def test_ci_runs_the_readme_test_command() -> None:
-    readme_commands = re.findall(r"^(python3 -m venv \.venv && .*)$", README.read_text(), re.M)
+    text = README.read_text(encoding="utf-8")
+    quick_start = text[
+        text.index("## Quick start") : text.index("## ", text.index("## Quick start") + 3)
+    ]
+    readme_commands = re.findall(r"^(python3 -m venv \.venv && .*)$", quick_start, re.M)
     assert len(readme_commands) == 2, readme_commands
     install_and_status, tests = readme_commands
     assert "pip install ." in install_and_status and "brag status" in install_and_status

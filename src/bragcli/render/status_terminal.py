@@ -258,7 +258,7 @@ def _status(con: Console, status: Status) -> None:
     con.print(_rollup(status))
     if status.totals.impact_rated:
         con.print(Text(IMPACT_KEY, style="dim"))
-        con.print()
+    con.print()
     con.print(Text("Needs attention", style="bold underline"))
     con.print()
     groups = [
