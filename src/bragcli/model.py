@@ -89,18 +89,16 @@ def _lower(value: Any) -> Any:
     return value.strip().lower() if isinstance(value, str) else value
 
 
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
 RatingField = Annotated[Rating, BeforeValidator(normalise_rating)]
-Text = Annotated[str, BeforeValidator(_strip), Field(min_length=1)]
-Id = Annotated[str, BeforeValidator(_strip), Field(min_length=1, pattern=r"^\S+$")]
+Text = Annotated[str, Field(min_length=1)]
+Id = Annotated[str, Field(min_length=1, pattern=r"^\S+$")]
 TextList = Annotated[list[Text], BeforeValidator(_as_list, json_schema_input_type=str | list[str])]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+    # Stripping in pydantic-core (Rust) rather than in a Python validator: it runs for every
+    # text of every action.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
 class Plan(_Model):

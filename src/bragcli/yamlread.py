@@ -34,14 +34,11 @@ MAX_DEPTH = 32
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
+_DEFAULT_TAGS: dict[type[Node], str] = {ScalarNode: _STR, SequenceNode: _SEQ, MappingNode: _MAP}
 _EMPTY = "is empty: it holds nothing but blank lines or comments"
 #: git's conflict markers, at the start of a line
 _CONFLICT = re.compile(r"^(?:<{7}|>{7})(?: |$)|^={7}$", re.MULTILINE)
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-# An anchor (&a) or alias (*a) can only start after a space, a flow indicator or line start.
-# Text such as "Fostering, Adoption & Placements" does not match; "**bold**" does, and then the
-# precise event scan below decides.
-_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[\]{},])[&*][^\s\[\]{},]", re.MULTILINE)
 
 LIBYAML = bool(getattr(yaml, "__with_libyaml__", False))
 
@@ -54,6 +51,11 @@ if LIBYAML:
         def __init__(self, stream: bytes) -> None:
             CParser.__init__(self, stream)
             BaseResolver.__init__(self)
+
+        def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
+            # Called by the composer for every untagged node: with no implicit resolvers the
+            # answer depends on the kind alone, so skip BaseResolver's general machinery.
+            return _DEFAULT_TAGS[kind]
 
 else:  # pragma: no cover - exercised only where PyYAML was built without libyaml
 
@@ -154,7 +156,7 @@ def read_bytes(raw: bytes, display: str) -> Document | Problem:
         )
     if not text.strip():
         return error(display, 1, 1, "empty-file", _EMPTY)
-    conflict = _CONFLICT.search(text)
+    conflict = _CONFLICT.search(text) if _has_conflict_marker(text) else None
     if conflict:
         line = text.count("\n", 0, conflict.start()) + 1
         return error(
@@ -165,8 +167,8 @@ def read_bytes(raw: bytes, display: str) -> Document | Problem:
             "an unresolved git merge conflict: keep the lines you want between the <<<<<<<, "
             "======= and >>>>>>> markers and delete the markers",
         )
-    data = text.encode("utf-8")
-    if _MAYBE_ANCHOR.search(text) or _might_be_deep(text):
+    data = raw[bom:]  # valid UTF-8, as the decoding just showed
+    if _maybe_anchor(text) or _might_be_deep(text):
         found = _scan_events(data, display)
         if found is not None:
             return found
@@ -192,6 +194,10 @@ def read_bytes(raw: bytes, display: str) -> Document | Problem:
     return Document(display, value, root)
 
 
+def _has_conflict_marker(text: str) -> bool:
+    return "<<<<<<<" in text or ">>>>>>>" in text or "=======" in text
+
+
 def _might_be_deep(text: str) -> bool:
     """Whether the text could nest more than MAX_DEPTH levels (cheap, never a false 'no').
 
@@ -204,46 +210,80 @@ def _might_be_deep(text: str) -> bool:
 
 
 def _to_data(node: Node, depth: int) -> Any:
+    """Plain data from a node tree. Hot path: scalars inside collections are handled inline."""
     if depth > MAX_DEPTH:
         raise _Refused(node, "too-deep", f"is nested more than {MAX_DEPTH} levels deep")
-    if isinstance(node, ScalarNode):
-        if node.tag != _STR:
-            raise _Refused(node, "tag", _tag_message(node.tag))
-        if not node.style and node.value in _NULLS:  # plain style: None, or "" from libyaml
-            return None
-        return node.value
-    if isinstance(node, SequenceNode):
+    kind = node.__class__
+    if kind is ScalarNode:
+        return _scalar(node)
+    if kind is SequenceNode:
         if node.tag != _SEQ:
             raise _Refused(node, "tag", _tag_message(node.tag))
-        return [_to_data(item, depth + 1) for item in node.value]
-    if isinstance(node, MappingNode):
+        return [
+            _scalar(item) if item.__class__ is ScalarNode else _to_data(item, depth + 1)
+            for item in node.value
+        ]
+    if kind is MappingNode:
         if node.tag != _MAP:
             raise _Refused(node, "tag", _tag_message(node.tag))
         result: dict[str, Any] = {}
-        first_line: dict[str, int] = {}
+        seen: dict[str, Node] = {}
         for knode, vnode in node.value:
-            if not isinstance(knode, ScalarNode) or knode.tag != _STR:
+            if knode.__class__ is not ScalarNode or knode.tag != _STR:
                 raise _Refused(knode, "bad-key", "a key must be plain text")
             key = knode.value
+            if key in seen:
+                first = seen[key].start_mark.line + 1
+                raise _Refused(
+                    knode,
+                    "duplicate-key",
+                    f"duplicate key {key!r} (first at line {first}); YAML would keep "
+                    "only the last one, so remove or rename one of them",
+                )
+            seen[key] = knode
             if key == "<<" and not knode.style:
                 raise _Refused(
                     knode,
                     "merge-key",
                     "merge keys (<<) are not supported; write the keys out in full",
                 )
-            if key in first_line:
-                raise _Refused(
-                    knode,
-                    "duplicate-key",
-                    f"duplicate key {key!r} (first at line {first_line[key]}); YAML would keep "
-                    "only the last one, so remove or rename one of them",
-                )
-            first_line[key] = knode.start_mark.line + 1
             if key.startswith("x-"):
                 continue
-            result[key] = _to_data(vnode, depth + 1)
+            if vnode.__class__ is ScalarNode:
+                result[key] = _scalar(vnode)
+            else:
+                result[key] = _to_data(vnode, depth + 1)
         return result
     raise _Refused(node, "yaml-syntax", "is not a YAML value")  # pragma: no cover
+
+
+def _scalar(node: Any) -> str | None:
+    if node.tag != _STR:
+        raise _Refused(node, "tag", _tag_message(node.tag))
+    value: str = node.value
+    if not node.style and value in _NULLS:  # plain style: None, or "" from libyaml
+        return None
+    return value
+
+
+def _maybe_anchor(text: str) -> bool:
+    """Whether an anchor (&a) or alias (*a) may start somewhere: after a space, a flow
+    indicator or at the start, and followed by a name. Cheap: str.find over '&' and '*'.
+    Text such as "Fostering, Adoption & Placements" is not a candidate; "**bold**" is, and
+    then the event scan decides."""
+    for sign in "&*":
+        at = text.find(sign)
+        while at != -1:
+            before = text[at - 1] if at else " "
+            after = text[at + 1 : at + 2]
+            if (
+                (before.isspace() or before in "[]{},")
+                and after
+                and not (after.isspace() or after in "[]{},")
+            ):
+                return True
+            at = text.find(sign, at + 1)
+    return False
 
 
 def _tag_message(tag: str) -> str:
