@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import os
 import sys
+
+# bragcli uses no pydantic plugin; looking for them scans every installed distribution's
+# metadata on the first model built, which is a good part of a short command's run time.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path

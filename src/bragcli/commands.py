@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, TextIO
 
 from bragcli.load import LoadedPlan, display_path, load_plan
 from bragcli.problems import BragError, Level, Problem
-from bragcli.rollup import Filters
 
 if TYPE_CHECKING:
     from bragcli.history import Revision
+    from bragcli.rollup import Filters
 
 
 class Exit(IntEnum):
