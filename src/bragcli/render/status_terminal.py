@@ -1,20 +1,24 @@
-"""`brag status` and `brag actions` for people at a terminal (rich).
+"""`brag status` and `brag actions` for people at a terminal.
 
 Ratings are never colour alone: every rating is a word, coloured where colour is available, so
 the view reads the same for colour-blind readers, with NO_COLOR, piped, and in CI logs.
+
+rich decides about the terminal (width, colour support, NO_COLOR) and styles the text; the
+tables are laid out here. A council-wide plan can list thousands of overdue actions, and rich's
+general-purpose Table took seconds to lay them out; this grid takes milliseconds.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
-from typing import Any, TextIO
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TextIO
 
-from rich import box
-from rich.console import Console, Group, RenderableType
-from rich.table import Table
-from rich.text import Text
+from rich.color import ColorSystem
+from rich.console import Console
+from rich.style import Style
 
 from bragcli.model import Rating
 from bragcli.render.status_data import flags
@@ -37,22 +41,12 @@ STYLES = {
     Rating.NOT_STARTED: "bold bright_black",
 }
 
+#: A piece of text and its rich style (None: plain).
+Span = tuple[str, str | None]
+Cell = str | Span
+Line = list[Span]
 
-class _Output:
-    """Collect what rich prints, then write it to `out` without trailing spaces."""
-
-    def __init__(self, out: TextIO, color: str) -> None:
-        self.out = out
-        self.buffer = io.StringIO()
-        is_terminal = out.isatty() if hasattr(out, "isatty") else False
-        self.console = console(self.buffer, color, is_terminal=is_terminal)
-
-    def __enter__(self) -> Console:
-        return self.console
-
-    def __exit__(self, *exc: object) -> None:
-        text = self.buffer.getvalue()
-        self.out.write("\n".join(line.rstrip(" ") for line in text.split("\n")))
+GAP = 2
 
 
 def console(out: TextIO, color: str, *, is_terminal: bool) -> Console:
@@ -73,65 +67,139 @@ def console(out: TextIO, color: str, *, is_terminal: bool) -> Console:
     )
 
 
-def _table(title: str | None = None) -> Table:
-    return Table(
-        title=title,
-        title_justify="left",
-        title_style="bold",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        collapse_padding=True,
-        show_edge=False,
-        expand=True,
-    )
+_SYSTEMS = {
+    "standard": ColorSystem.STANDARD,
+    "256": ColorSystem.EIGHT_BIT,
+    "truecolor": ColorSystem.TRUECOLOR,
+    "windows": ColorSystem.WINDOWS,
+}
 
 
-def _fixed(table: Table, header: str | Text, width: int, **kwargs: Any) -> None:
-    """A column that never shrinks below its header or its widest cell (`width`)."""
-    widest_line = max(len(line) for line in str(header).splitlines())
-    table.add_column(header, min_width=max(width, widest_line), no_wrap=True, **kwargs)
+class Screen:
+    """Lines of styled text, written out at the end without trailing spaces."""
+
+    def __init__(self, out: TextIO, color: str) -> None:
+        is_terminal = out.isatty() if hasattr(out, "isatty") else False
+        con = console(out, color, is_terminal=is_terminal)
+        self.out = out
+        self.width = con.width
+        system = None if con.no_color else con.color_system
+        self.system = _SYSTEMS.get(system) if system else None
+        self.lines: list[str] = []
+        self._styles: dict[str, Style] = {}
+
+    def _paint(self, text: str, style: str | None) -> str:
+        if not style or self.system is None or not text:
+            return text
+        parsed = self._styles.get(style)
+        if parsed is None:
+            parsed = self._styles[style] = Style.parse(style)
+        return parsed.render(text, color_system=self.system)
+
+    def line(self, *spans: Span | str) -> None:
+        parts = [(s, None) if isinstance(s, str) else s for s in spans]
+        text = "".join(self._paint(t, style) for t, style in parts)
+        self.lines.append(text.rstrip(" ") if self.system is None else text)
+
+    def blank(self) -> None:
+        self.lines.append("")
+
+    def write(self) -> None:
+        self.out.write("\n".join(self.lines) + "\n")
 
 
-def _flexible(table: Table, header: str, ratio: int) -> None:
-    """A column that takes a share of what is left, cut with an ellipsis when too long."""
-    table.add_column(header, ratio=ratio, min_width=10, no_wrap=True, overflow="ellipsis")
+@dataclass(frozen=True, slots=True)
+class Column:
+    header: str  # may hold a line break: a header on two lines
+    right: bool = False
+    #: 0 for a column as wide as its widest cell; >0 for a share of the width left over
+    ratio: int = 0
+    header_style: str | None = None
+    #: a fixed column never wider than this (longer cells are cut with an ellipsis)
+    max_width: int = 0
 
 
-def rating_text(rating: Rating | None) -> Text:
+def _text(cell: Cell) -> str:
+    return cell if isinstance(cell, str) else cell[0]
+
+
+def _fit(text: str, width: int, right: bool) -> str:
+    if len(text) > width:
+        text = text[: max(width - 1, 0)] + "…"
+    return text.rjust(width) if right else text.ljust(width)
+
+
+def grid(
+    screen: Screen,
+    title: str | None,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Cell]],
+    footer: Sequence[Cell] | None = None,
+) -> None:
+    """A table: a bold title, headers, a rule, the rows and an optional footer row."""
+    everything = [*rows, *([footer] if footer else [])]
+    headers = [c.header.split("\n") for c in columns]
+    widths = []
+    for i, column in enumerate(columns):
+        widest_cell = max((len(_text(row[i])) for row in everything), default=0)
+        width = max(widest_cell, *(len(h) for h in headers[i]))
+        widths.append(min(width, column.max_width) if column.max_width else width)
+    flexible = [i for i, c in enumerate(columns) if c.ratio]
+    if flexible:
+        fixed = sum(w for i, w in enumerate(widths) if i not in flexible)
+        left = screen.width - fixed - GAP * (len(columns) - 1)
+        shares = sum(columns[i].ratio for i in flexible)
+        given = {i: left * columns[i].ratio // shares for i in flexible}
+        given[flexible[0]] += left - sum(given.values())  # what rounding left over
+        for i in flexible:
+            widths[i] = max(10, min(widths[i], given[i]))
+    if title:
+        screen.line((title, "bold"))
+    depth = max(len(h) for h in headers)
+    for level in range(depth):
+        spans: list[Span | str] = []
+        for i, column in enumerate(columns):
+            lines = [""] * (depth - len(headers[i])) + headers[i]
+            header = _fit(lines[level], widths[i], column.right)
+            spans.append((header, column.header_style or "bold"))
+            spans.append(" " * GAP)
+        screen.line(*spans[:-1])
+    screen.line("─" * min(screen.width, sum(widths) + GAP * (len(columns) - 1)))
+    for row in rows:
+        screen.line(*_cells(row, columns, widths))
+    if footer:
+        screen.blank()
+        screen.line(*_cells(footer, columns, widths))
+
+
+def _cells(row: Sequence[Cell], columns: Sequence[Column], widths: list[int]) -> list[Span | str]:
+    spans: list[Span | str] = []
+    for cell, column, width in zip(row, columns, widths, strict=True):
+        if isinstance(cell, str):
+            spans.append(_fit(cell, width, column.right))
+        else:
+            spans.append((_fit(cell[0], width, column.right), cell[1]))
+        spans.append(" " * GAP)
+    return spans[:-1]
+
+
+def rating_cell(rating: Rating | None) -> Span:
     if rating is None:
-        return Text("–", style="dim")
-    return Text(rating_word(rating), style=STYLES[rating])
+        return ("–", "dim")
+    return (rating_word(rating), STYLES[rating])
 
 
-def _count(value: int, style: str) -> Text:
-    return Text(str(value), style=style if value else "dim")
+def _count(value: int, style: str) -> Span:
+    return (str(value), style if value else "dim")
 
 
-def _impact(totals: Totals) -> Text:
+def _impact(totals: Totals) -> str:
     """Impact ratings as compact letter counts, e.g. 'G2 A1' (the key is printed below)."""
-    text = Text()
-    for rating in Rating:
-        if totals.impact[rating]:
-            if text:
-                text.append(" ")
-            text.append(f"{rating.letter}{totals.impact[rating]}", STYLES[rating])
-    return text if text else Text("–", style="dim")
+    parts = [f"{r.letter}{totals.impact[r]}" for r in Rating if totals.impact[r]]
+    return " ".join(parts) if parts else "–"
 
 
 IMPACT_KEY = "Impact rated: " + ", ".join(f"{r.letter} {r.label}" for r in Rating)
-
-
-def _header(status: Status) -> RenderableType:
-    plan = status.plan
-    facts = [plan.organisation]
-    if plan.version:
-        facts.append(f"version {plan.version}")
-    facts.append(f"as of {uk_date(status.as_of)}")
-    lines = [Text(plan.title, style="bold"), Text(" · ".join(facts))]
-    described = describe_filters(status)
-    if described:
-        lines.append(Text(f"Showing only {described}", style="italic"))
-    return Group(*lines)
 
 
 def describe_filters(status: Status) -> str:
@@ -148,84 +216,108 @@ def describe_filters(status: Status) -> str:
     return "; ".join(parts)
 
 
-def _rollup(status: Status) -> Table:
-    table = _table("Activity by improvement area")
-    table.show_footer = True
+def _header(screen: Screen, status: Status) -> None:
+    plan = status.plan
+    facts = [plan.organisation]
+    if plan.version:
+        facts.append(f"version {plan.version}")
+    facts.append(f"as of {uk_date(status.as_of)}")
+    screen.line((plan.title, "bold"))
+    screen.line(" · ".join(facts))
+    described = describe_filters(status)
+    if described:
+        screen.line((f"Showing only {described}", "italic"))
+    screen.blank()
+
+
+def _rollup(screen: Screen, status: Status) -> None:
     t = status.totals
-    rows = status.areas
-    _fixed(table, "Area", max((len(s.area.id) for s in rows), default=4), footer="Total")
-    _flexible(table, "Improvement area", 1)
-    headers = {Rating.NOT_STARTED: "Not\nstarted"}
-    for rating in Rating:
-        _fixed(
-            table,
-            Text(headers.get(rating, rating_word(rating)), style=STYLES[rating]),
-            len(str(t.actions)),
-            footer=_count(t.status[rating], STYLES[rating]),
-            justify="right",
-        )
-    _fixed(table, "Total", 3, footer=str(t.actions), justify="right")
-    _fixed(table, "Over-\ndue", 3, footer=_count(t.overdue, "bold red"), justify="right")
-    _fixed(
-        table, f"Due\n≤{status.due_within}d", 3, footer=_count(t.due_soon, "bold"), justify="right"
-    )
-    impacts = [_impact(s.totals) for s in rows] + [_impact(t)]
-    if t.impact_rated:
-        _fixed(table, "Impact\nrated", max(len(i) for i in impacts), footer=impacts[-1])
-    for summary, impact in zip(rows, impacts, strict=False):
-        totals = summary.totals
-        table.add_row(
+    labels = {Rating.NOT_STARTED: "Not\nstarted"}
+    columns = [
+        Column("Area"),
+        Column("Improvement area", ratio=1),
+        *(
+            Column(labels.get(r, rating_word(r)), right=True, header_style=STYLES[r])
+            for r in Rating
+        ),
+        Column("Total", right=True),
+        Column("Over-\ndue", right=True),
+        Column(f"Due\n≤{status.due_within}d", right=True),
+    ]
+    show_impact = bool(t.impact_rated)
+    if show_impact:
+        columns.append(Column("Impact\nrated"))
+    rows: list[list[Cell]] = []
+    for summary in status.areas:
+        s = summary.totals
+        row: list[Cell] = [
             summary.area.id,
             summary.area.title,
-            *(_count(totals.status[r], STYLES[r]) for r in Rating),
-            str(totals.actions),
-            _count(totals.overdue, "bold red"),
-            _count(totals.due_soon, "bold"),
-            *([impact] if t.impact_rated else []),
-        )
-    return table
+            *(_count(s.status[r], STYLES[r]) for r in Rating),
+            str(s.actions),
+            _count(s.overdue, "bold red"),
+            _count(s.due_soon, "bold"),
+        ]
+        rows.append(row + ([_impact(s)] if show_impact else []))
+    footer: list[Cell] = [
+        ("Total", "bold"),
+        "",
+        *(_count(t.status[r], STYLES[r]) for r in Rating),
+        (str(t.actions), "bold"),
+        _count(t.overdue, "bold red"),
+        _count(t.due_soon, "bold"),
+    ]
+    grid(screen, "Activity by improvement area", columns, rows,
+         footer + ([_impact(t)] if show_impact else []))  # fmt: skip
+    if show_impact:
+        screen.line((IMPACT_KEY, "dim"))
+    screen.blank()
 
 
-def _attention(title: str, views: list[ActionView], status: Status, when: str) -> Table | Text:
+def _attention(
+    screen: Screen, title: str, views: list[ActionView], status: Status, when: str
+) -> None:
     heading = f"{title} ({len(views)})"
     if not views:
-        return Text(f"{heading}: none", style="bold")
-    table = _table(heading)
-    whens = [plural(v.days_overdue if v.overdue else v.days_left or 0, "day") for v in views]
-    _fixed(table, "ID", max(len(v.action.id) for v in views))
-    _flexible(table, "Action", 3)
-    _flexible(table, "Lead", 2)
-    _fixed(table, "Deadline", max(len(v.action.deadline or "none") for v in views))
-    _fixed(table, when, max(len(w) for w in whens), justify="right")
-    _fixed(table, "Status", max(len(rating_word(v.action.status)) for v in views))
-    for view, due in zip(views, whens, strict=True):
-        table.add_row(
-            view.action.id,
-            view.action.title,
-            lead_text(status.plan, view.action.lead),
-            view.action.deadline or "none",
-            due,
-            rating_text(view.action.status),
-        )
-    return table
+        screen.line((f"{heading}: none", "bold"))
+        screen.blank()
+        return
+    columns = [
+        Column("ID"),
+        Column("Action", ratio=3),
+        Column("Lead", ratio=2),
+        Column("Deadline", max_width=16),
+        Column(when, right=True),
+        Column("Status"),
+    ]
+    rows: list[list[Cell]] = [
+        [
+            v.action.id,
+            v.action.title,
+            lead_text(status.plan, v.action.lead),
+            v.action.deadline or "none",
+            plural(v.days_overdue if v.overdue else v.days_left or 0, "day"),
+            rating_cell(v.action.status),
+        ]
+        for v in views
+    ]
+    grid(screen, heading, columns, rows)
+    screen.blank()
 
 
-def _measures(measures: list[MeasureView]) -> Table:
-    table = _table("Measures that matter (latest readings)")
-    rows = []
+def _measures(screen: Screen, measures: list[MeasureView]) -> None:
+    rows: list[list[Cell]] = []
     for view in measures:
-        meets = {
-            True: Text("yes", style="bold green"),
-            False: Text("no", style="bold red"),
-            None: Text("–", style="dim"),
-        }[view.meets]
-        change = Text("–", style="dim")
+        judged = {True: ("yes", "bold green"), False: ("no", "bold red"), None: ("–", "dim")}
+        meets: Cell = judged[view.meets]
+        change: Cell = ("–", "dim")
         if view.change is not None:
-            style = {"better": "green", "worse": "red"}.get(view.trend or "", "")
+            style = {"better": "green", "worse": "red"}.get(view.trend or "")
             trend = f" {view.trend}" if view.trend else ""
-            change = Text(signed(view.change, view.measure) + trend, style=style)
+            change = (signed(view.change, view.measure) + trend, style)
+        assert view.latest is not None
         rows.append(
-            (
+            [
                 view.area.id,
                 view.measure.name,
                 with_unit(view.latest.value, view.measure),
@@ -233,81 +325,67 @@ def _measures(measures: list[MeasureView]) -> Table:
                 target_text(view.measure) or "–",
                 meets,
                 change,
-            )
+            ]
         )
-    _fixed(table, "Area", max(len(r[0]) for r in rows))
-    _flexible(table, "Measure", 1)
-    _fixed(table, "Latest", max(len(r[2]) for r in rows), justify="right")
-    _fixed(table, "Period", max(len(r[3]) for r in rows))
-    _fixed(table, "Target", max(len(r[4]) for r in rows), justify="right")
-    _fixed(table, "Meets", 3)
-    _fixed(table, "Change", max(len(r[6]) for r in rows))
-    for row in rows:
-        table.add_row(*row)
-    return table
+    columns = [
+        Column("Area"),
+        Column("Measure", ratio=1),
+        Column("Latest", right=True),
+        Column("Period"),
+        Column("Target", right=True),
+        Column("Meets"),
+        Column("Change"),
+    ]
+    grid(screen, "Measures that matter (latest readings)", columns, rows)
 
 
 def status_terminal(status: Status, out: TextIO, color: str = "auto") -> None:
-    with _Output(out, color) as con:
-        _status(con, status)
-
-
-def _status(con: Console, status: Status) -> None:
-    con.print(_header(status))
-    con.print()
-    con.print(_rollup(status))
-    if status.totals.impact_rated:
-        con.print(Text(IMPACT_KEY, style="dim"))
-    con.print()
-    con.print(Text("Needs attention", style="bold underline"))
-    con.print()
-    groups = [
-        ("Overdue", status.overdue, "Overdue by"),
-        ("Red, not yet overdue", status.red, "Due in"),
-        (f"Due within {status.due_within} days", status.due_soon, "Due in"),
-    ]
-    for title, views, when in groups:
-        con.print(_attention(title, views, status, when))
-        con.print()
+    screen = Screen(out, color)
+    _header(screen, status)
+    _rollup(screen, status)
+    screen.line(("Needs attention", "bold underline"))
+    screen.blank()
+    _attention(screen, "Overdue", status.overdue, status, "Overdue by")
+    _attention(screen, "Red, not yet overdue", status.red, status, "Due in")
+    _attention(screen, f"Due within {status.due_within} days", status.due_soon, status, "Due in")
     if status.measures:
-        con.print(_measures(status.measures))
+        _measures(screen, status.measures)
+    screen.write()
 
 
 def actions_terminal(status: Status, out: TextIO, color: str = "auto") -> None:
-    with _Output(out, color) as con:
-        _actions(con, status)
-
-
-def _actions(con: Console, status: Status) -> None:
-    con.print(_header(status))
-    con.print()
+    screen = Screen(out, color)
+    _header(screen, status)
     views = status.actions
     if not views:
-        con.print(Text("No actions match.", style="bold"))
+        screen.line(("No actions match.", "bold"))
+        screen.write()
         return
-    table = _table()
-    dues = [v.due.isoformat() if v.due else "–" for v in views]
-    flag_texts = [", ".join(flags(v, short=True)) for v in views]
-    _fixed(table, "ID", max(len(v.action.id) for v in views))
-    _fixed(table, "Area", max(len(v.area.id) for v in views))
-    _flexible(table, "Action", 2)
-    _flexible(table, "Lead", 1)
-    _fixed(table, "Deadline", min(14, max(len(v.action.deadline or "none") for v in views)))
-    _fixed(table, "Due", max(len(d) for d in dues))
-    _fixed(table, "Status", max(len(rating_word(v.action.status)) for v in views))
-    _fixed(table, "Impact", max(len(rating_word(v.action.impact)) for v in views))
-    _fixed(table, "Flags", max(len(f) for f in flag_texts))
-    for view, due, flag_text in zip(views, dues, flag_texts, strict=True):
-        table.add_row(
-            view.action.id,
-            view.area.id,
-            view.action.title,
-            " / ".join(status.plan.holder(role) or role for role in view.action.lead),
-            view.action.deadline or "none",
-            due,
-            rating_text(view.action.status),
-            rating_text(view.action.impact),
-            Text(flag_text, style="bold red" if view.overdue else ""),
-        )
-    con.print(table)
-    con.print(Text(plural(len(views), "action")))
+    columns = [
+        Column("ID"),
+        Column("Area"),
+        Column("Action", ratio=2),
+        Column("Lead", ratio=1),
+        Column("Deadline", max_width=16),
+        Column("Due"),
+        Column("Status"),
+        Column("Impact"),
+        Column("Flags"),
+    ]
+    rows: list[list[Cell]] = [
+        [
+            v.action.id,
+            v.area.id,
+            v.action.title,
+            " / ".join(status.plan.holder(role) or role for role in v.action.lead),
+            v.action.deadline or "none",
+            v.due.isoformat() if v.due else "–",
+            rating_cell(v.action.status),
+            rating_cell(v.action.impact),
+            (", ".join(flags(v, short=True)), "bold red" if v.overdue else None),
+        ]
+        for v in views
+    ]
+    grid(screen, None, columns, rows)
+    screen.line(plural(len(views), "action"))
+    screen.write()
