@@ -125,3 +125,15 @@ if __name__ == "__main__":
         README.write_text(refreshed(README.read_text(encoding="utf-8")), encoding="utf-8")
     else:
         sys.exit("usage: python tests/test_readme.py --update")
+
+
+def test_safety_section_names_tests_that_exist() -> None:
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("## Safety") : text.index("## Exit codes")]
+    sources = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py"))
+    names = set(re.findall(r"(?<![\w/])(test_\w+)(?!\.py)", section))
+    assert len(names) >= 15
+    for name in names:
+        assert f"def {name}(" in sources, name
+    for path in re.findall(r"`(tests/[\w/.-]+?)(?:::|`)", section):
+        assert list(ROOT.glob(path.replace("*", "?*"))), path

@@ -131,6 +131,9 @@ def test_html_user_text_is_inert(run: Run, hostile_plan: Path) -> None:
     assert "script" not in page.tags and "img" not in page.tags
     assert not [name for name, _ in page.attributes if name.startswith("on")]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert not [
+        v for name, v in page.attributes if name in {"href", "src"} and "javascript" in (v or "")
+    ]
     assert "{{ 7*7 }}" in html
 
 
