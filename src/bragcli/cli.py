@@ -19,8 +19,7 @@ from typing import Any
 import click
 
 from bragcli import __version__
-from bragcli.commands import CheckOptions, Exit
-from bragcli.problems import BragError
+from bragcli.problems import BragError, Exit
 
 DEFAULT_PLAN = Path("plans")
 
@@ -137,7 +136,7 @@ def check(
     Exits 0 when there are no errors (warnings allowed unless --strict), 1 when there are,
     2 when a path is missing.
     """
-    from bragcli.commands import run_check
+    from bragcli.commands import CheckOptions, run_check
 
     options = CheckOptions(
         as_of=as_of or _today(),

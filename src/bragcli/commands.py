@@ -11,25 +11,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bragcli.load import LoadedPlan, display_path, load_plan
-from bragcli.problems import BragError, Level, Problem
+from bragcli.problems import BragError, Exit, Level, Problem
 
 if TYPE_CHECKING:
     from bragcli.history import Revision
     from bragcli.rollup import Filters
-
-
-class Exit(IntEnum):
-    """Exit codes, documented in the README."""
-
-    OK = 0
-    FINDINGS = 1
-    USAGE = 2
-    INTERNAL = 3
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ from bragcli.load import (
     area_result,
     assemble,
     display_path,
+    paused_gc,
     plan_result,
 )
 from bragcli.model import Plan
@@ -261,7 +262,9 @@ def history(
             else:
                 _apply(files, raw, repo)
             if files:
-                yield Snapshot(revision, reader.plan(files, revision.short))
+                with paused_gc():
+                    plan = reader.plan(files, revision.short)
+                yield Snapshot(revision, plan)
 
 
 def _apply(files: dict[str, str], raw: str, repo: Repository) -> None:

@@ -6,11 +6,13 @@ carries all the models that loaded and all the problems found on the way.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import gc
 import os
 import types
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -106,12 +108,32 @@ def load_plan(folder: Path, *, max_bytes: int = MAX_FILE_BYTES) -> LoadedPlan:
     plan_file, area_files = find_plan_files(folder)
     folder_shown = display_path(folder)
     plan_path = display_path(plan_file) if plan_file else str(Path(folder_shown) / "plan.yaml")
-    plan = plan_result(read_file(plan_file, plan_path, max_bytes=max_bytes)) if plan_file else None
-    areas = []
-    for path in area_files:
-        shown = display_path(path)
-        areas.append(area_result(read_file(path, shown, max_bytes=max_bytes)))
-    return assemble(folder, plan_path, plan, areas)
+    with paused_gc():
+        plan = (
+            plan_result(read_file(plan_file, plan_path, max_bytes=max_bytes)) if plan_file else None
+        )
+        areas = []
+        for path in area_files:
+            shown = display_path(path)
+            areas.append(area_result(read_file(path, shown, max_bytes=max_bytes)))
+        return assemble(folder, plan_path, plan, areas)
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cycle collector while a plan is read.
+
+    Reading builds hundreds of thousands of short-lived node objects; the collector, run
+    every few hundred allocations, spent a third of a large plan's load time finding no
+    cycles (there are none: reference counting frees the nodes). Restored afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def plan_result(doc: Document | Problem) -> Plan | list[Problem]:

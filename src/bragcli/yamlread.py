@@ -57,6 +57,13 @@ if LIBYAML:
             # answer depends on the kind alone, so skip BaseResolver's general machinery.
             return _DEFAULT_TAGS[kind]
 
+        # Called around every node for path resolvers, which bragcli does not have.
+        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+            pass
+
+        def ascend_resolver(self) -> None:
+            pass
+
 else:  # pragma: no cover - exercised only where PyYAML was built without libyaml
 
     class _Parser(  # type: ignore[no-redef]

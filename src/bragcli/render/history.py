@@ -4,7 +4,6 @@ colour (click.style), so it reads the same in a terminal, a CI log and a pipe.""
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +14,7 @@ import click
 from bragcli.changes import Change, Summary
 from bragcli.history import Revision
 from bragcli.model import Rating, natural_key
+from bragcli.render import jsonout
 from bragcli.render.text import md_cell, md_inline, md_table, plural, rating_word, short, uk_date
 from bragcli.trend import Trend
 
@@ -103,8 +103,7 @@ def diff_json(result: DiffResult, out: TextIO, color: bool = False) -> None:
         "areas": {area: dict(s.counts) for area, s in result.by_area.items()},
         "changes": [c.as_dict() for c in result.changes],
     }
-    json.dump(document, out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    jsonout.dump(document, out)
 
 
 DIFF_FORMATS: dict[str, Callable[[DiffResult, TextIO, bool], None]] = {
@@ -235,8 +234,7 @@ def trend_json(trend: Trend, out: TextIO, color: bool, as_of: date) -> None:
             for r in trend.actions
         ],
     }
-    json.dump(document, out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    jsonout.dump(document, out)
 
 
 def trend_csv(trend: Trend, out: TextIO, color: bool, as_of: date) -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from bragcli.problems import Level, Problem
+from bragcli.render import jsonout
 
 Reporter = Callable[[Sequence[Problem], int, TextIO], None]
 
@@ -37,8 +37,7 @@ def as_json(problems: Sequence[Problem], files: int, out: TextIO) -> None:
         "problems": [p.as_dict() for p in problems],
         "summary": {"errors": errors, "warnings": len(problems) - errors, "files": files},
     }
-    json.dump(document, out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    jsonout.dump(document, out)
 
 
 def _escape_data(value: str) -> str:

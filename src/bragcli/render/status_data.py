@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import csv
-import json
 from typing import Any, TextIO
 
 from bragcli.model import Rating
+from bragcli.render import jsonout
 from bragcli.render.text import (
     csv_safe,
     lead_text,
@@ -86,13 +86,11 @@ def status_json(status: Status, out: TextIO) -> None:
         "actions": [action_json(v, status) for v in status.actions],
         "measures": [measure_json(m) for m in status.measures],
     }
-    json.dump(document, out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    jsonout.dump(document, out)
 
 
 def actions_json(status: Status, out: TextIO) -> None:
-    json.dump([action_json(v, status) for v in status.actions], out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    jsonout.dump([action_json(v, status) for v in status.actions], out)
 
 
 # --- CSV --------------------------------------------------------------------------------------
