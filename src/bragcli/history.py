@@ -13,8 +13,9 @@ import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import IO
+from typing import IO, Any
 
 from bragcli.load import (
     PLAN_FILE_NAMES,
@@ -161,40 +162,49 @@ class Repository:
 
 
 class PlanReader:
-    """Builds plans from blobs, reading and validating each (blob, path) once."""
+    """Builds plans from blobs. Each file's result is kept with its blob id, so a file that
+    did not change since the previous plan is not read or validated again; only the current
+    version of each file is kept, so memory does not grow with the length of the history."""
 
     def __init__(self, repo: Repository, *, max_bytes: int = MAX_FILE_BYTES) -> None:
         self.repo = repo
         self.max_bytes = max_bytes
-        self._areas: dict[tuple[str, str], AreaResult] = {}
-        self._plans: dict[tuple[str, str], Plan | list[Problem]] = {}
+        self._cache: dict[str, tuple[str, Any]] = {}
 
     def _document(self, blob: str, shown: str) -> Document | Problem:
         data = self.repo.blob(blob)
         if len(data) > self.max_bytes:
-            return read_bytes(b"", shown) if not data else _too_large(shown, len(data))
+            return _too_large(shown, len(data))
         return read_bytes(data, shown)
 
-    def plan(self, files: dict[str, str], label: str) -> LoadedPlan:
-        """The plan made of `files` ({name: blob}), its paths shown as `label`/name."""
-        folder_shown = display_path(self.repo.folder)
+    def _result(self, name: str, blob: str, shown: str, make: Any) -> Any:
+        cached = self._cache.get(name)
+        if cached is None or cached[0] != blob:
+            cached = self._cache[name] = (blob, make(self._document(blob, shown)))
+        return cached[1]
+
+    def plan(self, files: dict[str, str], label: str | None = None) -> LoadedPlan:
+        """The plan made of `files` ({name: blob}). Paths are shown as `label`:path when a
+        label (the revision) is given; results are shared only between plans without one."""
+        folder_shown = Path(display_path(self.repo.folder))
+        prefix = f"{label}:" if label else ""
+        if label:
+            self._cache.clear()
         plan_name = next((n for n in PLAN_FILE_NAMES if n in files), None)
-        plan_path = f"{label}:{Path(folder_shown) / (plan_name or 'plan.yaml')}"
+        plan_path = f"{prefix}{folder_shown / (plan_name or 'plan.yaml')}"
         plan: Plan | list[Problem] | None = None
         if plan_name:
-            key = (files[plan_name], plan_path)
-            if key not in self._plans:
-                self._plans[key] = plan_result(self._document(files[plan_name], plan_path))
-            plan = self._plans[key]
-        areas = []
+            plan = self._result(plan_name, files[plan_name], plan_path, plan_result)
+        areas: list[AreaResult] = []
         for name in sorted(files):
             if name in PLAN_FILE_NAMES or name.startswith("."):
                 continue
-            shown = f"{label}:{Path(folder_shown) / name}"
-            key = (files[name], shown)
-            if key not in self._areas:
-                self._areas[key] = area_result(self._document(files[name], shown))
-            areas.append(self._areas[key])
+            shown = f"{prefix}{folder_shown / name}"
+            # Without a label the plan is one point of a trend: it needs counts, not positions.
+            make = area_result if label else partial(area_result, positions=False)
+            areas.append(self._result(name, files[name], shown, make))
+        for gone in self._cache.keys() - files.keys():
+            del self._cache[gone]
         return assemble(self.repo.folder, plan_path, plan, areas)
 
 
@@ -263,7 +273,7 @@ def history(
                 _apply(files, raw, repo)
             if files:
                 with paused_gc():
-                    plan = reader.plan(files, revision.short)
+                    plan = reader.plan(files)
                 yield Snapshot(revision, plan)
 
 

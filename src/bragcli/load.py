@@ -39,6 +39,8 @@ class AreaSource:
     area: Area
     #: For each action, in file order: value positions by key, and "" for the action itself.
     action_pos: list[dict[str, Pos]]
+    #: bad-deadline problems by quarters setting, worked out once (history reuses areas)
+    deadline_problems: dict[str, list[Problem]] = field(default_factory=dict)
 
     def pos(self, index: int, key: str = "") -> Pos:
         positions = self.action_pos[index] if index < len(self.action_pos) else {}
@@ -143,13 +145,14 @@ def plan_result(doc: Document | Problem) -> Plan | list[Problem]:
     return _validate(doc, Plan, "plan")
 
 
-def area_result(doc: Document | Problem) -> AreaResult:
-    """An area file as read: the area with its positions, or its problems."""
+def area_result(doc: Document | Problem, *, positions: bool = True) -> AreaResult:
+    """An area file as read: the area with its positions (unless not wanted: then problems
+    found later point at line 1), or its problems."""
     if isinstance(doc, Problem):
         return [doc]
     validated = _validate(doc, Area, "area")
     if isinstance(validated, Area):
-        return AreaSource(doc.path, validated, _action_positions(doc))
+        return AreaSource(doc.path, validated, _action_positions(doc) if positions else [])
     return validated
 
 
@@ -182,7 +185,9 @@ def assemble(
     for result in area_results:
         if isinstance(result, AreaSource):
             areas.append(result)
-            problems.extend(_deadline_errors(result, quarters))
+            if quarters not in result.deadline_problems:
+                result.deadline_problems[quarters] = list(_deadline_errors(result, quarters))
+            problems.extend(result.deadline_problems[quarters])
         else:
             problems.extend(result)
     if not area_results:
@@ -214,6 +219,10 @@ def _deadline_errors(source: AreaSource, quarters: deadlines.Quarters) -> Iterab
 
 
 def _duplicate_ids(loaded: LoadedPlan) -> Iterable[Problem]:
+    area_ids = [s.area.id for s in loaded.areas]
+    action_ids = [a.id for s in loaded.areas for a in s.area.actions]
+    if len(set(area_ids)) == len(area_ids) and len(set(action_ids)) == len(action_ids):
+        return  # the usual case, found without building positions
     seen_areas: dict[str, AreaSource] = {}
     for source in loaded.areas:
         first = seen_areas.setdefault(source.area.id, source)

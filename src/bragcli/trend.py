@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from bragcli.deadlines import Quarters
 from bragcli.history import Revision, Snapshot
-from bragcli.model import Rating, natural_key
-from bragcli.rollup import Totals, totals, view_actions
+from bragcli.model import Area, Rating, natural_key
+from bragcli.rollup import DEFAULT_DUE_WITHIN, Totals, window_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,42 +45,78 @@ class Trend:
     actions: list[ActionRecord]
 
 
+@dataclass(frozen=True, slots=True)
+class _AreaFacts:
+    """What the totals need from one version of an area, worked out once per version."""
+
+    status: dict[Rating, int]
+    impact: dict[Rating, int]
+    #: ends of the deadline windows of actions that are not blue, sorted
+    ends: list[date]
+    actions: int
+
+
+def _facts(area: Area, quarters: Quarters) -> _AreaFacts:
+    status = dict.fromkeys(Rating, 0)
+    impact = dict.fromkeys(Rating, 0)
+    ends = []
+    for action in area.actions:
+        status[action.status] += 1
+        if action.impact is not None:
+            impact[action.impact] += 1
+        window = window_of(action, quarters)
+        if window is not None and action.status is not Rating.BLUE:
+            ends.append(window.end)
+    return _AreaFacts(status, impact, sorted(ends), len(area.actions))
+
+
+def _totals(facts: Iterable[_AreaFacts], as_of: date, due_within: int) -> Totals:
+    """The same counts as rollup.totals(view_actions(...)), from per-area facts: an action is
+    overdue when its window ended before as_of, due soon when it ends within due_within."""
+    result = Totals()
+    soon = as_of + timedelta(days=due_within)
+    for f in facts:
+        for rating in Rating:
+            result.status[rating] += f.status[rating]
+            result.impact[rating] += f.impact[rating]
+        result.actions += f.actions
+        late = bisect_left(f.ends, as_of)
+        result.overdue += late
+        result.due_soon += bisect_right(f.ends, soon) - late
+    return result
+
+
 def build_trend(snapshots: Iterable[Snapshot], *, by: str = "commit") -> Trend:
-    """Points per commit (or the last commit of each month with by="month") and per action."""
+    """Points per commit (or the last commit of each month with by="month") and per action.
+
+    A long history repeats most areas unchanged from one commit to the next (history.py hands
+    over the same Area object then): their counts are worked out once, and only the actions
+    of areas that changed are compared with their previous version.
+    """
     points: list[Point] = []
     records: dict[str, ActionRecord] = {}
     current: set[str] = set()
+    known: dict[int, tuple[Area, _AreaFacts]] = {}
     for snapshot in snapshots:
         plan, revision = snapshot.plan, snapshot.revision
         if plan.plan is None:
             points.append(Point(revision, Totals(), len(plan.errors)))
             continue
-        areas = [s.area for s in plan.areas]
-        views = view_actions(plan.plan, areas, revision.date)
-        points.append(Point(revision, totals(views), len(plan.errors)))
-        current = {view.action.id for view in views}
-        for view in views:
-            action = view.action
-            record = records.get(action.id)
-            if record is None:
-                records[action.id] = ActionRecord(
-                    id=action.id,
-                    area=view.area.id,
-                    title=action.title,
-                    status=action.status,
-                    since=revision.date,
-                    deadline=action.deadline,
-                    replanned=0,
-                    deadlines=[action.deadline or "none"],
-                )
-                continue
-            if action.status is not record.status:
-                record.status, record.since = action.status, revision.date
-            if (action.deadline or "") != (record.deadline or ""):
-                record.replanned += 1
-                record.deadline = action.deadline
-                record.deadlines.append(action.deadline or "none")
-            record.area, record.title = view.area.id, action.title
+        quarters = plan.plan.quarters
+        facts = []
+        seen: dict[int, tuple[Area, _AreaFacts]] = {}
+        for source in plan.areas:
+            area = source.area
+            entry = known.get(id(area))
+            if entry is None or entry[0] is not area:
+                entry = (area, _facts(area, quarters))
+                _update_records(records, area, revision.date)
+            seen[id(area)] = entry
+            facts.append(entry[1])
+        known = seen
+        points.append(Point(revision, _totals(facts, revision.date, DEFAULT_DUE_WITHIN),
+                            len(plan.errors)))  # fmt: skip
+        current = {a.id for s in plan.areas for a in s.area.actions}
     if by == "month":
         monthly: dict[str, Point] = {}
         for point in points:
@@ -87,3 +125,27 @@ def build_trend(snapshots: Iterable[Snapshot], *, by: str = "commit") -> Trend:
     # Actions of the plan as it is now (at the last commit), not ones removed along the way.
     ordered = sorted((records[i] for i in current), key=lambda r: natural_key(r.id))
     return Trend(points, ordered)
+
+
+def _update_records(records: dict[str, ActionRecord], area: Area, when: date) -> None:
+    for action in area.actions:
+        record = records.get(action.id)
+        if record is None:
+            records[action.id] = ActionRecord(
+                id=action.id,
+                area=area.id,
+                title=action.title,
+                status=action.status,
+                since=when,
+                deadline=action.deadline,
+                replanned=0,
+                deadlines=[action.deadline or "none"],
+            )
+            continue
+        if action.status is not record.status:
+            record.status, record.since = action.status, when
+        if (action.deadline or "") != (record.deadline or ""):
+            record.replanned += 1
+            record.deadline = action.deadline
+            record.deadlines.append(action.deadline or "none")
+        record.area, record.title = area.id, action.title
