@@ -71,6 +71,33 @@ def _max_size_option(func: Any) -> Any:
     )(func)
 
 
+def _days_option(name: str, default: int, help_text: str) -> Callable[[Any], Any]:
+    return click.option(
+        name,
+        type=click.IntRange(min=0),
+        default=default,
+        show_default=True,
+        metavar="DAYS",
+        help=help_text,
+    )
+
+
+_DUE_WITHIN_OPTION = _days_option(
+    "--due-within", 30, "Count an action as due soon when its deadline ends within DAYS."
+)
+_STALE_DAYS_OPTION = _days_option(
+    "--stale-days", 42, "Flag an action as stale when its last update is older than DAYS."
+)
+_COLOR_OPTION = click.option(
+    "--color",
+    "--colour",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour in the terminal format. auto follows the terminal and NO_COLOR.",
+)
+
+
 def _rev_option(func: Any) -> Any:
     return click.option(
         "--rev",
@@ -103,13 +130,7 @@ def cli(debug: bool) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @_as_of_option
-@click.option(
-    "--stale-days",
-    type=click.IntRange(min=0),
-    default=42,
-    show_default=True,
-    help="Warn when an action's progress update is older than this many days.",
-)
+@_days_option("--stale-days", 42, "Warn when an action's last progress update is older than DAYS.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only errors.")
 @click.option(
     "--format",
@@ -199,22 +220,8 @@ def _view_options(func: Any) -> Any:
             "(repeatable).",
         ),
         click.option("--overdue", is_flag=True, help="Only overdue actions."),
-        click.option(
-            "--due-within",
-            type=click.IntRange(min=0),
-            default=30,
-            show_default=True,
-            metavar="DAYS",
-            help="Count an action as due soon when its deadline ends within DAYS.",
-        ),
-        click.option(
-            "--stale-days",
-            type=click.IntRange(min=0),
-            default=42,
-            show_default=True,
-            metavar="DAYS",
-            help="Flag an action as stale when its last update is older than DAYS.",
-        ),
+        _DUE_WITHIN_OPTION,
+        _STALE_DAYS_OPTION,
         click.option(
             "--format",
             "fmt",
@@ -223,14 +230,7 @@ def _view_options(func: Any) -> Any:
             show_default=True,
             help="terminal for people; json, csv or markdown for tools and papers.",
         ),
-        click.option(
-            "--color",
-            "--colour",
-            type=click.Choice(["auto", "always", "never"]),
-            default="auto",
-            show_default=True,
-            help="Colour in the terminal format. auto follows the terminal and NO_COLOR.",
-        ),
+        _COLOR_OPTION,
         _max_size_option,
         _rev_option,
     ]
@@ -335,14 +335,7 @@ def actions(plan_dir: Path, **kwargs: Any) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Use your own jinja2 template (run in a sandbox) instead of the default for --format.",
 )
-@click.option(
-    "--due-within",
-    type=click.IntRange(min=0),
-    default=30,
-    show_default=True,
-    metavar="DAYS",
-    help="Count an action as due soon when its deadline ends within DAYS.",
-)
+@_DUE_WITHIN_OPTION
 @_max_size_option
 @_rev_option
 def report(
@@ -393,16 +386,6 @@ def _use_colour(choice: str) -> bool:
     if choice == "auto":
         return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     return choice == "always"
-
-
-_COLOR_OPTION = click.option(
-    "--color",
-    "--colour",
-    type=click.Choice(["auto", "always", "never"]),
-    default="auto",
-    show_default=True,
-    help="Colour in the terminal format. auto follows the terminal and NO_COLOR.",
-)
 
 
 @cli.command()
