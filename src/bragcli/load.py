@@ -110,6 +110,7 @@ def load_plan(folder: Path, *, max_bytes: int = MAX_FILE_BYTES) -> LoadedPlan:
     plan_file, area_files = find_plan_files(folder)
     folder_shown = display_path(folder)
     plan_path = display_path(plan_file) if plan_file else str(Path(folder_shown) / "plan.yaml")
+    both = [folder / name for name in PLAN_FILE_NAMES if (folder / name).exists()]
     with paused_gc():
         plan = (
             plan_result(read_file(plan_file, plan_path, max_bytes=max_bytes)) if plan_file else None
@@ -118,7 +119,17 @@ def load_plan(folder: Path, *, max_bytes: int = MAX_FILE_BYTES) -> LoadedPlan:
         for path in area_files:
             shown = display_path(path)
             areas.append(area_result(read_file(path, shown, max_bytes=max_bytes)))
-        return assemble(folder, plan_path, plan, areas)
+        loaded = assemble(folder, plan_path, plan, areas)
+    if len(both) > 1:
+        loaded.problems.insert(
+            0,
+            error(
+                display_path(both[1]), 1, 1, "duplicate-plan-file",
+                f"both {both[0].name} and {both[1].name} are here; bragcli reads "
+                f"{both[0].name} only, so merge them and delete {both[1].name}",
+            ),
+        )  # fmt: skip
+    return loaded
 
 
 @contextlib.contextmanager
@@ -330,7 +341,8 @@ def _problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
         )
     if loc and isinstance(loc[-1], int):  # a whole list item is wrong: name the item
         name = f"{_ITEM_NAMES.get(str(loc[-2]), 'item')} {loc[-1] + 1}" if len(loc) > 1 else "item"
-        where = ""
+        if len(loc) <= 2:
+            where = ""  # the item is the action (or outcome...) itself
     if kind == "extra_forbidden":
         line, col = doc.locate(loc, key=True)
         allowed = _fields_at(model, loc[:-1])

@@ -36,6 +36,7 @@ _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 _DEFAULT_TAGS: dict[type[Node], str] = {ScalarNode: _STR, SequenceNode: _SEQ, MappingNode: _MAP}
 _EMPTY = "is empty: it holds nothing but blank lines or comments"
+_NBSP_INDENT = re.compile(r"[ \t]*\u00a0")
 #: git's conflict markers, at the start of a line
 _CONFLICT = re.compile(r"^(?:<{7}|>{7})(?: |$)|^={7}$", re.MULTILINE)
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -148,6 +149,14 @@ def read_file(path: Path, display: str, *, max_bytes: int = MAX_FILE_BYTES) -> D
 
 def read_bytes(raw: bytes, display: str) -> Document | Problem:
     """Parse `raw` as one YAML document of plain text data."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return error(display, 1, 1, "encoding", "is saved as UTF-16; save it as UTF-8")
+    if b"\x00" in raw[:4096]:
+        return error(
+            display, 1, 1, "encoding",
+            "holds NUL bytes: it looks like UTF-16 or a binary file (an image, a spreadsheet); "
+            "save it as UTF-8 text",
+        )  # fmt: skip
     bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
     try:
         text = raw[bom:].decode("utf-8")
@@ -335,9 +344,23 @@ def _scan_events(data: bytes, display: str) -> Problem | None:
 
 
 def _syntax_problem(e: yaml.MarkedYAMLError, text: str, display: str) -> Problem:
-    mark = e.problem_mark or e.context_mark
-    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = e.problem or "is not valid YAML"
+    mark = e.problem_mark or e.context_mark
+    if mark is not None and "\u00a0" in text:
+        # A non-breaking space pasted from Word in the indentation is the usual cause; YAML
+        # reports it on the line after. Only said when the file fails, so valid text that
+        # happens to start a line with one is never flagged.
+        lines = text.splitlines()
+        for number in (mark.line - 1, mark.line):
+            if 0 <= number < len(lines) and _NBSP_INDENT.match(lines[number]):
+                return error(
+                    display, number + 1, 1, "yaml-syntax",
+                    "a non-breaking space (often pasted from Word or a web page) is used to "
+                    "indent this line; YAML indents with plain spaces only",
+                )  # fmt: skip
+    if "could not find expected ':'" in problem and e.context_mark is not None:
+        mark = e.context_mark  # the key that lacks its colon, not the line after it
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     lines = text.splitlines()
     at = lines[line - 1][col - 1 : col] if 0 < line <= len(lines) else ""
     if "expected a single document" in problem or (
@@ -369,6 +392,7 @@ def _syntax_problem(e: yaml.MarkedYAMLError, text: str, display: str) -> Problem
 
 
 _HINTS = (
+    ("could not find expected ':'", "; a key needs ': ' (a colon and a space) after it"),
     ("alias", "; text starting with * or & must be put in quotes"),
     ("mapping values are not allowed", "; text containing ': ' must be put in quotes"),
     ("cannot start any token", "; text starting with @, ` or % must be put in quotes"),
