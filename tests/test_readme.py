@@ -137,3 +137,22 @@ def test_safety_section_names_tests_that_exist() -> None:
         assert f"def {name}(" in sources, name
     for path in re.findall(r"`(tests/[\w/.-]+?)(?:::|`)", section):
         assert list(ROOT.glob(path.replace("*", "?*"))), path
+
+
+def test_every_problem_code_is_documented() -> None:
+    from bragcli.checks import RULES
+
+    text = README.read_text(encoding="utf-8")
+    examples = ROOT / "tests" / "examples" / "invalid"
+    found = set()
+    for path in [*examples.rglob("*.yaml"), *examples.rglob("*.expect"), *examples.rglob("*.txt")]:
+        found |= set(
+            re.findall(
+                r"(?:error|warning) \[([a-z-]+)\]", path.read_bytes().decode("utf-8", "replace")
+            )
+        )
+    found |= {rule.id for rule in RULES}
+    found.discard("")
+    assert len(found) > 25
+    missing = sorted(code for code in found if f"| `{code}` |" not in text)
+    assert not missing, f"codes not in the README's tables: {missing}"
