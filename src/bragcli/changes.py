@@ -12,8 +12,6 @@ from bragcli.load import LoadedPlan
 from bragcli.model import Action, Rating, natural_key
 from bragcli.rollup import window_of
 
-KINDS = ("added", "removed", "moved", "status", "impact", "deadline", "lead", "progress")
-
 #: red < amber < green < blue; not-started is outside this order.
 _RANK = {Rating.RED: 0, Rating.AMBER: 1, Rating.GREEN: 2, Rating.BLUE: 3}
 

@@ -209,7 +209,7 @@ def run_diff(
     import io
 
     from bragcli.changes import diff_plans, summarise
-    from bragcli.history import Repository
+    from bragcli.history import WORKTREE, Repository
     from bragcli.render.history import DIFF_FORMATS, DiffResult, diff_markdown
 
     if len(revs) > 2:
@@ -227,7 +227,7 @@ def run_diff(
     overall, by_area = summarise(changes)
     titles = {s.area.id: s.area.title for s in (*old.areas, *new.areas)}
     result = DiffResult(
-        old_rev, new_rev or "WORKTREE", old_at, new_at, changes, overall, by_area, titles
+        old_rev, new_rev or WORKTREE, old_at, new_at, changes, overall, by_area, titles
     )
     DIFF_FORMATS[options.format](result, out, options.color)
     if os.environ.get("GITHUB_STEP_SUMMARY"):

@@ -44,7 +44,6 @@ STYLES = {
 #: A piece of text and its rich style (None: plain).
 Span = tuple[str, str | None]
 Cell = str | Span
-Line = list[Span]
 
 GAP = 2
 
