@@ -1,0 +1,62 @@
+"""Plan text made safe to show: no control, bidi or invisible characters reach a terminal or log.
+
+Plan files are edited by many hands. A title holding ESC sequences could clear a board member's
+terminal, set its title or hide text; a newline in an id could start a forged GitHub workflow
+command (`::error ...`) in a CI log; a right-to-left override could make `1.2` read as `2.1`.
+Every renderer that writes plain text (terminal, text, Markdown, CSV, problems) passes plan text
+through `visible()` (one line) or `visible_lines()` (newlines kept); error messages quote plan
+values through `excerpt()`, which is also short, so no file's content is ever dumped into a log.
+
+Escapes are written the way Python writes them (`\\x1b`, `\\u202e`), so they are readable and
+cannot themselves be interpreted by a terminal.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls, DEL, C1 controls; bidi embeddings, overrides and isolates; line and paragraph
+# separators; zero-width and other invisible format characters that make look-alike text.
+# Zero-width (non-)joiners stay: emoji sequences and some scripts need them to display right.
+_INVISIBLE = "\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb"
+_UNSAFE = re.compile(f"[\x00-\x1f{_INVISIBLE}]")
+_UNSAFE_KEEP_LINES = re.compile(f"[\x00-\x08\x0b-\x1f{_INVISIBLE}]")  # keeps tab and newline
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if char == "\n":
+        return "\\n"
+    if char == "\r":
+        return "\\r"
+    if char == "\t":
+        return "\\t"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """One line of text with every control, bidi and invisible character shown escaped.
+
+    Newlines and tabs are escaped too: use this wherever one value must stay on one line
+    (a table cell, a problem message, an annotation).
+    """
+    return _UNSAFE.sub(_escape, text)
+
+
+def visible_lines(text: str) -> str:
+    """As `visible`, but newlines (and tabs) are kept: for multi-line text such as a report."""
+    return _UNSAFE_KEEP_LINES.sub(_escape, text)
+
+
+def has_unsafe(text: str) -> bool:
+    """True when `visible(text)` would change it (so the text holds an unsafe character)."""
+    return _UNSAFE.search(text) is not None
+
+
+def excerpt(text: str, limit: int = 40) -> str:
+    """A short, escaped, quoted excerpt of a user's value for an error message."""
+    shown = visible(text)
+    if len(shown) > limit:
+        shown = shown[: limit - 1] + "…"
+    return f"'{shown}'"
