@@ -21,8 +21,9 @@ from pydantic import BaseModel, ValidationError
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from bragcli import deadlines
-from bragcli.model import Action, Area, Plan, Rating, natural_key
+from bragcli.model import Action, Area, Plan, Rating, id_key, natural_key
 from bragcli.problems import BragError, Level, Problem, error
+from bragcli.safetext import excerpt, visible
 from bragcli.yamlread import MAX_FILE_BYTES, Document, read_file
 
 PLAN_FILE_NAMES = ("plan.yaml", "plan.yml")
@@ -81,28 +82,71 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def not_a_plan_file(name: str) -> str | None:
+    """Why a file of this name is not part of a plan (None when it is one).
+
+    The loader skips such files in a plan folder; `brag check` refuses them when named.
+    """
+    if name.startswith("."):
+        return (
+            "not a plan file: hidden (bragcli skips files whose name starts with '.'); "
+            "rename it without the dot to make it part of the plan"
+        )
+    if Path(name).suffix.lower() not in YAML_SUFFIXES:
+        return "not a plan file: not a .yaml file (plan files end in .yaml or .yml)"
+    return None
+
+
 def find_plan_files(folder: Path) -> tuple[Path | None, list[Path]]:
     """(plan.yaml or None, area files sorted by name). Raises BragError if unreadable."""
+    shown = visible(str(folder))
     if not folder.exists():
-        raise BragError(f"{folder}: no such folder")
+        raise BragError(f"{shown}: no such folder")
     if not folder.is_dir():
-        raise BragError(f"{folder}: not a folder; give the plan folder that holds plan.yaml")
+        raise BragError(f"{shown}: not a folder; give the plan folder that holds plan.yaml")
     try:
         entries = sorted(folder.iterdir(), key=lambda p: p.name)
     except OSError as e:
-        raise BragError(f"{folder}: cannot be read: {e.strerror or e}") from e
+        raise BragError(f"{shown}: cannot be read: {e.strerror or e}") from e
     plan_file = next((p for p in entries if p.name in PLAN_FILE_NAMES), None)
     areas = [
-        p
-        for p in entries
-        if p.suffix.lower() in YAML_SUFFIXES
-        and p.name not in PLAN_FILE_NAMES
-        and not p.name.startswith(".")
+        p for p in entries if p.name not in PLAN_FILE_NAMES and not_a_plan_file(p.name) is None
     ]
     return plan_file, areas
 
 
 AreaResult = AreaSource | list[Problem]
+
+
+def outside_plan_folder(shown: str, name: str) -> Problem:
+    """The problem for a plan file that is a symbolic link leading out of the plan folder."""
+    return error(
+        shown, 1, 1, "outside-plan-folder",
+        f"{visible(name)} is a symbolic link to a file outside the plan folder; it is not read "
+        "(copy the file into the plan folder instead)",
+    )  # fmt: skip
+
+
+def read_plan_file(
+    path: Path, shown: str, real_folder: Path, *, max_bytes: int = MAX_FILE_BYTES
+) -> Document | Problem:
+    """Read one file of the plan folder whose real path is `real_folder`.
+
+    A symbolic link is followed only when it ends inside the plan folder: one that leads out
+    (`02.yaml -> /etc/shadow`) is refused unread, so no line of another file can reach an
+    error message or a CI log. What is read is the checked target, not the link again.
+    A dangling link or a loop is left to `read_file`, which reports it as unreadable.
+    """
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):  # RuntimeError: a loop, before Python 3.13
+            pass
+        else:
+            if not target.is_relative_to(real_folder):
+                return outside_plan_folder(shown, path.name)
+            path = target
+    return read_file(path, shown, max_bytes=max_bytes)
 
 
 def load_plan(folder: Path, *, max_bytes: int = MAX_FILE_BYTES) -> LoadedPlan:
@@ -111,14 +155,18 @@ def load_plan(folder: Path, *, max_bytes: int = MAX_FILE_BYTES) -> LoadedPlan:
     folder_shown = display_path(folder)
     plan_path = display_path(plan_file) if plan_file else str(Path(folder_shown) / "plan.yaml")
     both = [folder / name for name in PLAN_FILE_NAMES if (folder / name).exists()]
+    real_folder = folder.resolve()
     with paused_gc():
         plan = (
-            plan_result(read_file(plan_file, plan_path, max_bytes=max_bytes)) if plan_file else None
+            plan_result(read_plan_file(plan_file, plan_path, real_folder, max_bytes=max_bytes))
+            if plan_file
+            else None
         )
         areas = []
         for path in area_files:
             shown = display_path(path)
-            areas.append(area_result(read_file(path, shown, max_bytes=max_bytes)))
+            doc = read_plan_file(path, shown, real_folder, max_bytes=max_bytes)
+            areas.append(area_result(doc))
         loaded = assemble(folder, plan_path, plan, areas)
     if len(both) > 1:
         loaded.problems.insert(
@@ -226,39 +274,62 @@ def _deadline_errors(source: AreaSource, quarters: deadlines.Quarters) -> Iterab
             deadlines.parse_deadline(action.deadline, quarters=quarters)
         except deadlines.DeadlineError as e:
             line, col = source.pos(index, "deadline")
-            yield error(source.path, line, col, "bad-deadline", f"action {action.id}: {e}")
+            yield error(
+                source.path, line, col, "bad-deadline", f"action {shown_id(action.id)}: {e}"
+            )
+
+
+def shown_id(identifier: str) -> str:
+    """An id as messages show it: escaped and, if very long, cut short (ids are checked to be
+    visible text, but an id of ten thousand characters is still an id)."""
+    return excerpt(identifier)[1:-1]
+
+
+_LOOK_ALIKE = "ids are compared ignoring case and character width"
 
 
 def _duplicate_ids(loaded: LoadedPlan) -> Iterable[Problem]:
-    area_ids = [s.area.id for s in loaded.areas]
-    action_ids = [a.id for s in loaded.areas for a in s.area.actions]
+    """Two areas, or two actions, whose ids are the same once `id_key` is applied."""
+    area_ids = [id_key(s.area.id) for s in loaded.areas]
+    action_ids = [id_key(a.id) for s in loaded.areas for a in s.area.actions]
     if len(set(area_ids)) == len(area_ids) and len(set(action_ids)) == len(action_ids):
         return  # the usual case, found without building positions
     seen_areas: dict[str, AreaSource] = {}
     for source in loaded.areas:
-        first = seen_areas.setdefault(source.area.id, source)
+        first = seen_areas.setdefault(id_key(source.area.id), source)
         if first is not source:
+            this, first_id = source.area.id, first.area.id
+            said = (
+                f"is also used by {first.path}"
+                if this == first_id
+                else f"reads the same as {excerpt(first_id)} in {first.path} ({_LOOK_ALIKE})"
+            )
             yield error(
                 source.path,
                 1,
                 1,
                 "duplicate-id",
-                f"area id {source.area.id!r} is also used by {first.path}; area ids must be unique",
+                f"area id {excerpt(this)} {said}; area ids must be unique",
             )
     seen: dict[str, tuple[AreaSource, int]] = {}
     for source, index, action in loaded.actions():
-        where = seen.setdefault(action.id, (source, index))
+        where = seen.setdefault(id_key(action.id), (source, index))
         if where != (source, index):
             other, other_index = where
             line, _ = other.pos(other_index, "id")
             line2, col2 = source.pos(index, "id")
+            first_id = other.area.actions[other_index].id
+            said = (
+                f"is also used at {other.path}:{line}"
+                if first_id == action.id
+                else f"reads the same as {excerpt(first_id)} at {other.path}:{line} ({_LOOK_ALIKE})"
+            )
             yield error(
                 source.path,
                 line2,
                 col2,
                 "duplicate-id",
-                f"action id {action.id!r} is also used at {other.path}:{line}; "
-                "action ids must be unique across the plan",
+                f"action id {excerpt(action.id)} {said}; action ids must be unique across the plan",
             )
 
 
@@ -324,6 +395,8 @@ def _validate(doc: Document, model: type[M], what: str) -> M | list[Problem]:
 
 
 def _problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
+    """One pydantic error as a positioned problem. User text (a key, a value, an id) is only
+    ever quoted as a short escaped `excerpt`: a value may be anything at all."""
     loc: tuple[str | int, ...] = tuple(err["loc"])
     kind: str = err["type"]
     value = err.get("input")
@@ -337,29 +410,45 @@ def _problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
             line,
             col,
             "unknown-rating",
-            f"{name} {loc[-1]!r} is not one of {_RATINGS}",
+            f"{name} {excerpt(str(loc[-1]))} is not one of {_RATINGS}",
         )
-    if loc and isinstance(loc[-1], int):  # a whole list item is wrong: name the item
-        name = f"{_ITEM_NAMES.get(str(loc[-2]), 'item')} {loc[-1] + 1}" if len(loc) > 1 else "item"
+    last = loc[-1] if loc else None
+    is_item = isinstance(last, int)
+    if isinstance(last, int):  # a whole list item is wrong: name the item
+        name = f"{_ITEM_NAMES.get(str(loc[-2]), 'item')} {last + 1}" if len(loc) > 1 else "item"
         if len(loc) <= 2:
             where = ""  # the item is the action (or outcome...) itself
+    quoted = excerpt(name)
     if kind == "extra_forbidden":
         line, col = doc.locate(loc, key=True)
         allowed = _fields_at(model, loc[:-1])
-        guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+        guess = difflib.get_close_matches(str(loc[-1])[:100], allowed, n=1, cutoff=0.6)
         hint = (
             f"did you mean {guess[0]!r}?"
             if guess
             else f"allowed keys are {', '.join(allowed)} (start local additions with x-)"
         )
-        return error(doc.path, line, col, "unknown-key", f"{where}unknown key {loc[-1]!r}; {hint}")
+        return error(
+            doc.path,
+            line,
+            col,
+            "unknown-key",
+            f"{where}unknown key {excerpt(str(loc[-1]))}; {hint}",
+        )
     if kind == "missing":
         line, col = doc.locate(loc[:-1])
-        return error(doc.path, line, col, "missing-key", f"{where}missing required key {name!r}")
+        return error(doc.path, line, col, "missing-key", f"{where}missing required key {quoted}")
     line, col = doc.locate(loc)
+    if kind in _CUSTOM_CODES:  # the model's own message, which follows the value
+        if name == "id":
+            where = ""  # "action 1.1\\u200b: id '1.1\\u200b' ..." would say the id twice
+        reason = str(err.get("ctx", {}).get("reason", err.get("msg", "")))
+        return error(
+            doc.path, line, col, _CUSTOM_CODES[kind], f"{where}{name} {_shown(value)} {reason}"
+        )
     if value is None or value == "" or kind in {"string_too_short", "too_short"}:
         return error(
-            doc.path, line, col, "empty-value", f"{where}{name!r} is empty; give it a value"
+            doc.path, line, col, "empty-value", f"{where}{quoted} is empty; give it a value"
         )
     if kind == "enum" and name in {"status", "impact"}:
         return error(
@@ -367,7 +456,7 @@ def _problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
             line,
             col,
             "unknown-rating",
-            f"{where}{name} {value!r} is not one of {_RATINGS}",
+            f"{where}{name} {_shown(value)} is not one of {_RATINGS}",
         )
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "").replace("'", "")
@@ -376,28 +465,21 @@ def _problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
             line,
             col,
             "invalid-value",
-            f"{where}{name} {value!r} is not one of {expected}",
+            f"{where}{name} {_shown(value)} is not one of {expected}",
         )
-    if value is None or kind in {"string_too_short", "too_short"}:
-        return error(
-            doc.path, line, col, "empty-value", f"{where}{name!r} is empty; give it a value"
-        )
-    if kind == "string_pattern_mismatch":
-        return error(
-            doc.path, line, col, "bad-id", f"{where}id {value!r} must be one word, without spaces"
-        )
-    if kind.startswith("date") or kind.startswith("datetime"):
+    if kind.startswith(("date", "datetime")):
         return error(
             doc.path,
             line,
             col,
             "bad-date",
-            f"{where}{name} {value!r} is not a date; write it as YYYY-MM-DD",
+            f"{where}{name} {_shown(value)} is not a date; write it as YYYY-MM-DD",
         )
     if kind.startswith(("float", "int", "finite")):
-        shown = repr(value) if isinstance(value, str) else _kind_of(value)
         what = "a finite number" if kind.startswith("finite") else "a number"
-        return error(doc.path, line, col, "bad-number", f"{where}{name} {shown} is not {what}")
+        return error(
+            doc.path, line, col, "bad-number", f"{where}{name} {_shown(value)} is not {what}"
+        )
     if kind in {"string_type", "list_type", "dict_type", "model_type", "model_attributes_type"}:
         expected = {
             "string_type": "text",
@@ -408,11 +490,24 @@ def _problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
             line,
             col,
             "wrong-type",
-            f"{where}{name if name[-1].isdigit() else repr(name)} should be {expected}, "
-            f"not {_kind_of(value)}",
+            f"{where}{name if is_item else quoted} should be {expected}, not {_kind_of(value)}",
         )
     message = str(err.get("msg", "is not valid")).removeprefix("Value error, ")
     return error(doc.path, line, col, "invalid-value", f"{where}{name}: {message}")
+
+
+#: Errors the model raises with a message of its own, and their problem codes.
+_CUSTOM_CODES = {
+    "bad_id": "bad-id",
+    "string_pattern_mismatch": "bad-id",
+    "bad_number": "bad-number",
+    "bad_date": "bad-date",
+}
+
+
+def _shown(value: Any) -> str:
+    """A value for a message: text as a short escaped excerpt, else what kind of thing it is."""
+    return excerpt(value) if isinstance(value, str) else _kind_of(value)
 
 
 def _kind_of(value: Any) -> str:
@@ -420,7 +515,9 @@ def _kind_of(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return f"the text {value!r}"
+    if isinstance(value, str):
+        return f"the text {excerpt(value)}"
+    return excerpt(str(value))
 
 
 def _field_name(loc: Sequence[str | int]) -> str:
@@ -436,7 +533,7 @@ def _where(data: Any, loc: Sequence[str | int]) -> str:
         except (KeyError, IndexError, TypeError):
             return ""
         if loc[0] == "actions" and isinstance(item, dict) and isinstance(item.get("id"), str):
-            return f"action {item['id']}: "
+            return f"action {shown_id(item['id'])}: "
         return f"{loc[0][:-1]} {loc[1] + 1}: "
     return ""
 

@@ -7,12 +7,25 @@ ids stay text, dates must be ISO, numbers must look like numbers. Unknown keys a
 
 from __future__ import annotations
 
+import math
 import re
-from datetime import date
+import unicodedata
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from bragcli.safetext import excerpt
 
 
 class Rating(StrEnum):
@@ -89,9 +102,162 @@ def _lower(value: Any) -> Any:
     return value.strip().lower() if isinstance(value, str) else value
 
 
+def _problem(kind: str, reason: str) -> PydanticCustomError:
+    """A validation error whose message is `reason`, the rest of a sentence that starts with
+    the value ("'1_000' " + "is not a number; ..."): the loader and the spreadsheet importer
+    quote the value themselves, as a short escaped excerpt. The loader maps `kind` to a code."""
+    return PydanticCustomError(kind, "{reason}", {"reason": reason})
+
+
+# --- ids: visible text, compared as people read them -------------------------------------------
+
+#: Letters and symbols that are drawn as blank space, although they are not spaces.
+_BLANK_GLYPHS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def id_character_problem(char: str) -> str | None:
+    """Why `char` may not be in an id (None when it may).
+
+    Ids are compared and shown as text; a character a reader cannot see (a zero-width space,
+    a bidi control, ESC), a space, or a combining mark would let two ids look the same and be
+    different, or make one id look like another. Control (Cc), format (Cf), private-use and
+    unassigned (Co, Cn, Cs) characters, spaces and separators (Zs, Zl, Zp), combining marks
+    (Mn, Me) and letters drawn blank (Hangul fillers, the blank Braille pattern) are refused.
+    """
+    category = unicodedata.category(char)
+    if category == "Cc":
+        return "a control character"
+    if category == "Cf":
+        return "an invisible formatting character"
+    if category[0] == "C":
+        return "a private-use or unassigned character"
+    if category[0] == "Z":
+        return "a space"
+    if category in ("Mn", "Me"):
+        return "a combining mark"
+    if char in _BLANK_GLYPHS:
+        return "a character that shows as blank"
+    return None
+
+
+_CONTROL_NAMES = {"\t": "TAB", "\n": "LINE FEED", "\r": "CARRIAGE RETURN", "\x1b": "ESCAPE"}
+
+
+def _char_name(char: str) -> str:
+    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(char, "")
+    return f"U+{ord(char):04X} {name}" if name else f"U+{ord(char):04X}"
+
+
+def _visible_id(value: str) -> str:
+    """An id is visible text without spaces: ids that look alike must be alike."""
+    if value.isascii() and value.isprintable() and " " not in value:
+        return value  # nearly every id: nothing to look at character by character
+    if " " in value:
+        # The error type pydantic's own pattern check used, so that every reader of errors
+        # (the loader, the spreadsheet importer) words it as before.
+        raise _problem("string_pattern_mismatch", "must be one word, without spaces")
+    for char in value:
+        why = id_character_problem(char)
+        if why is not None:
+            kept = "".join(c for c in value if id_character_problem(c) is None)
+            hint = f"write {excerpt(kept)}" if kept else "write an id such as 2.1"
+            raise _problem(
+                "bad_id",
+                f"holds {_char_name(char)}, {why}; ids must be visible text, so {hint}",
+            )
+    return value
+
+
+def id_key(identifier: str) -> str:
+    """What two ids are compared by: NFKC-normalised and case-folded.
+
+    NFKC makes `1.1` written in fullwidth digits (U+FF11) and `1.1` one id (and compatibility
+    forms such as the `ﬁ` ligature or superscript digits their plain letters); case-folding
+    makes `2A` and `2a` one id: people read ids aloud and type them into `--area`, and an area
+    id becomes a file name (`brag import`), one file for both cases on macOS and Windows.
+    """
+    if identifier.isascii():
+        return identifier.lower()  # the same, faster: NFKC leaves ASCII alone
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", identifier).casefold())
+
+
+# --- numbers and dates: one rule each, wherever they are read ---------------------------------
+
+_NUMBER = r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+_PLAIN_NUMBER = re.compile(_NUMBER, re.ASCII)
+_RANGE = re.compile(rf"^\s*({_NUMBER})\s*(?:-|\u2013|to)\s*({_NUMBER})\s*$")
+_NUMBER_HINT = "write plain digits, such as 41, -2.5 or 1e6 (no units, commas or underscores)"
+
+
+def parse_number(text: str) -> float:
+    """The number `text` writes: plain decimal digits with an optional sign, point and
+    exponent (`41`, `-2.5`, `.5`, `1e6`), finite as a float. No underscores (`1_000`),
+    thousands commas, units, `inf` or `nan`. Raises ValueError whose message follows the
+    value in a sentence ("is not a number; ...")."""
+    written = text.strip()
+    if not _PLAIN_NUMBER.fullmatch(written):
+        raise ValueError(f"is not a number; {_NUMBER_HINT}")
+    value = float(written)
+    if not math.isfinite(value):
+        raise ValueError("is too large a number (the limit is about 1.8e308); check the digits")
+    return value
+
+
+def _number(value: Any) -> Any:
+    """A reading's value: text by the rule of `parse_number`, or a finite number."""
+    if isinstance(value, str):
+        try:
+            return parse_number(value)
+        except ValueError as e:
+            raise _problem("bad_number", str(e)) from e
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            raise _problem("bad_number", "is not a finite number")
+        return number
+    return value  # neither text nor a number: pydantic says what it is
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+
+def parse_date(text: str) -> date:
+    """A date written YYYY-MM-DD, and nothing else: no time (`2023-01-01T00:00:00`), no
+    timestamp, no day-first form. Raises ValueError whose message follows the value in a
+    sentence ("is not a date; ...")."""
+    written = text.strip()
+    if not _ISO_DATE.fullmatch(written):
+        if _ISO_DATE.match(written) and written[10:11] in ("T", "t", " "):
+            raise ValueError("is not a date: it has a time too; write the day alone, as YYYY-MM-DD")
+        raise ValueError("is not a date; write it as YYYY-MM-DD")
+    try:
+        return date.fromisoformat(written)
+    except ValueError as e:
+        raise ValueError("is not a real date; write it as YYYY-MM-DD") from e
+
+
+def _date(value: Any) -> Any:
+    if isinstance(value, datetime):
+        raise _problem("bad_date", "is not a date: it has a time too; give the day alone")
+    if isinstance(value, str):
+        try:
+            return parse_date(value)
+        except ValueError as e:
+            raise _problem("bad_date", str(e)) from e
+    return value
+
+
 RatingField = Annotated[Rating, BeforeValidator(normalise_rating)]
 Text = Annotated[str, Field(min_length=1)]
-Id = Annotated[str, Field(min_length=1, pattern=r"^\S+$")]
+#: Checked by `_visible_id`; the schema's pattern tells editors the simplest part of the rule.
+Id = Annotated[
+    str, Field(min_length=1, json_schema_extra={"pattern": r"^\S+$"}), AfterValidator(_visible_id)
+]
+Date = Annotated[date, BeforeValidator(_date)]
+Number = Annotated[float, BeforeValidator(_number)]
 TextList = Annotated[list[Text], BeforeValidator(_as_list, json_schema_input_type=str | list[str])]
 
 
@@ -107,7 +273,7 @@ class Plan(_Model):
     title: Text
     organisation: Text
     version: Text | None = None
-    start: date | None = Field(
+    start: Date | None = Field(
         default=None, description="When the plan starts; a deadline ending before it is suspicious."
     )
     quarters: Annotated[Literal["calendar", "financial"], BeforeValidator(_lower)] = Field(
@@ -143,7 +309,7 @@ class Action(_Model):
     )
     status: RatingField = Field(description="The activity rating.")
     impact: RatingField | None = Field(default=None, description="The impact rating, if rated.")
-    updated: date | None = Field(default=None, description="Date of the last progress update.")
+    updated: Date | None = Field(default=None, description="Date of the last progress update.")
     success_criteria: Text | None = None
     progress: TextList = Field(default_factory=list, description="Progress notes, oldest first.")
 
@@ -160,16 +326,11 @@ class Outcome(_Model):
         return {"text": data} if isinstance(data, str) else data
 
 
-_NUMBER = r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
-_RANGE = re.compile(rf"^\s*({_NUMBER})\s*(?:-|\u2013|to)\s*({_NUMBER})\s*$")
-_SINGLE = re.compile(rf"^\s*({_NUMBER})\s*$")
-
-
 class Reading(_Model):
     """One value of a measure for a period."""
 
     period: Text = Field(description="YYYY-MM for a month, or e.g. 2021-22 for a year.")
-    value: Annotated[float, Field(allow_inf_nan=False)]
+    value: Number
     source: Text | None = None
 
 
@@ -186,20 +347,39 @@ class Measure(_Model):
         default_factory=list, description="Oldest first."
     )
 
+    @field_validator("target")
+    @classmethod
+    def _target_is_numbers(cls, target: str | None) -> str | None:
+        """A target is one number or LOW-HIGH, each by the rule of `parse_number`."""
+        if target is None:
+            return None
+        m = _RANGE.match(target)
+        try:
+            for part in (m.group(1), m.group(2)) if m else (target,):
+                parse_number(part)
+        except ValueError as e:
+            reason = f"has {excerpt(part)}, which {e}" if m else str(e)
+            raise _problem("bad_number", reason) from e
+        return target
+
     @model_validator(mode="after")
     def _target_fits_direction(self) -> Measure:
         if self.target is None:
             return self
         if self.good is None:
             raise ValueError("a target needs a direction: add `good: higher`, `lower` or `range`")
+        m = _RANGE.match(self.target)
         if self.good == "range":
-            m = _RANGE.match(self.target)
-            if not m or float(m.group(1)) > float(m.group(2)):
+            if not m or parse_number(m.group(1)) > parse_number(m.group(2)):
                 raise ValueError(
-                    f"target {self.target!r} is not a range; write it as LOW-HIGH, e.g. 16-20"
+                    f"target {excerpt(self.target)} is not a range; write it as LOW-HIGH, "
+                    "e.g. 16-20"
                 )
-        elif not _SINGLE.match(self.target):
-            raise ValueError(f"target {self.target!r} is not a number")
+        elif m:
+            raise ValueError(
+                f"target {excerpt(self.target)} is a range, but good: {self.good} needs one "
+                "number; write good: range for a range"
+            )
         return self
 
     def target_bounds(self) -> tuple[float | None, float | None]:
@@ -209,8 +389,8 @@ class Measure(_Model):
         if self.good == "range":
             m = _RANGE.match(self.target)
             assert m is not None  # checked by the validator
-            return (float(m.group(1)), float(m.group(2)))
-        value = float(self.target)
+            return (parse_number(m.group(1)), parse_number(m.group(2)))
+        value = parse_number(self.target)
         return (value, None) if self.good == "higher" else (None, value)
 
 
