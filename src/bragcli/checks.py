@@ -12,10 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from bragcli.deadlines import DeadlineError, Window, parse_deadline
-from bragcli.load import LoadedPlan
+from bragcli.load import LoadedPlan, shown_id
 from bragcli.model import Action, Plan, Rating
 from bragcli.problems import Problem, warning
 from bragcli.rollup import days_overdue, is_stale, window_of
+from bragcli.safetext import excerpt
+
+#: A two-digit year further than this from the plan's start (or the as-of date) is suspicious.
+FAR_YEARS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +60,13 @@ def _deadline_not_a_date(ctx: Context, action: Action, window: Window | None) ->
     except DeadlineError:
         return  # not a no-date word but an unknown form: load reports it as an error
     what = (
-        f"'s deadline {action.deadline!r} is not a date" if action.deadline else " has no deadline"
+        f"'s deadline {excerpt(action.deadline)} is not a date"
+        if action.deadline
+        else " has no deadline"
     )
     yield (
         "deadline",
-        f"action {action.id}{what}, so it can never be overdue; "
+        f"action {shown_id(action.id)}{what}, so it can never be overdue; "
         "give a month or a date when one is agreed",
     )
 
@@ -73,8 +79,33 @@ def _deadline_before_start(
         yield (
             "deadline",
             (
-                f"action {action.id}: deadline {action.deadline!r} ends before the plan starts "
+                f"action {shown_id(action.id)}: deadline {excerpt(str(action.deadline))} ends "
+                f"before the plan starts "
                 f"({ctx.plan.start.isoformat()}); is the year right?"
+            ),
+        )
+
+
+@rule(
+    "two-digit-year",
+    f"A deadline's two-digit year, read as 20YY, is over {FAR_YEARS} years from the plan's start "
+    "(or the as-of date).",
+)
+def _two_digit_year(ctx: Context, action: Action, window: Window | None) -> Iterator[Finding]:
+    if window is None or not window.short_year:
+        return
+    since, what = (
+        (ctx.plan.start, "the plan's start")
+        if ctx.plan.start is not None
+        else (ctx.as_of, "the as-of date")
+    )
+    if abs(window.end.year - since.year) > FAR_YEARS:
+        yield (
+            "deadline",
+            (
+                f"action {shown_id(action.id)}: deadline {excerpt(str(action.deadline))} is read "
+                f"as {window.end.year} (a two-digit year means 20YY), over {FAR_YEARS} years "
+                f"from {what} ({since.isoformat()}); write the year in full"
             ),
         )
 
@@ -87,8 +118,14 @@ def _unknown_lead(ctx: Context, action: Action, window: Window | None) -> Iterat
         if lead in ctx.plan.roles:
             continue
         guess = difflib.get_close_matches(lead, list(ctx.plan.roles), n=1, cutoff=0.75)
-        hint = f"did you mean {guess[0]!r}?" if guess else "add it to roles in plan.yaml"
-        yield "lead", f"action {action.id}: lead {lead!r} is not in the plan's roles; {hint}"
+        hint = (
+            f"did you mean {excerpt(guess[0], 100)}?" if guess else "add it to roles in plan.yaml"
+        )
+        yield (
+            "lead",
+            f"action {shown_id(action.id)}: lead {excerpt(lead, 100)} is not in the plan's roles; "
+            f"{hint}",
+        )
 
 
 @rule("overdue-green", "The action is overdue but rated green (on track).")
@@ -98,7 +135,8 @@ def _overdue_green(ctx: Context, action: Action, window: Window | None) -> Itera
         yield (
             "status",
             (
-                f"action {action.id} is rated green but its deadline {action.deadline!r} passed "
+                f"action {shown_id(action.id)} is rated green but its deadline "
+                f"{excerpt(str(action.deadline))} passed "
                 f"{late} day{'s' if late != 1 else ''} ago; re-rate it or agree a new deadline"
             ),
         )
@@ -110,7 +148,7 @@ def _blue_without_impact(ctx: Context, action: Action, window: Window | None) ->
         yield (
             "status",
             (
-                f"action {action.id} is blue (completed) but has no impact rating; "
+                f"action {shown_id(action.id)} is blue (completed) but has no impact rating; "
                 "add impact: to say how its impact is being tested"
             ),
         )
@@ -123,7 +161,8 @@ def _stale_progress(ctx: Context, action: Action, window: Window | None) -> Iter
         yield (
             "updated",
             (
-                f"action {action.id}: progress last updated {action.updated.isoformat()}, "
+                f"action {shown_id(action.id)}: progress last updated "
+                f"{action.updated.isoformat()}, "
                 f"{age} days before {ctx.as_of.isoformat()} (over {ctx.stale_days}); "
                 "ask the lead for an update"
             ),

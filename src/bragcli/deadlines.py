@@ -2,16 +2,24 @@
 
 Pure: nothing here reads the clock. UK conventions: dates are day-first, seasons are
 meteorological (spring is March to May) and the financial year starts on 1 April.
+
+A two-digit year is always 20YY: "31/3/23" is 2023 and "31/3/99" is 2099, never 1999 (plans
+look forward, and a fixed rule reads the same text the same way in every year). The window
+remembers that its year was written with two digits (`Window.short_year`), so that `brag check`
+can warn when such a year lands far from the plan's dates.
 """
 
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
+
+from bragcli.safetext import excerpt
 
 __all__ = ["NO_DATE_WORDS", "DeadlineError", "Quarters", "Window", "parse_deadline"]
 
@@ -44,6 +52,8 @@ class Window:
 
     start: date
     end: date  # inclusive
+    #: The year was written with two digits ("31/3/99"), and read as 20YY.
+    short_year: bool = dataclasses.field(default=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.start > self.end:
@@ -64,8 +74,7 @@ class DeadlineError(ValueError):
         self.reason = reason
 
     def __str__(self) -> str:
-        shown = self.text if len(self.text) <= 60 else self.text[:57] + "..."
-        return f"deadline {shown!r} {self.reason}; {_EXAMPLES}"
+        return f"deadline {excerpt(self.text, 60)} {self.reason}; {_EXAMPLES}"
 
 
 # --- patterns, tried in order on the normalised text (single spaces, no "by "/"due ", no ".") ---
@@ -142,6 +151,17 @@ def parse_deadline(text: str | None, *, quarters: Quarters = "calendar") -> Wind
 
 @functools.lru_cache(maxsize=4096)
 def _parse(text: str, quarters: Quarters) -> Window | None:
+    found = _match(text, quarters)
+    if found is None:
+        return None
+    window, m = found
+    if len(m["year"]) == 2:
+        return dataclasses.replace(window, short_year=True)
+    return window
+
+
+def _match(text: str, quarters: Quarters) -> tuple[Window, re.Match[str]] | None:
+    """The window and the match that found it (None for no date); raises DeadlineError."""
     s = " ".join(text.split())
     if not s:
         return None
@@ -150,42 +170,43 @@ def _parse(text: str, quarters: Quarters) -> Window | None:
         return None
 
     if m := _ISO.fullmatch(s):
-        return _day(text, _year(text, m["year"]), int(m["month"]), int(m["day"]))
+        return _day(text, _year(text, m["year"]), int(m["month"]), int(m["day"])), m
     if m := _NUMERIC.fullmatch(s) or _DAY_MONTH.fullmatch(s):
-        return _day(text, _year(text, m["year"]), _month(m["month"]), int(m["day"]))
+        return _day(text, _year(text, m["year"]), _month(m["month"]), int(m["day"])), m
     if m := _PART_MONTH.fullmatch(s):
         year, month = _year(text, m["year"]), _month(m["month"])
         first, last = _PARTS[m["part"].lower()]
         last = min(last, calendar.monthrange(year, month)[1])
-        return Window(date(year, month, first), date(year, month, last))
+        return Window(date(year, month, first), date(year, month, last)), m
     if m := _MONTH_YEAR.fullmatch(s):
-        return _months(_year(text, m["year"]), _month(m["month"]), 1)
+        return _months(_year(text, m["year"]), _month(m["month"]), 1), m
     if m := _SEASON.fullmatch(s):
         season, year = m["season"].lower(), _year(text, m["year"])
         if m["year2"] is not None:
             if season != "winter":
                 raise DeadlineError(text, "spans two years, but only winter does")
             _check_next_year(text, year, m["year2"])
-        return _months(year, _SEASON_MONTHS[season], 3)
+        return _months(year, _SEASON_MONTHS[season], 3), m
     if m := _QUARTER_PAIR.fullmatch(s) or _PAIR_QUARTER.fullmatch(s):
         quarter, year = _quarter(text, m["quarter"]), _year(text, m["year"])
         _check_next_year(text, year, m["year2"])
-        return _months(year, 1 + 3 * quarter, 3)  # financial Q1 starts in April
+        return _months(year, 1 + 3 * quarter, 3), m  # financial Q1 starts in April
     if m := _QUARTER_YEAR.fullmatch(s) or _YEAR_QUARTER.fullmatch(s):
         quarter, year = _quarter(text, m["quarter"]), _year(text, m["year"])
         first_month = 1 + 3 * quarter if quarters == "financial" else 3 * quarter - 2
-        return _months(year, first_month, 3)
+        return _months(year, first_month, 3), m
     if m := _FY_PAIR.fullmatch(s) or _YEAR_PAIR.fullmatch(s):
         year = _year(text, m["year"])
         _check_next_year(text, year, m["year2"])
-        return _months(year, 4, 12)
+        return _months(year, 4, 12), m
     if m := _BARE_YEAR.fullmatch(s):
-        return _months(_year(text, m["year"]), 1, 12)
+        return _months(_year(text, m["year"]), 1, 12), m
     raise DeadlineError(text)
 
 
 def _year(text: str, digits: str) -> int:
-    """A written year: two digits mean 20YY; four must be in MIN_YEAR..MAX_YEAR."""
+    """A written year: two digits mean 20YY (see the module's note); four must be in
+    MIN_YEAR..MAX_YEAR."""
     if len(digits) == 2:
         return 2000 + int(digits)
     year = int(digits)
