@@ -14,8 +14,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from bragcli.load import LoadedPlan, display_path, load_plan
+from bragcli.load import YAML_SUFFIXES, LoadedPlan, display_path, load_plan, not_a_plan_file
 from bragcli.problems import BragError, Exit, Level, Problem
+from bragcli.safetext import visible
 
 if TYPE_CHECKING:
     from bragcli.history import Revision
@@ -31,29 +32,55 @@ class CheckOptions:
     max_bytes: int
 
 
-def _targets(paths: Sequence[Path]) -> dict[Path, set[str] | None]:
-    """Group the given paths by plan folder; a file narrows its folder's report to that file."""
+def _targets(paths: Sequence[Path]) -> tuple[dict[Path, set[str] | None], list[str]]:
+    """Group the given paths by plan folder; a file narrows its folder's report to that file.
+
+    Also returns why each path that cannot be checked is refused (missing; a file that is not
+    a plan file: hidden, or not .yaml), so that it is never counted as checked with no problems.
+    """
     folders: dict[Path, set[str] | None] = {}
+    refused: list[str] = []
     for path in paths:
-        if path.is_file():
-            folder = path.parent
-            wanted = folders.get(folder, set())
-            if wanted is not None:
-                wanted.add(display_path(path))
-                folders[folder] = wanted
-        else:
+        if path.is_dir():
             folders[path] = None
-    return folders
+            continue
+        shown = visible(str(path))
+        if not os.path.lexists(path):
+            noun = "file" if path.suffix.lower() in YAML_SUFFIXES else "folder"
+            refused.append(f"{shown}: no such {noun}")
+            continue
+        reason = not_a_plan_file(path.name)
+        if reason is not None:
+            refused.append(f"{shown}: {reason}")
+            continue
+        folder = path.parent
+        wanted = folders.get(folder, set())
+        if wanted is not None:
+            wanted.add(display_path(path))
+            folders[folder] = wanted
+    return folders, refused
 
 
 def run_check(paths: Sequence[Path], options: CheckOptions, out: TextIO, err: TextIO) -> Exit:
+    """`brag check`: every problem of every path. A path that cannot be checked (missing, not a
+    plan file) is reported on stderr and makes the exit code 2, after the others are checked."""
     from bragcli.checks import run_checks
     from bragcli.render.problems import REPORTERS, summary
 
+    folders, refused = _targets(paths)
+    for reason in refused:
+        err.write(f"brag: {reason}\n")
     problems: list[Problem] = []
     files = 0
-    for folder, only in _targets(paths).items():
-        loaded = load_plan(folder, max_bytes=options.max_bytes)
+    checked = 0
+    for folder, only in folders.items():
+        try:
+            loaded = load_plan(folder, max_bytes=options.max_bytes)
+        except BragError as e:
+            err.write(f"brag: {e}\n")
+            refused.append(str(e))
+            continue
+        checked += 1
         found = loaded.problems + run_checks(loaded, options.as_of, options.stale_days)
         if only is not None:
             found = [p for p in found if p.path in only]
@@ -61,12 +88,16 @@ def run_check(paths: Sequence[Path], options: CheckOptions, out: TextIO, err: Te
         else:
             files += loaded.files
         problems.extend(sorted(found, key=Problem.sort_key))
+    if not checked:
+        return Exit.USAGE
     REPORTERS[options.format](problems, files, out)
     err.write(f"brag check: {summary(problems, files)}\n")
     if os.environ.get("GITHUB_STEP_SUMMARY"):
         from bragcli.render.problems import markdown_summary
 
         append_step_summary(markdown_summary(problems, files))
+    if refused:
+        return Exit.USAGE
     failing = [
         p
         for p in problems
