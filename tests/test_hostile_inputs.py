@@ -142,6 +142,16 @@ def test_link_to_a_fifo_outside_is_refused_without_opening_it(
     assert "plan/02.yaml:1:1: error [outside-plan-folder]" in result.stdout
 
 
+def test_dangling_link_out_of_the_folder_is_outside_not_unreadable(
+    run: Run, plan: Path, tmp_path: Path
+) -> None:
+    """A link is judged by where it points, as a link stored in git is: a dangling link out
+    of the folder is outside-plan-folder too (a dangling link inside stays unreadable)."""
+    (plan / "02.yaml").symlink_to(tmp_path / "not-there" / "shadow")
+    result = run("check", "plan", "--as-of", AS_OF)
+    assert result.stdout == f"plan/02.yaml:1:1: error [outside-plan-folder] 02.yaml {OUTSIDE}\n"
+
+
 def test_link_that_stays_inside_the_folder_still_loads(run: Run, plan: Path) -> None:
     """Symbolic links inside the plan folder keep working as before."""
     (plan / "shared").mkdir()

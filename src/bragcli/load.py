@@ -135,11 +135,13 @@ def read_plan_file(
     A symbolic link is followed only when it ends inside the plan folder: one that leads out
     (`02.yaml -> /etc/shadow`) is refused unread, so no line of another file can reach an
     error message or a CI log. What is read is the checked target, not the link again.
-    A dangling link or a loop is left to `read_file`, which reports it as unreadable.
+    A link is judged by where it points, whether or not that exists (as a link stored in git
+    is); a dangling link inside the folder, or a loop, is left to `read_file`, which reports
+    it as unreadable.
     """
     if path.is_symlink():
         try:
-            target = path.resolve(strict=True)
+            target = path.resolve()
         except (OSError, RuntimeError):  # RuntimeError: a loop, before Python 3.13
             pass
         else:
