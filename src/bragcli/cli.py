@@ -312,6 +312,13 @@ def actions(plan_dir: Path, **kwargs: Any) -> None:
     _exit(lambda: run_status(plan_dir, options, sys.stdout, sys.stderr, per_action=True))
 
 
+def _not_nan(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    """FloatRange lets nan through (every comparison with nan is false): refuse it here."""
+    if value != value:
+        raise click.BadParameter("nan is not a number", ctx, param)
+    return value
+
+
 @cli.command()
 @click.argument("plan_dir", required=False, default=DEFAULT_PLAN, type=click.Path(path_type=Path))
 @_as_of_option
@@ -335,6 +342,16 @@ def actions(plan_dir: Path, **kwargs: Any) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Use your own jinja2 template (run in a sandbox) instead of the default for --format.",
 )
+@click.option(
+    "--template-timeout",
+    type=click.FloatRange(min=0, min_open=True, max=3600),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    callback=_not_nan,
+    help="Stop any template, yours or the default, that runs longer than this. A template's "
+    "output is limited to 50 MB.",
+)
 @_DUE_WITHIN_OPTION
 @_max_size_option
 @_rev_option
@@ -344,6 +361,7 @@ def report(
     fmt: str,
     output: Path | None,
     template: Path | None,
+    template_timeout: float,
     due_within: int,
     max_file_size: float,
     rev: str | None,
@@ -367,6 +385,7 @@ def report(
         due_within=due_within,
         max_bytes=int(max_file_size * 1024 * 1024),
         rev=rev,
+        template_timeout=template_timeout,
     )
     _exit(lambda: run_report(plan_dir, options, sys.stdout, sys.stderr))
 

@@ -158,6 +158,8 @@ class ReportOptions:
     due_within: int
     max_bytes: int
     rev: str | None = None
+    #: seconds a template may run (--template-timeout)
+    template_timeout: float = 10.0
 
 
 def run_report(folder: Path, options: ReportOptions, out: TextIO, err: TextIO) -> Exit:
@@ -180,7 +182,9 @@ def run_report(folder: Path, options: ReportOptions, out: TextIO, err: TextIO) -
         commit,
         due_within=options.due_within,
     )
-    text = render_report(context, options.format, options.template)
+    text = render_report(
+        context, options.format, options.template, timeout=options.template_timeout
+    )
     if options.output is None:
         out.write(text)
     else:
