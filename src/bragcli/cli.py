@@ -5,6 +5,7 @@ No YAML, date or formatting logic lives here.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 
@@ -20,6 +21,7 @@ import click
 
 from bragcli import __version__
 from bragcli.problems import BragError, Exit
+from bragcli.safetext import excerpt
 
 DEFAULT_PLAN = Path("plans")
 
@@ -60,21 +62,73 @@ def _as_of_option(func: Any) -> Any:
     )(func)
 
 
+#: The largest --max-file-size. bragcli reads a plan file whole and builds a model of it, which
+#: takes many times the file's size in memory; a file of a gigabyte could not be read on the
+#: machines plans are checked on, so a larger limit would be a typo, or a way to switch the
+#: guard off, never a real need.
+MAX_MEGABYTES = 1024
+#: The largest --due-within and --stale-days: 100 years. A wider window is a typo, and dates
+#: end at 9999-12-31.
+MAX_DAYS = 36500
+
+
+class MegabytesParam(click.ParamType):  # type: ignore[type-arg]
+    """A size in megabytes, above 0 and at most MAX_MEGABYTES (finite: no inf, no nan)."""
+
+    name = "MB"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        try:
+            size = float(value)
+        except (TypeError, ValueError):
+            size = math.nan
+        if not 0 < size <= MAX_MEGABYTES:  # false for nan too
+            self.fail(
+                f"{excerpt(str(value))} is not a size in megabytes above 0 and at most "
+                f"{MAX_MEGABYTES}, e.g. 5 or 0.5 (bragcli reads a plan file whole into memory, "
+                "so it cannot take a larger one)",
+                param,
+                ctx,
+            )
+        return size
+
+
+class DaysParam(click.ParamType):  # type: ignore[type-arg]
+    """A whole number of days from 0 to MAX_DAYS."""
+
+    name = "DAYS"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        text = str(value).strip()
+        if isinstance(value, int) or (text.isdigit() and text.isascii() and len(text) <= 9):
+            days = value if isinstance(value, int) else int(text)
+            if 0 <= days <= MAX_DAYS:
+                return days
+        self.fail(
+            f"{excerpt(str(value))} is not a whole number of days from 0 to {MAX_DAYS} "
+            "(100 years), e.g. 30",
+            param,
+            ctx,
+        )
+
+
 def _max_size_option(func: Any) -> Any:
     return click.option(
         "--max-file-size",
-        type=click.FloatRange(min=0, min_open=True),
+        type=MegabytesParam(),
         default=5.0,
         show_default=True,
         metavar="MB",
-        help="Refuse plan files larger than this many megabytes.",
+        help=f"Refuse plan files larger than this many megabytes (at most {MAX_MEGABYTES}).",
     )(func)
 
 
 def _days_option(name: str, default: int, help_text: str) -> Callable[[Any], Any]:
     return click.option(
         name,
-        type=click.IntRange(min=0),
+        type=DaysParam(),
         default=default,
         show_default=True,
         metavar="DAYS",
@@ -83,10 +137,14 @@ def _days_option(name: str, default: int, help_text: str) -> Callable[[Any], Any
 
 
 _DUE_WITHIN_OPTION = _days_option(
-    "--due-within", 30, "Count an action as due soon when its deadline ends within DAYS."
+    "--due-within",
+    30,
+    f"Count an action as due soon when its deadline ends within DAYS (0 to {MAX_DAYS}).",
 )
 _STALE_DAYS_OPTION = _days_option(
-    "--stale-days", 42, "Flag an action as stale when its last update is older than DAYS."
+    "--stale-days",
+    42,
+    f"Flag an action as stale when its last update is older than DAYS (0 to {MAX_DAYS}).",
 )
 _COLOR_OPTION = click.option(
     "--color",
@@ -130,7 +188,10 @@ def cli(debug: bool) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @_as_of_option
-@_days_option("--stale-days", 42, "Warn when an action's last progress update is older than DAYS.")
+@_days_option(
+    "--stale-days", 42,
+    f"Warn when an action's last progress update is older than DAYS (0 to {MAX_DAYS}).",
+)  # fmt: skip
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only errors.")
 @click.option(
     "--format",
