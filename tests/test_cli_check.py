@@ -137,7 +137,7 @@ def test_missing_path_is_a_usage_error(run: Run, tmp_path: Path) -> None:
     [
         (["--as-of", "31/01/2023"], "'31/01/2023' is not a date; write it as YYYY-MM-DD"),
         (["--format", "xml"], "'xml' is not one of"),
-        (["--stale-days", "-1"], "-1 is not in the range x>=0"),
+        (["--stale-days", "-1"], "'-1' is not a whole number of days from 0 to 36500"),
     ],
 )
 def test_bad_options_exit_two(run: Run, args: list[str], message: str) -> None:

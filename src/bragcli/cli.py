@@ -5,7 +5,11 @@ No YAML, date or formatting logic lives here.
 
 from __future__ import annotations
 
+import errno
+import io
+import math
 import os
+import select
 import sys
 
 # bragcli uses no pydantic plugin; looking for them scans every installed distribution's
@@ -20,6 +24,7 @@ import click
 
 from bragcli import __version__
 from bragcli.problems import BragError, Exit
+from bragcli.safetext import excerpt, visible, visible_lines
 
 DEFAULT_PLAN = Path("plans")
 
@@ -60,21 +65,73 @@ def _as_of_option(func: Any) -> Any:
     )(func)
 
 
+#: The largest --max-file-size. bragcli reads a plan file whole and builds a model of it, which
+#: takes many times the file's size in memory; a file of a gigabyte could not be read on the
+#: machines plans are checked on, so a larger limit would be a typo, or a way to switch the
+#: guard off, never a real need.
+MAX_MEGABYTES = 1024
+#: The largest --due-within and --stale-days: 100 years. A wider window is a typo, and dates
+#: end at 9999-12-31.
+MAX_DAYS = 36500
+
+
+class MegabytesParam(click.ParamType):  # type: ignore[type-arg]
+    """A size in megabytes, above 0 and at most MAX_MEGABYTES (finite: no inf, no nan)."""
+
+    name = "MB"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        try:
+            size = float(value)
+        except (TypeError, ValueError):
+            size = math.nan
+        if not 0 < size <= MAX_MEGABYTES:  # false for nan too
+            self.fail(
+                f"{excerpt(str(value))} is not a size in megabytes above 0 and at most "
+                f"{MAX_MEGABYTES}, e.g. 5 or 0.5 (bragcli reads a plan file whole into memory, "
+                "so it cannot take a larger one)",
+                param,
+                ctx,
+            )
+        return size
+
+
+class DaysParam(click.ParamType):  # type: ignore[type-arg]
+    """A whole number of days from 0 to MAX_DAYS."""
+
+    name = "DAYS"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        text = str(value).strip()
+        if isinstance(value, int) or (text.isdigit() and text.isascii() and len(text) <= 9):
+            days = value if isinstance(value, int) else int(text)
+            if 0 <= days <= MAX_DAYS:
+                return days
+        self.fail(
+            f"{excerpt(str(value))} is not a whole number of days from 0 to {MAX_DAYS} "
+            "(100 years), e.g. 30",
+            param,
+            ctx,
+        )
+
+
 def _max_size_option(func: Any) -> Any:
     return click.option(
         "--max-file-size",
-        type=click.FloatRange(min=0, min_open=True),
+        type=MegabytesParam(),
         default=5.0,
         show_default=True,
         metavar="MB",
-        help="Refuse plan files larger than this many megabytes.",
+        help=f"Refuse plan files larger than this many megabytes (at most {MAX_MEGABYTES}).",
     )(func)
 
 
 def _days_option(name: str, default: int, help_text: str) -> Callable[[Any], Any]:
     return click.option(
         name,
-        type=click.IntRange(min=0),
+        type=DaysParam(),
         default=default,
         show_default=True,
         metavar="DAYS",
@@ -83,10 +140,14 @@ def _days_option(name: str, default: int, help_text: str) -> Callable[[Any], Any
 
 
 _DUE_WITHIN_OPTION = _days_option(
-    "--due-within", 30, "Count an action as due soon when its deadline ends within DAYS."
+    "--due-within",
+    30,
+    f"Count an action as due soon when its deadline ends within DAYS (0 to {MAX_DAYS}).",
 )
 _STALE_DAYS_OPTION = _days_option(
-    "--stale-days", 42, "Flag an action as stale when its last update is older than DAYS."
+    "--stale-days",
+    42,
+    f"Flag an action as stale when its last update is older than DAYS (0 to {MAX_DAYS}).",
 )
 _COLOR_OPTION = click.option(
     "--color",
@@ -122,15 +183,19 @@ def cli(debug: bool) -> None:
     red = stalled or at risk; not-started = not yet due to start.
 
     \b
-    Exit codes: 0 fine, 1 the plan has problems, 2 usage error or unreadable input,
-    3 internal error (a bug in bragcli).
+    Exit codes: 0 fine, 1 the plan has problems, 2 usage error or unreadable input
+    (or standard output cannot be written), 3 internal error (a bug in bragcli),
+    130 interrupted (Ctrl-C), 141 standard output closed early (e.g. by `| head`).
     """
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @_as_of_option
-@_days_option("--stale-days", 42, "Warn when an action's last progress update is older than DAYS.")
+@_days_option(
+    "--stale-days", 42,
+    f"Warn when an action's last progress update is older than DAYS (0 to {MAX_DAYS}).",
+)  # fmt: skip
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only errors.")
 @click.option(
     "--format",
@@ -631,22 +696,131 @@ def _exit(run: Any) -> None:
     try:
         code = run()
     except BragError as e:
-        click.echo(f"brag: {e}", err=True)
+        click.echo(f"brag: {visible(str(e))}", err=True)
         code = Exit.USAGE
     sys.exit(int(code))
 
 
-def main() -> None:
-    """Entry point: run the CLI; turn an unexpected exception into one line and exit code 3."""
+#: Exit codes for an interrupted run (128 + the signal's number, as a shell reports it).
+INTERRUPTED = 130  # SIGINT, Ctrl-C
+OUTPUT_CLOSED = 141  # SIGPIPE: the reader of standard output went away (`brag status | head`)
+
+
+class StdoutError(Exception):
+    """Standard output cannot be written: closed, full, or a pipe whose reader went away."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(error.strerror or str(error))
+        self.errno = error.errno
+
+
+class _StdoutRaw(io.RawIOBase):
+    """File descriptor 1 (None when it was closed at start-up).
+
+    Every write to standard output, whichever text layer made it, ends here, so a failure is
+    known to be standard output's and not, say, a plan file's; after one failure the rest of
+    the output is dropped, so that Python's own flush at exit has nothing left to fail on.
+    """
+
+    def __init__(self, fd: int | None) -> None:
+        super().__init__()
+        self._fd = fd
+        self.failed = False
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return self._fd is not None and os.isatty(self._fd)
+
+    def fileno(self) -> int:
+        if self._fd is None:
+            raise io.UnsupportedOperation("standard output is closed")
+        return self._fd
+
+    def write(self, data: Any) -> int:
+        if self.failed:
+            return len(data)
+        try:
+            if self._fd is None:
+                raise OSError(errno.EBADF, "standard output is closed")
+            while True:
+                try:
+                    return os.write(self._fd, data)
+                except BlockingIOError:  # a non-blocking descriptor shared with another program
+                    select.select([], [self._fd], [])
+        except OSError as e:
+            self.failed = True
+            raise StdoutError(e) from e
+
+
+def _prepare_streams() -> None:
+    """Standard output that never fails on a character its encoding lacks (it is written as a
+    backslash escape) and whose write errors are recognised; standard error always present."""
+    if sys.stderr is None:  # closed: diagnostics are lost, the exit code still tells
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    stdout = sys.stdout
+    if stdout is not None and stdout is not sys.__stdout__:
+        return  # replaced by whoever called main(): leave it to them
+    encoding, line_buffering, write_through, fd = "utf-8", False, False, None
+    if stdout is not None:
+        try:
+            fd = stdout.fileno()
+        except (OSError, ValueError):
+            return
+        stdout.flush()
+        encoding, line_buffering = stdout.encoding, stdout.line_buffering
+        write_through = getattr(stdout, "write_through", False)  # python -u
+    sys.stdout = io.TextIOWrapper(
+        io.BufferedWriter(_StdoutRaw(fd)),
+        encoding=encoding,
+        errors="backslashreplace",
+        line_buffering=line_buffering,
+        write_through=write_through,
+    )
+
+
+def _invoke() -> int:
+    """Run the CLI; the exit code it asks for, click's usage errors shown (escaped)."""
     try:
-        cli.main(prog_name="brag")
+        result = cli.main(prog_name="brag", standalone_mode=False)
+    except SystemExit as e:
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except click.ClickException as e:
+        shown = io.StringIO()
+        e.show(file=shown)
+        click.echo(visible_lines(shown.getvalue()), err=True, nl=False)
+        return e.exit_code
+    return result if isinstance(result, int) else 0
+
+
+def main() -> None:
+    """Entry point: run the CLI and exit with its code, and never show a traceback.
+
+    Ctrl-C exits 130 and a closed pipe 141, quietly; standard output that cannot be written
+    (full, closed) is one line and exit 2; an unexpected exception is one line and exit 3.
+    """
+    _prepare_streams()
+    try:
+        code = _invoke()
+        sys.stdout.flush()
+    except (KeyboardInterrupt, click.Abort):
+        click.echo("brag: interrupted", err=True)
+        code = INTERRUPTED
+    except StdoutError as e:
+        if e.errno == errno.EPIPE:
+            code = OUTPUT_CLOSED
+        else:
+            click.echo(f"brag: cannot write to standard output: {e}", err=True)
+            code = Exit.USAGE
     except Exception as e:
         if "--debug" in sys.argv or os.environ.get("BRAG_DEBUG"):
             raise
         click.echo(
-            f"brag: internal error: {type(e).__name__}: {e}\n"
+            f"brag: internal error: {type(e).__name__}: {visible(str(e))}\n"
             "This is a bug in bragcli, not in your plan. Please report it to the bragcli "
             "maintainers with the command you ran; add --debug to see the traceback.",
             err=True,
         )
-        sys.exit(int(Exit.INTERNAL))
+        code = Exit.INTERNAL
+    sys.exit(int(code))

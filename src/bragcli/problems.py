@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
+from bragcli.safetext import visible
+
 
 class Exit(IntEnum):
     """Exit codes, documented in the README."""
@@ -32,7 +34,12 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.level} [{self.code}] {self.message}"
+        """One line, plan text escaped (`safetext.visible`): a file name or message holding a
+        newline, an ESC sequence or `::error` cannot break the line, style a terminal or forge
+        a GitHub workflow command."""
+        return visible(
+            f"{self.path}:{self.line}:{self.col}: {self.level} [{self.code}] {self.message}"
+        )
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.col, self.code)

@@ -22,6 +22,21 @@ _INVISIBLE = "\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2069\ufeff\
 _UNSAFE = re.compile(f"[\x00-\x1f{_INVISIBLE}]")
 _UNSAFE_KEEP_LINES = re.compile(f"[\x00-\x08\x0b-\x1f{_INVISIBLE}]")  # keeps tab and newline
 
+# GitHub Actions runs a line of a job's log as a workflow command when it starts with `::`
+# (after white space) or holds the legacy `##[` anywhere (characters that .NET may ignore when
+# it compares text can sit between); the first `:` or the `[` is shown escaped instead.
+_IGNORABLE = "\u00ad\u034f\u200c\u200d\ufe00-\ufe0f"
+_COMMAND_START = re.compile(f"^([\\s{_IGNORABLE}]*):(?=[{_IGNORABLE}]*:)")
+_COMMAND_LINE_START = re.compile(
+    f"^((?:[^\\S\\n]|[{_IGNORABLE}])*):(?=[{_IGNORABLE}]*:)", re.MULTILINE
+)
+_LEGACY_COMMAND = re.compile(f"(#[{_IGNORABLE}]*#[{_IGNORABLE}]*)\\[")
+
+#: For formats with escapes of their own (JSON): the characters beyond C0 that `visible`
+#: escapes, as a regex class body, and the legacy workflow command whose `[` it escapes.
+INVISIBLE = _INVISIBLE
+LEGACY_COMMAND = _LEGACY_COMMAND
+
 
 def _escape(match: re.Match[str]) -> str:
     char = match.group()
@@ -39,19 +54,31 @@ def visible(text: str) -> str:
     """One line of text with every control, bidi and invisible character shown escaped.
 
     Newlines and tabs are escaped too: use this wherever one value must stay on one line
-    (a table cell, a problem message, an annotation).
+    (a table cell, a problem message, an annotation). Text that GitHub Actions would run as a
+    workflow command (`::` at the start, `##[` anywhere) is defused the same way.
     """
-    return _UNSAFE.sub(_escape, text)
+    if text.isprintable():  # the common case, and quick: no control or format character
+        return _defuse(text, _COMMAND_START) if ":" in text or "#" in text else text
+    return _defuse(_UNSAFE.sub(_escape, text), _COMMAND_START)
 
 
 def visible_lines(text: str) -> str:
     """As `visible`, but newlines (and tabs) are kept: for multi-line text such as a report."""
-    return _UNSAFE_KEEP_LINES.sub(_escape, text)
+    return _defuse(_UNSAFE_KEEP_LINES.sub(_escape, text), _COMMAND_LINE_START)
+
+
+def _defuse(shown: str, command_start: re.Pattern[str]) -> str:
+    """No workflow command in `shown`: `::` opening a line becomes `\\x3a:`, `##[` `##\\x5b`."""
+    if ":" in shown:
+        shown = command_start.sub(r"\1\\x3a", shown)
+    if "#" in shown:
+        shown = _LEGACY_COMMAND.sub(r"\1\\x5b", shown)
+    return shown
 
 
 def has_unsafe(text: str) -> bool:
     """True when `visible(text)` would change it (so the text holds an unsafe character)."""
-    return _UNSAFE.search(text) is not None
+    return visible(text) != text
 
 
 def excerpt(text: str, limit: int = 40) -> str:

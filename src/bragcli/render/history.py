@@ -1,5 +1,7 @@
 """`brag diff` and `brag trend` in every format. Terminal output is plain text with optional
-colour (click.style), so it reads the same in a terminal, a CI log and a pipe."""
+colour (click.style), so it reads the same in a terminal, a CI log and a pipe; every terminal
+line goes through `_echo`, which shows plan text `visible` (control, bidi and invisible
+characters escaped, no GitHub workflow command) before colouring it."""
 
 from __future__ import annotations
 
@@ -16,7 +18,24 @@ from bragcli.history import Revision
 from bragcli.model import Rating, natural_key
 from bragcli.render import jsonout
 from bragcli.render.text import md_cell, md_inline, md_table, plural, rating_word, short, uk_date
+from bragcli.safetext import visible
 from bragcli.trend import Trend
+
+
+def _echo(
+    out: TextIO,
+    color: bool,
+    text: str = "",
+    *,
+    fg: str | None = None,
+    bold: bool = False,
+    tail: str = "",
+) -> None:
+    """Write one line: `text` (which may hold plan text) shown `visible`, then coloured when
+    colour is on; `tail` is drawn and coloured here (a chart bar) and is appended as it is."""
+    shown = visible(text)
+    click.echo((click.style(shown, fg=fg, bold=bold) if color else shown) + tail, file=out)
+
 
 # --- diff -------------------------------------------------------------------------------------
 
@@ -50,7 +69,7 @@ def _colour(change: Change) -> str | None:
 
 def diff_terminal(result: DiffResult, out: TextIO, color: bool) -> None:
     def echo(text: str = "", fg: str | None = None, bold: bool = False) -> None:
-        click.echo(click.style(text, fg=fg, bold=bold) if color else text, file=out)
+        _echo(out, color, text, fg=fg, bold=bold)
 
     echo(f"Changes from {_side(result.from_label, result.from_rev)} "
          f"to {_side(result.to_label, result.to_rev)}", bold=True)  # fmt: skip
@@ -136,8 +155,8 @@ def _bar(counts: dict[Rating, int], scale: float, color: bool) -> str:
 
 
 def trend_terminal(trend: Trend, out: TextIO, color: bool, as_of: date) -> None:
-    def echo(text: str = "", bold: bool = False) -> None:
-        click.echo(click.style(text, bold=bold) if color else text, file=out)
+    def echo(text: str = "", bold: bool = False, tail: str = "") -> None:
+        _echo(out, color, text, bold=bold, tail=tail)
 
     if not trend.points:
         echo("No commit touched the plan in that range.")
@@ -154,7 +173,8 @@ def trend_terminal(trend: Trend, out: TextIO, color: bool, as_of: date) -> None:
         counts = " ".join(f"{t.status[r]:>3}" for r in Rating)
         flag = f"  ({plural(point.errors, 'error')})" if point.errors else ""
         echo(f"{point.revision.date.isoformat():<10}  {point.revision.short:<12}  {counts} "
-             f"{t.actions:>4} {t.overdue:>4}  {_bar(t.status, scale, color)}{flag}")  # fmt: skip
+             f"{t.actions:>4} {t.overdue:>4}  ",
+             tail=_bar(t.status, scale, color) + flag)  # fmt: skip
     replanned = [r for r in trend.actions if r.replanned]
     echo()
     echo(f"Re-planned actions ({len(replanned)})", bold=True)

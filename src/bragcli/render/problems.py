@@ -7,6 +7,7 @@ from typing import TextIO
 
 from bragcli.problems import Level, Problem
 from bragcli.render import jsonout
+from bragcli.safetext import visible_lines
 
 Reporter = Callable[[Sequence[Problem], int, TextIO], None]
 
@@ -26,7 +27,7 @@ def summary(problems: Sequence[Problem], files: int) -> str:
 
 
 def text(problems: Sequence[Problem], files: int, out: TextIO) -> None:
-    """One line per problem: file:line:col: level [code] message."""
+    """One line per problem: file:line:col: level [code] message (escaped: see Problem)."""
     for problem in problems:
         out.write(f"{problem}\n")
 
@@ -41,7 +42,9 @@ def as_json(problems: Sequence[Problem], files: int, out: TextIO) -> None:
 
 
 def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """GitHub's escaping of a workflow command's data (`%`, CR, LF), after every other
+    control character is shown escaped (`visible_lines`): an ESC cannot reach the log."""
+    return visible_lines(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(value: str) -> str:

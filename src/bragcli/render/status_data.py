@@ -21,6 +21,7 @@ from bragcli.render.text import (
     with_unit,
 )
 from bragcli.rollup import ActionView, MeasureView, Status, Totals
+from bragcli.safetext import visible
 
 # --- JSON -------------------------------------------------------------------------------------
 
@@ -106,6 +107,11 @@ def _writer(out: TextIO) -> Any:
     return csv.writer(out, lineterminator="\n")
 
 
+def _cell(value: str | None) -> str:
+    """A CSV cell of plan text: one line, shown `visible`, never a formula."""
+    return csv_safe(visible(value or ""))
+
+
 def status_csv(status: Status, out: TextIO) -> None:
     """The roll-up: one row per area and a total row."""
     writer = _writer(out)
@@ -115,7 +121,7 @@ def status_csv(status: Status, out: TextIO) -> None:
     for area_id, title, totals in rows:
         counts = [totals.status[r] for r in Rating]
         writer.writerow(
-            [csv_safe(area_id), csv_safe(title), *counts, totals.actions, totals.overdue,
+            [_cell(area_id), _cell(title), *counts, totals.actions, totals.overdue,
              totals.due_soon]
         )  # fmt: skip
 
@@ -127,12 +133,12 @@ def actions_csv(status: Status, out: TextIO) -> None:
         row = action_json(view, status)
         writer.writerow(
             [
-                csv_safe(row["id"]),
-                csv_safe(row["area"]),
-                csv_safe(row["title"]),
-                csv_safe("; ".join(row["lead"])),
-                csv_safe("; ".join(h or "" for h in row["holders"])),
-                csv_safe(row["deadline"]),
+                _cell(row["id"]),
+                _cell(row["area"]),
+                _cell(row["title"]),
+                _cell("; ".join(row["lead"])),
+                _cell("; ".join(h or "" for h in row["holders"])),
+                _cell(row["deadline"]),
                 row["due"] or "",
                 row["status"],
                 row["impact"] or "",
@@ -229,7 +235,7 @@ def _measure_row(view: MeasureView) -> list[str]:
         md_cell(view.latest.period),
         md_cell(target_text(view.measure) or "–"),
         meets,
-        change,
+        md_cell(change),
     ]
 
 

@@ -6,6 +6,10 @@ the view reads the same for colour-blind readers, with NO_COLOR, piped, and in C
 rich decides about the terminal (width, colour support, NO_COLOR) and styles the text; the
 tables are laid out here. A council-wide plan can list thousands of overdue actions, and rich's
 general-purpose Table took seconds to lay them out; this grid takes milliseconds.
+
+Text reaches the terminal only through `Screen.line`, which shows it `visible` (control, bidi
+and invisible characters escaped, no GitHub workflow command) before adding any style. Plan
+text is never parsed as rich markup, so `[bold]` or `[link=...]` in a title shows as written.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from bragcli.render.text import (
     with_unit,
 )
 from bragcli.rollup import ActionView, MeasureView, Status, Totals
+from bragcli.safetext import visible
 
 STYLES = {
     Rating.BLUE: "bold bright_blue",
@@ -74,6 +79,14 @@ _SYSTEMS = {
 }
 
 
+def _can_encode(out: TextIO, text: str) -> bool:
+    try:
+        text.encode(getattr(out, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
 class Screen:
     """Lines of styled text, written out at the end without trailing spaces."""
 
@@ -86,6 +99,8 @@ class Screen:
         self.system = _SYSTEMS.get(system) if system else None
         self.lines: list[str] = []
         self._styles: dict[str, Style] = {}
+        #: the rule under table headers: a line where the output can show one (not ASCII)
+        self.rule = "─" if _can_encode(out, "─") else "-"
 
     def _paint(self, text: str, style: str | None) -> str:
         if not style or self.system is None or not text:
@@ -96,6 +111,11 @@ class Screen:
         return parsed.render(text, color_system=self.system)
 
     def line(self, *spans: Span | str) -> None:
+        """One line of spans; each span's text is shown `visible` before it is styled."""
+        self.shown_line(*(_visible(s) for s in spans))
+
+    def shown_line(self, *spans: Span | str) -> None:
+        """As `line`, for spans whose text has been made `visible` already (table cells)."""
         parts = [(s, None) if isinstance(s, str) else s for s in spans]
         text = "".join(self._paint(t, style) for t, style in parts)
         self.lines.append(text.rstrip(" ") if self.system is None else text)
@@ -122,6 +142,11 @@ def _text(cell: Cell) -> str:
     return cell if isinstance(cell, str) else cell[0]
 
 
+def _visible(cell: Cell) -> Cell:
+    """The cell as `Screen.line` shows it: `grid` measures and cuts cells as shown."""
+    return visible(cell) if isinstance(cell, str) else (visible(cell[0]), cell[1])
+
+
 def _fit(text: str, width: int, right: bool) -> str:
     if len(text) > width:
         text = text[: max(width - 1, 0)] + "…"
@@ -136,6 +161,8 @@ def grid(
     footer: Sequence[Cell] | None = None,
 ) -> None:
     """A table: a bold title, headers, a rule, the rows and an optional footer row."""
+    rows = [[_visible(cell) for cell in row] for row in rows]
+    footer = [_visible(cell) for cell in footer] if footer else None
     everything = [*rows, *([footer] if footer else [])]
     headers = [c.header.split("\n") for c in columns]
     widths = []
@@ -163,12 +190,12 @@ def grid(
             spans.append((header, column.header_style or "bold"))
             spans.append(" " * GAP)
         screen.line(*spans[:-1])
-    screen.line("─" * min(screen.width, sum(widths) + GAP * (len(columns) - 1)))
+    screen.line(screen.rule * min(screen.width, sum(widths) + GAP * (len(columns) - 1)))
     for row in rows:
-        screen.line(*_cells(row, columns, widths))
+        screen.shown_line(*_cells(row, columns, widths))
     if footer:
         screen.blank()
-        screen.line(*_cells(footer, columns, widths))
+        screen.shown_line(*_cells(footer, columns, widths))
 
 
 def _cells(row: Sequence[Cell], columns: Sequence[Column], widths: list[int]) -> list[Span | str]:

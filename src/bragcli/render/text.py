@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from bragcli.model import Measure, Plan, Rating
+from bragcli.safetext import visible
 
 
 def uk_date(value: date | None) -> str:
@@ -82,8 +83,12 @@ _LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])(\s)")
 
 
 def md_inline(text: str) -> str:
-    """Text that renders as itself in Markdown: no emphasis, links, HTML or headings from it."""
-    escaped = _MD_INLINE.sub(r"\\\1", " ".join(text.split()))
+    """Text that renders as itself in Markdown: no emphasis, links, HTML or headings from it.
+
+    Line breaks become spaces; other control, bidi and invisible characters are shown escaped
+    (`safetext.visible`), as is anything GitHub Actions would run as a workflow command.
+    """
+    escaped = _MD_INLINE.sub(r"\\\1", visible(" ".join(text.split())))
     escaped = _ENTITY.sub("&amp;", escaped)
     return _LINE_START.sub(r"\1\\\2\3", escaped)
 
