@@ -491,7 +491,7 @@ def trend(
     "--force",
     is_flag=True,
     help="Add the missing files to a folder that is not empty. Existing files are never "
-    "overwritten.",
+    "overwritten, and the example area is not added beside existing area files.",
 )
 def init(directory: Path, force: bool) -> None:
     """Start a new plan repository in DIRECTORY.
@@ -513,6 +513,8 @@ def init(directory: Path, force: bool) -> None:
             click.echo(f"created {directory / name}")
         for name in created.kept:
             click.echo(f"kept    {directory / name} (it exists; not overwritten)")
+        for name, reason in created.skipped:
+            click.echo(f"skipped {directory / name} ({reason})")
         click.echo(
             f"\nNext: edit {directory / 'plans'}/*.yaml, then run `brag check` and "
             f"`brag status` in {directory}."
