@@ -184,9 +184,17 @@ def schema(kind: str, output: Path | None) -> None:
     text = schema_text(kind)
     if output is None:
         click.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
+        return
+
+    def run() -> Exit:
+        from bragcli.outputs import write_text
+
+        hint = f"choose a file outside the plan folder, e.g. -o schemas/{kind}.schema.json"
+        write_text(output, text, hint=hint)
         click.echo(f"wrote {output}", err=True)
+        return Exit.OK
+
+    _exit(run)
 
 
 def _view_options(func: Any) -> Any:

@@ -66,7 +66,7 @@ def run_check(paths: Sequence[Path], options: CheckOptions, out: TextIO, err: Te
     if os.environ.get("GITHUB_STEP_SUMMARY"):
         from bragcli.render.problems import markdown_summary
 
-        append_step_summary(markdown_summary(problems, files))
+        append_step_summary(markdown_summary(problems, files), err, paths, "check")
     failing = [
         p
         for p in problems
@@ -153,10 +153,11 @@ def run_report(folder: Path, options: ReportOptions, out: TextIO, err: TextIO) -
     if options.output is None:
         out.write(text)
     else:
-        try:
-            options.output.write_text(text, encoding="utf-8")
-        except OSError as e:
-            raise BragError(f"{options.output}: cannot write: {e.strerror or e}") from e
+        from bragcli.outputs import write_text
+
+        suffix = {"html": "html", "text": "txt"}.get(options.format, "md")
+        hint = f"choose a file outside the plan folder, e.g. -o report.{suffix}"
+        write_text(options.output, text, [folder], hint=hint)
         err.write(f"brag report: wrote {options.output}\n")
     return Exit.OK
 
@@ -187,12 +188,25 @@ def load_at(
     return _loaded_or_report(loaded, folder, err), revision
 
 
-def append_step_summary(markdown: str) -> None:
-    """Add to the GitHub Actions job summary when running there (GITHUB_STEP_SUMMARY)."""
+def append_step_summary(
+    markdown: str, err: TextIO, plan_paths: Sequence[Path], command: str
+) -> None:
+    """Add to the GitHub Actions job summary when running there (GITHUB_STEP_SUMMARY).
+
+    The summary is an extra: when it cannot be written (it names a plan file or a folder, its
+    folder is missing, the disk is full) the command warns on one line and its exit code still
+    follows its findings.
+    """
+    from bragcli.outputs import append_text
+
     target = os.environ.get("GITHUB_STEP_SUMMARY")
-    if target:
-        with open(target, "a", encoding="utf-8") as summary:
-            summary.write(markdown.rstrip("\n") + "\n\n")
+    if not target:
+        return
+    hint = "point GITHUB_STEP_SUMMARY at a file outside the plan folder, or unset it"
+    try:
+        append_text(Path(target), markdown.rstrip("\n") + "\n\n", plan_paths, hint=hint)
+    except BragError as e:
+        err.write(f"brag {command}: warning: the job summary was not written: {e}\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +247,7 @@ def run_diff(
     if os.environ.get("GITHUB_STEP_SUMMARY"):
         buffer = io.StringIO()
         diff_markdown(result, buffer)
-        append_step_summary(buffer.getvalue())
+        append_step_summary(buffer.getvalue(), err, [folder], "diff")
     return Exit.OK
 
 
@@ -263,7 +277,7 @@ def run_trend(folder: Path, options: TrendOptions, out: TextIO, err: TextIO) -> 
         from bragcli.render.chart import write_chart
 
         title = "BRAG ratings through history"
-        write_chart(trend, options.chart, title)
+        write_chart(trend, options.chart, title, [folder])
         err.write(f"brag trend: wrote {options.chart}\n")
     return Exit.OK
 
@@ -357,18 +371,18 @@ class ExportOptions:
 
 def run_export(folder: Path, options: ExportOptions, out: TextIO, err: TextIO) -> Exit:
     """`brag export`: one row per action, as CSV or xlsx, for colleagues without git."""
-    from bragcli.spreadsheet import export_rows, write_csv, write_xlsx
+    from bragcli.outputs import refuse_unsafe, write_bytes
+    from bragcli.spreadsheet import csv_bytes, export_rows, xlsx_bytes
 
+    hint = f"choose a file outside the plan folder, e.g. -o actions.{options.format}"
+    refuse_unsafe(options.output, [folder], hint=hint)  # before any work
     loaded, _revision = load_at(folder, options.rev, err, max_bytes=options.max_bytes)
     if loaded is None:
         return Exit.FINDINGS
     assert loaded.plan is not None
     rows = export_rows(loaded.plan, [s.area for s in loaded.areas], options.as_of)
-    writer = write_xlsx if options.format == "xlsx" else write_csv
-    try:
-        writer(rows, options.output)
-    except OSError as e:
-        raise BragError(f"{options.output}: cannot write: {e.strerror or e}") from e
+    data = xlsx_bytes(rows) if options.format == "xlsx" else csv_bytes(rows)
+    write_bytes(options.output, data, [folder], hint=hint)
     err.write(f"brag export: wrote {len(rows) - 1} actions to {options.output}\n")
     return Exit.OK
 

@@ -5,7 +5,8 @@ merged-looking cells) into validated areas, and reports every row that could not
 with its row number as the spreadsheet shows it. Export writes one row per action with the
 computed due date and overdue flag. Every cell is text both ways: a title such as
 ``=HYPERLINK(...)`` is never a formula (CSV cells go through `csv_safe`; Excel cells are stored
-as text). openpyxl is needed only for .xlsx (``pip install 'bragcli[excel]'``).
+as text), and what export escapes, import unescapes (`csv_unescape`), so text comes back as it
+was. openpyxl is needed only for .xlsx (``pip install 'bragcli[excel]'``).
 """
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ from bragcli.model import (
     normalise_rating,
 )
 from bragcli.problems import BragError
-from bragcli.render.text import csv_safe
+from bragcli.render.text import FORMULA_START, apostrophe_safe, csv_safe, csv_unescape
 from bragcli.rollup import view_actions
+from bragcli.safetext import visible
 
 __all__ = [
     "COLUMNS",
@@ -47,12 +49,14 @@ __all__ = [
     "Imported",
     "RowProblem",
     "area_yaml",
+    "csv_bytes",
     "export_rows",
     "import_actions",
     "plan_yaml",
     "read_rows",
     "write_csv",
     "write_xlsx",
+    "xlsx_bytes",
 ]
 
 COLUMNS = [
@@ -307,11 +311,8 @@ def _map_header(header: Sequence[str]) -> tuple[dict[str, int], list[str]]:
 
 
 def _clean(cell: str) -> str:
-    """Strip the cell, and undo csv_safe: "'=x" -> "=x" (also for + - @)."""
-    text = cell.strip()
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
-        return text[1:]
-    return text
+    """Strip the cell, and undo csv_safe: "'=x" -> "=x" (also for + - @), "''x" -> "'x"."""
+    return csv_unescape(cell.strip())
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -790,14 +791,18 @@ def export_rows(plan: Plan, areas: list[Area], as_of: date) -> list[list[str]]:
     return rows
 
 
+def csv_bytes(rows: list[list[str]]) -> bytes:
+    """The rows as UTF-8 CSV (with a byte order mark, for Excel); cells through csv_safe."""
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer).writerows([csv_safe(cell) for cell in row] for row in rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
 def write_csv(rows: list[list[str]], path: Path) -> None:
-    """Write the rows as UTF-8 CSV (with a byte order mark, for Excel); cells through csv_safe."""
-    try:
-        with path.open("w", encoding="utf-8-sig", newline="") as f:
-            writer = csv.writer(f)
-            writer.writerows([csv_safe(cell) for cell in row] for row in rows)
-    except OSError as e:
-        raise BragError(f"{path}: cannot be written: {e.strerror or e}") from e
+    """Write `csv_bytes(rows)` to `path` (never over a plan file)."""
+    from bragcli.outputs import write_bytes
+
+    write_bytes(path, csv_bytes(rows))
 
 
 #: Rating -> (fill, text colour), as RGB hex.
@@ -812,10 +817,19 @@ _WIDE_COLUMNS = frozenset({"area title", "action", "lead", "progress"})
 
 
 def write_xlsx(rows: list[list[str]], path: Path) -> None:
-    """Write the rows as an .xlsx workbook of text cells (never formulas), one sheet, no macros.
+    """Write `xlsx_bytes(rows)` to `path` (never over a plan file)."""
+    from bragcli.outputs import write_bytes
+
+    write_bytes(path, xlsx_bytes(rows))
+
+
+def xlsx_bytes(rows: list[list[str]]) -> bytes:
+    """The rows as an .xlsx workbook of text cells (never formulas), one sheet, no macros.
 
     The header is bold and frozen with an auto-filter; status and impact cells keep their
-    word and are also filled in the rating's colour.
+    word and are also filled in the rating's colour. Characters a workbook cannot hold (NUL
+    and other controls) are written escaped (\\x00); a leading apostrophe is doubled where
+    import would take it for csv_safe's, so the text comes back as it was.
     """
     openpyxl = _openpyxl()
     styles = _openpyxl("openpyxl.styles")
@@ -842,10 +856,10 @@ def write_xlsx(rows: list[list[str]], path: Path) -> None:
 
     for r, row in enumerate(rows, 1):
         for c, value in enumerate(row, 1):
-            text = illegal.sub("", str(value))
+            text = apostrophe_safe(illegal.sub(lambda m: visible(m.group()), str(value)))
             if len(text) > EXCEL_CELL_LIMIT:
                 raise BragError(
-                    f"{path}: row {r}, column {header[c - 1] if c <= len(header) else c} holds "
+                    f"row {r}, column {header[c - 1] if c <= len(header) else c} holds "
                     f"{len(text):,} characters, over Excel's limit of {EXCEL_CELL_LIMIT:,} for "
                     "one cell; export as CSV instead"
                 )
@@ -854,7 +868,7 @@ def write_xlsx(rows: list[list[str]], path: Path) -> None:
                 cell.value = text
                 cell.data_type = "s"  # openpyxl makes text starting with '=' a formula: undo that
             cell.number_format = "@"  # and keep it text if someone edits it in Excel
-            if text[:1] in {"=", "+", "-", "@"}:
+            if text.startswith(FORMULA_START):
                 cell.quotePrefix = True
             cell.alignment = wrap
             if r == 1:
@@ -875,10 +889,9 @@ def write_xlsx(rows: list[list[str]], path: Path) -> None:
         sheet.freeze_panes = "A2"
         last = utils.get_column_letter(max(len(row) for row in rows) or 1)
         sheet.auto_filter.ref = f"A1:{last}{len(rows)}"
-    try:
-        book.save(path)
-    except OSError as e:
-        raise BragError(f"{path}: cannot be written: {e.strerror or e}") from e
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def _known_rating(text: str) -> Rating | None:
