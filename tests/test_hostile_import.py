@@ -9,13 +9,292 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import shutil
 from pathlib import Path
 
 import pytest
 
+from bragcli import outputs
 from bragcli.load import load_plan
-from bragcli.spreadsheet import csv_bytes, import_actions, read_rows, xlsx_bytes
-from conftest import SAMPLE_AS_OF, Run
+from bragcli.spreadsheet import (
+    area_file_name,
+    csv_bytes,
+    import_actions,
+    read_rows,
+    xlsx_bytes,
+)
+from conftest import SAMPLE_AS_OF, SAMPLE_PLAN, Run
+
+HEADER = ["area", "area title", "id", "action", "lead", "deadline", "status"]
+
+
+def tracker(path: Path, rows: list[list[str]], header: list[str] = HEADER) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, *rows])
+    return path
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {
+        str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.is_symlink()
+    }
+
+
+def import_to(run: Run, source: Path, target: Path, *extra: str) -> tuple[int, str, str]:
+    result = run("import", source, "-o", target, "--organisation", "Council", *extra)
+    return result.exit_code, result.stdout, result.stderr
+
+
+# --- two areas, one file ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "name"),
+    [
+        ("1", "01", "01-workforce.yaml"),
+        ("A", "a", "a-workforce.yaml"),
+        ("x", "../x", "x-workforce.yaml"),
+        ("2-b", "2/b", "2-b-workforce.yaml"),
+    ],
+    ids=["leading-zero", "letter-case", "dot-dot-slash", "slash"],
+)
+def test_two_areas_that_would_share_a_file_are_refused(
+    run: Run, tmp_path: Path, first: str, second: str, name: str
+) -> None:
+    """Promise: no action vanishes because two area ids map to one file name."""
+    source = tracker(
+        tmp_path / "t.csv",
+        [
+            [first, "Workforce", "1.1", "Recruit", "HR", "", "green"],
+            [second, "Workforce", "9.1", "Retain", "HR", "", "amber"],
+        ],
+    )
+    code, _, err = import_to(run, source, tmp_path / "plans")
+    assert code == 1, err
+    (line,) = [line for line in err.splitlines() if "would be written to" in line]
+    assert f"would be written to {name}, the file of area".casefold() in line.casefold()
+    for row, area in ((2, first), (3, second)):  # each row named with its area
+        assert f"row {row}: area '{area}' would" in line or f"area '{area}' (row {row})" in line
+    assert "nothing written" in err
+    assert not (tmp_path / "plans").exists()
+
+
+# --- ids that cannot, or can only just, name a file -------------------------------------------
+
+#: (case, area id, area title, the file name or None for a row error, part of that error)
+ID_CASES: list[tuple[str, str, str, str | None, str]] = [
+    ("dot", ".", "Workforce", None, "cannot name a file: it has no letter or digit"),
+    ("dot-dot", "..", "Workforce", None, "cannot name a file: it has no letter or digit"),
+    ("dots-and-slashes", "../../..", "Workforce", None, "it has no letter or digit"),
+    ("parent-path", "../../x", "Workforce", "x-workforce.yaml", ""),
+    ("absolute-path", "/abs", "Workforce", "abs-workforce.yaml", ""),
+    ("backslash-path", "..\\..\\win", "Workforce", "win-workforce.yaml", ""),
+    ("hidden", ".hidden", "Workforce", "hidden-workforce.yaml", ""),
+    ("option-like", "-rf", "Workforce", "rf-workforce.yaml", ""),
+    ("too-long", "a" * 200, "Workforce", None, "is 200 characters, too long to name a file"),
+    ("device-name", "nul", "Качество", "nul-area.yaml", ""),
+    ("plan-yaml", "plan", "Качество", "plan-area.yaml", ""),
+    ("fullwidth-digit", "\uff12", "Workforce", "02-workforce.yaml", ""),
+]
+
+
+@pytest.mark.parametrize(
+    ("area_id", "title", "name", "message"),
+    [case[1:] for case in ID_CASES],
+    ids=[case[0] for case in ID_CASES],
+)
+def test_area_ids_make_safe_visible_loadable_file_names(
+    run: Run, tmp_path: Path, area_id: str, title: str, name: str | None, message: str
+) -> None:
+    """Promise: an area file's name is visible, in the folder, .yaml, and loads; an id that
+    cannot make one is a row error with its row."""
+    source = tracker(tmp_path / "t.csv", [[area_id, title, "7.1", "Do it", "Lead", "", "green"]])
+    target = tmp_path / "plans"
+    code, _, err = import_to(run, source, target)
+    if name is None:
+        assert code == 1
+        assert "t.csv: row 2: area " in err and message in err
+        assert not target.exists()
+        return
+    assert code == 0, err
+    assert sorted(p.name for p in target.iterdir()) == sorted([name, "plan.yaml"])
+    loaded = load_plan(target)
+    assert loaded.errors == []
+    assert [(s.area.id, [a.id for a in s.area.actions]) for s in loaded.areas] == [
+        (area_id, ["7.1"])
+    ]
+    assert run("check", target, "--as-of", SAMPLE_AS_OF).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "area_id", ["\x00", "2\x00", "2\x1b[2J", "\u202e2", "2\u200b", "\x7f"], ids=repr
+)
+def test_ids_with_control_or_invisible_characters(run: Run, tmp_path: Path, area_id: str) -> None:
+    """Promise: such an id is a row error, or makes a plain file name that brag check loads;
+    it never names a file with a control or invisible character."""
+    source = tracker(tmp_path / "t.csv", [[area_id, "Workforce", "7.1", "Do it", "L", "", "red"]])
+    target = tmp_path / "plans"
+    code, _, err = import_to(run, source, target)
+    if code == 1:
+        assert "t.csv: row 2: " in err
+        assert not target.exists()
+        return
+    assert code == 0, err
+    names = [p.name for p in target.iterdir()]
+    assert all(n.isascii() and n.isprintable() and not n.startswith(".") for n in names), names
+    checked = run("check", target, "--as-of", SAMPLE_AS_OF)
+    assert checked.exit_code == 0, checked.output
+
+
+def test_file_names_are_short_and_plain() -> None:
+    """Promise: names stay under 100 characters, whatever the id and title."""
+    name = area_file_name("x" * 50, "word " * 100)
+    assert len(name) < 100 and name.endswith(".yaml")
+    with pytest.raises(ValueError, match="too long to name a file"):
+        area_file_name("x" * 51, "t")
+    assert area_file_name("2", "The sufficiency & stability of staff!") == (
+        "02-the-sufficiency-stability-of-staff.yaml"
+    )
+
+
+# --- links and existing files in the output folder --------------------------------------------
+
+
+@pytest.fixture
+def one_action(tmp_path: Path) -> Path:
+    return tracker(tmp_path / "t.csv", [["1", "Workforce", "1.1", "Recruit", "HR", "", "green"]])
+
+
+def test_a_dangling_plan_yaml_link_is_never_written_through(
+    run: Run, tmp_path: Path, one_action: Path
+) -> None:
+    """Promise: import never writes through a plan.yaml link to a file outside the folder."""
+    target = tmp_path / "plans"
+    target.mkdir()
+    outside = tmp_path / "elsewhere" / "plan.yaml"
+    outside.parent.mkdir()
+    (target / "plan.yaml").symlink_to(outside)
+    code, out, err = import_to(run, one_action, target)
+    assert code == 2
+    assert "plans/plan.yaml is a symbolic link" in err
+    assert "never writes a plan file through a link" in err
+    assert not outside.exists()
+    assert [p.name for p in target.iterdir()] == ["plan.yaml"]  # the area file is not written
+    assert out == ""
+
+
+def test_an_area_file_link_is_never_written_through(
+    run: Run, tmp_path: Path, one_action: Path
+) -> None:
+    """Promise: --force does not write through an area-file link to a file outside."""
+    target = tmp_path / "plans"
+    target.mkdir()
+    (target / "plan.yaml").write_text("title: Plan\norganisation: Council\n")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    (target / "01-workforce.yaml").symlink_to(victim)
+    before = snapshot(target)
+    code, _, err = import_to(run, one_action, target, "--force")
+    assert code == 2
+    assert "01-workforce.yaml is a symbolic link" in err
+    assert victim.read_text() == "precious\n"
+    assert (target / "01-workforce.yaml").is_symlink()
+    assert snapshot(target) == before
+
+
+def test_an_existing_plan_folder_is_left_alone_without_force(
+    run: Run, tmp_path: Path, one_action: Path
+) -> None:
+    """Promise: importing into a plan folder with area files changes nothing there."""
+    target = tmp_path / "plans"
+    shutil.copytree(SAMPLE_PLAN, target)
+    before = snapshot(target)
+    code, _, err = import_to(run, one_action, target)
+    assert code == 2
+    assert "already has area files" in err
+    assert snapshot(target) == before
+
+
+def test_force_never_writes_an_id_another_kept_file_holds(run: Run, tmp_path: Path) -> None:
+    """Promise: import --force writes no file that brag check then refuses for a duplicate."""
+    target = tmp_path / "plans"
+    target.mkdir()
+    (target / "plan.yaml").write_text("title: Plan\norganisation: Council\n")
+    (target / "05-old-name.yaml").write_text(
+        'id: "1"\ntitle: Workforce\nactions:\n  - id: "1.1"\n    title: Old\n    lead: HR\n'
+        "    status: red\n"
+    )
+    before = snapshot(target)
+    source = tracker(tmp_path / "t.csv", [["1", "Workforce", "1.1", "Recruit", "HR", "", "green"]])
+    code, _, err = import_to(run, source, target, "--force")
+    assert code == 2
+    assert "05-old-name.yaml already holds area '1', which the import writes too" in err
+    assert snapshot(target) == before
+
+
+def test_plan_yml_counts_as_the_plan_file(run: Run, tmp_path: Path, one_action: Path) -> None:
+    """Promise: import adds no plan.yaml beside a plan.yml (brag check would refuse both)."""
+    target = tmp_path / "plans"
+    target.mkdir()
+    (target / "plan.yml").write_text("title: Plan\norganisation: Council\n")
+    code, _, err = import_to(run, one_action, target)
+    assert code == 0, err
+    assert sorted(p.name for p in target.iterdir()) == ["01-workforce.yaml", "plan.yml"]
+    assert run("check", target, "--as-of", SAMPLE_AS_OF).exit_code == 0
+
+
+def test_a_plan_yaml_that_would_not_load_is_not_written(
+    run: Run, tmp_path: Path, one_action: Path
+) -> None:
+    """Promise: import writes no plan.yaml that brag check refuses (an empty organisation)."""
+    result = run("import", one_action, "-o", tmp_path / "plans", "--organisation", " ")
+    assert result.exit_code == 2
+    assert "the new plan.yaml would not load" in result.stderr
+    assert not (tmp_path / "plans").exists()
+
+
+def test_files_are_written_all_or_none(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Promise: a failure part way (disk full on the second file) leaves nothing behind."""
+    source = tracker(
+        tmp_path / "t.csv",
+        [
+            ["1", "Workforce", "1.1", "Recruit", "HR", "", "green"],
+            ["2", "Practice", "2.1", "Audit", "SD", "", "red"],
+        ],
+    )
+    real_write = os.write
+    calls = []
+
+    def fail_second(fd: int, data: bytes) -> int:
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(outputs.os, "write", fail_second)
+    code, out, err = import_to(run, source, tmp_path / "new" / "plans")
+    assert code == 2
+    assert "no space left on the device" in err
+    assert out == ""
+    assert not (tmp_path / "new").exists()
+
+
+def test_an_area_over_the_size_limit_is_not_written(run: Run, tmp_path: Path) -> None:
+    """Promise: import never writes a file that brag check refuses as too large."""
+    notes = "word " * 6_000  # 30,000 characters, under a cell's limit
+    rows = [["1", "Workforce", f"1.{n}", "Do", "L", "", "green", notes] for n in range(1, 200)]
+    source = tracker(tmp_path / "t.csv", rows, [*HEADER, "progress"])
+    code, _, err = import_to(run, source, tmp_path / "plans")
+    assert code == 2
+    assert "area '1' would be written as 01-workforce.yaml of over 5.7 MB" in err
+    assert "more than the 5.0 MB brag check reads in one plan file" in err
+    assert not (tmp_path / "plans").exists()
+
 
 # --- what export writes comes back ------------------------------------------------------------
 

@@ -254,6 +254,13 @@ BAD_TARGETS: list[tuple[str, list[str], str]] = [
      "notes.txt is not a folder"),
     ("report-proc", ["report", "plans", "-o", "/proc/x"],
      "cannot write /proc/x: files cannot be created in /proc"),
+    ("import-dev-null", ["import", "tracker.csv", "-o", "/dev/null", "--organisation", "C"],
+     "/dev/null is not a folder: give -o the folder to write the plan into"),
+    ("import-proc", ["import", "tracker.csv", "-o", "/proc/x", "--organisation", "C"],
+     "cannot create the folder /proc/x"),
+    ("import-under-a-file",
+     ["import", "tracker.csv", "-o", "notes.txt/plans", "--organisation", "C"],
+     "cannot create the folder notes.txt/plans: notes.txt is not a folder"),
 ]  # fmt: skip
 if Path("/dev/full").exists():
     BAD_TARGETS.append(

@@ -19,6 +19,7 @@ from bragcli.problems import BragError, Exit, Level, Problem
 
 if TYPE_CHECKING:
     from bragcli.history import Revision
+    from bragcli.model import Area
     from bragcli.rollup import Filters
 
 
@@ -291,30 +292,24 @@ class ImportOptions:
     force: bool
 
 
-def _area_file_name(area_id: str, title: str) -> str:
-    """'02-the-sufficiency-and-stability-of-staff.yaml': sortable, readable, safe."""
-    number = area_id.zfill(2) if area_id.isdigit() else area_id
-    slug = ""
-    for word in re.findall(r"[a-z0-9]+", title.lower()):
-        if slug and len(slug) + 1 + len(word) > 40:
-            break
-        slug = f"{slug}-{word}" if slug else word[:40]
-    stem = re.sub(r"[^A-Za-z0-9._-]", "-", f"{number}-{slug}" if slug else number)
-    return f"{stem}.yaml"
-
-
 def run_import(source: Path, options: ImportOptions, out: TextIO, err: TextIO) -> Exit:
     """`brag import`: a tracker spreadsheet into plan files. Nothing is written on any
-    problem unless --partial; no existing file is replaced unless --force."""
-    from bragcli.spreadsheet import area_yaml, import_actions, plan_yaml, read_rows
+    problem unless --partial; no existing file is replaced unless --force; the files are
+    written all or none, never through a symbolic link, and each is read back first."""
+    from bragcli.load import PLAN_FILE_NAMES
+    from bragcli.outputs import write_plan_files
+    from bragcli.safetext import visible
+    from bragcli.spreadsheet import import_actions, import_files, plan_yaml, read_rows
 
     if not source.is_file():
         raise BragError(f"{source}: no such file")
     imported = import_actions(read_rows(source))
+    shown = visible(display_path(source))
     for problem in imported.problems:
-        err.write(f"{display_path(source)}: row {problem.row}: {problem.message}\n")
+        err.write(f"{shown}: row {problem.row}: {problem.message}\n")
     if imported.ignored_columns:
-        err.write(f"brag import: ignored columns: {', '.join(imported.ignored_columns)}\n")
+        ignored = ", ".join(visible(c) for c in imported.ignored_columns)
+        err.write(f"brag import: ignored columns: {ignored}\n")
     if imported.problems and not options.partial:
         count = len(imported.problems)
         err.write(
@@ -326,33 +321,86 @@ def run_import(source: Path, options: ImportOptions, out: TextIO, err: TextIO) -
         raise BragError(f"{source}: no action to import")
 
     folder = options.output
-    files = {_area_file_name(a.id, a.title): area_yaml(a) for a in imported.areas}
-    plan_file = folder / "plan.yaml"
-    if not plan_file.exists():
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise BragError(
+            f"{visible(str(folder))} is not a folder: give -o the folder to write the plan into"
+        )
+    plan_text = None
+    # A dangling plan.yaml link is no plan: writing plan.yaml is then refused, not followed.
+    if not any(os.path.exists(folder / name) for name in PLAN_FILE_NAMES):
         if not options.organisation:
             raise BragError(
-                f"{plan_file} does not exist yet: give --organisation (and --title) for it"
+                f"{folder / 'plan.yaml'} does not exist yet: give --organisation (and --title) "
+                "for it"
             )
-        files["plan.yaml"] = plan_yaml(options.title or _title_from(source), options.organisation)
-    existing_yaml = sorted(
-        p.name for p in folder.glob("*.y*ml") if p.name != "plan.yaml"
-    ) if folder.is_dir() else []  # fmt: skip
-    if existing_yaml and not options.force:
+        plan_text = plan_yaml(options.title or _title_from(source), options.organisation)
+    files = import_files(imported, plan_text)
+    existing = _area_files_in(folder)
+    if existing and not options.force:
         raise BragError(
-            f"{folder} already has area files ({', '.join(existing_yaml[:5])}"
-            f"{', ...' if len(existing_yaml) > 5 else ''}); import into a new folder, or "
+            f"{folder} already has area files ({', '.join(map(visible, existing[:5]))}"
+            f"{', ...' if len(existing) > 5 else ''}); import into a new folder, or "
             "--force to replace files of the same name"
         )
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        (folder / name).write_text(text, encoding="utf-8")
-        out.write(f"wrote {folder / name}\n")
+    _refuse_id_clashes(folder, [n for n in existing if n not in files], imported.areas)
+    for path in write_plan_files(folder, files, replace=options.force):
+        out.write(f"wrote {path}\n")
     actions = sum(len(a.actions) for a in imported.areas)
     out.write(
         f"imported {actions} action{'s' if actions != 1 else ''} in {len(imported.areas)} "
         f"area{'s' if len(imported.areas) != 1 else ''}; next: brag check {folder}\n"
     )
     return Exit.OK
+
+
+def _area_files_in(folder: Path) -> list[str]:
+    """The names of the area files already in `folder` (none when it does not exist)."""
+    from bragcli.load import PLAN_FILE_NAMES, YAML_SUFFIXES
+
+    if not folder.is_dir():
+        return []
+    try:
+        names = os.listdir(folder)
+    except OSError as e:
+        raise BragError(f"{folder}: cannot be read: {e.strerror or e}") from e
+    return sorted(
+        name
+        for name in names
+        if name.lower().endswith(YAML_SUFFIXES)
+        and name not in PLAN_FILE_NAMES
+        and not name.startswith(".")
+    )
+
+
+def _refuse_id_clashes(folder: Path, kept: Sequence[str], areas: Sequence[Area]) -> None:
+    """With --force, area files that stay must not hold an id the import writes again."""
+    from bragcli.load import AreaSource, area_result
+    from bragcli.safetext import excerpt
+    from bragcli.yamlread import read_file
+
+    area_ids = {a.id for a in areas}
+    action_ids = {x.id for a in areas for x in a.actions}
+    for name in kept:
+        path = folder / name
+        if path.is_symlink():
+            continue  # never followed; brag check reports it
+        result = area_result(read_file(path, display_path(path)), positions=False)
+        if not isinstance(result, AreaSource):
+            continue
+        clash = (
+            f"area {excerpt(result.area.id)}"
+            if result.area.id in area_ids
+            else next(
+                (f"action {excerpt(x.id)}" for x in result.area.actions if x.id in action_ids),
+                None,
+            )
+        )
+        if clash is not None:
+            raise BragError(
+                f"{display_path(path)} already holds {clash}, which the import writes too, so "
+                "brag check would find it twice; nothing written: remove that file, or import "
+                "into a new folder"
+            )
 
 
 def _title_from(source: Path) -> str:

@@ -7,6 +7,9 @@ computed due date and overdue flag. Every cell is text both ways: a title such a
 ``=HYPERLINK(...)`` is never a formula (CSV cells go through `csv_safe`; Excel cells are stored
 as text), and what export escapes, import unescapes (`csv_unescape`), so text comes back as it
 was. openpyxl is needed only for .xlsx (``pip install 'bragcli[excel]'``).
+
+What import writes is read back first, so it never writes a file that `brag check` would
+refuse.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import csv
 import importlib
 import io
 import re
+import unicodedata
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +31,7 @@ from pydantic import ValidationError
 from yaml.nodes import Node, ScalarNode
 
 from bragcli.deadlines import DeadlineError, parse_deadline
+from bragcli.load import PLAN_FILE_NAMES, YAML_SUFFIXES, AreaSource, area_result, plan_result
 from bragcli.model import (
     Action,
     Area,
@@ -40,7 +45,8 @@ from bragcli.model import (
 from bragcli.problems import BragError
 from bragcli.render.text import FORMULA_START, apostrophe_safe, csv_safe, csv_unescape
 from bragcli.rollup import view_actions
-from bragcli.safetext import visible
+from bragcli.safetext import excerpt, visible
+from bragcli.yamlread import MAX_FILE_BYTES, read_bytes
 
 __all__ = [
     "COLUMNS",
@@ -48,10 +54,12 @@ __all__ = [
     "ExcelMissing",
     "Imported",
     "RowProblem",
+    "area_file_name",
     "area_yaml",
     "csv_bytes",
     "export_rows",
     "import_actions",
+    "import_files",
     "plan_yaml",
     "read_rows",
     "write_csv",
@@ -156,6 +164,8 @@ class Imported:
     problems: list[RowProblem] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     rows: int = 0
+    #: area id -> the area file's name (safe, visible, loadable; no two alike)
+    file_names: dict[str, str] = field(default_factory=dict)
 
 
 # --- reading files ----------------------------------------------------------------------------
@@ -177,6 +187,10 @@ def read_rows(path: Path) -> list[list[str]]:
     if suffix in {".xls", ".xlsm", ".xlsb", ".ods", ".numbers"}:
         raise BragError(f"{path}: {suffix} files are not read; save the sheet as .xlsx or .csv")
     raise BragError(f"{path}: not a spreadsheet bragcli reads; give a .csv or .xlsx file")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):,.1f} MB"
 
 
 def _read_csv(path: Path) -> list[list[str]]:
@@ -386,6 +400,7 @@ class _State:
     current_area: str | None = None
     last: _Row | None = None  # the last action row that was imported
     last_row: int | None = None  # the row number of the last action row, imported or not
+    first_rows: dict[str, int] = field(default_factory=dict)  # area -> its first action's row
 
 
 def import_actions(rows: list[list[str]]) -> Imported:
@@ -439,15 +454,103 @@ def import_actions(rows: list[list[str]]) -> Imported:
         else:
             state.problems.append(RowProblem(number, _NO_ID_OR_ACTION))
 
-    areas = [
-        Area(
-            id=area_id,
-            title=state.titles.get(area_id, (f"Area {area_id}", 0))[0],
-            actions=actions,
+    areas, file_names = _areas_and_files(state)
+    problems = sorted(state.problems, key=lambda p: p.row)
+    return Imported(areas, problems, ignored, len(data), file_names)
+
+
+def _areas_and_files(state: _State) -> tuple[list[Area], dict[str, str]]:
+    """The areas that import, each with a file name of its own; the others become problems."""
+    areas: list[Area] = []
+    file_names: dict[str, str] = {}
+    taken: dict[str, tuple[str, int]] = {}  # file name, casefolded -> (area id, row)
+    for area_id, actions in sorted(state.areas.items(), key=lambda kv: natural_key(kv[0])):
+        row = state.first_rows.get(area_id, 0)
+        count = (
+            "its action is not imported"
+            if len(actions) == 1
+            else f"its {len(actions)} actions are not imported"
         )
-        for area_id, actions in sorted(state.areas.items(), key=lambda kv: natural_key(kv[0]))
-    ]
-    return Imported(areas, state.problems, ignored, len(data))
+        try:
+            area = Area(
+                id=area_id,
+                title=state.titles.get(area_id, (f"Area {area_id}", 0))[0],
+                actions=actions,
+            )
+        except ValidationError as exc:
+            reason = str(exc.errors(include_url=False)[0].get("msg", "is not valid"))
+            reason = reason.removeprefix("Value error, ")
+            state.problems.append(RowProblem(row, f"area {excerpt(area_id)}: {reason}; {count}"))
+            continue
+        try:
+            name = area_file_name(area.id, area.title)
+        except ValueError as e:
+            state.problems.append(RowProblem(row, f"{e}; {count}"))
+            continue
+        other = taken.setdefault(name.casefold(), (area.id, row))
+        if other != (area.id, row):
+            state.problems.append(
+                RowProblem(
+                    row,
+                    f"area {excerpt(area.id)} would be written to {name}, the file of area "
+                    f"{excerpt(other[0])} (row {other[1]}); give the two areas ids that differ "
+                    f"by more than leading zeros, letter case or punctuation; {count}",
+                )
+            )
+            continue
+        areas.append(area)
+        file_names[area.id] = name
+    return areas, file_names
+
+
+#: Names Windows keeps for devices: a file named so cannot be opened there.
+_RESERVED_NAMES = frozenset(
+    {
+        "con",
+        "prn",
+        "aux",
+        "nul",
+        *(f"com{n}" for n in range(1, 10)),
+        *(f"lpt{n}" for n in range(1, 10)),
+    }
+)
+#: The most characters of an area id that go into its file name.
+MAX_ID_IN_FILE_NAME = 50
+
+
+def area_file_name(area_id: str, title: str) -> str:
+    """'02-the-sufficiency-and-stability-of-staff.yaml': sortable, readable and safe.
+
+    Safe means: one visible name in the plan folder (no path separators, not hidden, no
+    control or invisible characters), ending in .yaml, under 100 characters, never plan.yaml.
+    Raises ValueError (the message says what to write) for an id with no letter or digit, or
+    one too long to name a file.
+    """
+    normal = unicodedata.normalize("NFKC", area_id)
+    kept = "".join(
+        ch if (ch.isalnum() and ch.isprintable()) or ch in "._" else "-" for ch in normal
+    )
+    kept = re.sub(r"-{2,}", "-", kept).strip(".-")
+    if not any(ch.isalnum() for ch in kept):
+        raise ValueError(
+            f"area {excerpt(area_id)} cannot name a file: it has no letter or digit; give the "
+            "area an id such as 2 or 2a"
+        )
+    if len(kept) > MAX_ID_IN_FILE_NAME:
+        raise ValueError(
+            f"area {excerpt(area_id)} is {len(area_id):,} characters, too long to name a file "
+            f"(at most {MAX_ID_IN_FILE_NAME}); give the area a short id such as 2"
+        )
+    number = kept.zfill(2) if kept.isascii() and kept.isdigit() else kept
+    slug = ""
+    for word in re.findall(r"[a-z0-9]+", title.lower()):
+        if slug and len(slug) + 1 + len(word) > 40:
+            break
+        slug = f"{slug}-{word}" if slug else word[:40]
+    stem = f"{number}-{slug}" if slug else number
+    if stem.split(".")[0].casefold() in _RESERVED_NAMES or f"{stem}.yaml" in PLAN_FILE_NAMES:
+        stem += "-area"
+    return f"{stem}.yaml"
 
 
 _NO_ID_OR_ACTION = (
@@ -609,6 +712,7 @@ def _action_row(state: _State, number: int, cells: dict[str, str], has_area_colu
         return
     actions = state.areas.setdefault(area, [])
     actions.append(action)
+    state.first_rows.setdefault(area, number)
     state.last = _Row(number, area, len(actions) - 1)
 
 
@@ -762,6 +866,58 @@ def area_yaml(area: Area) -> str:
 def plan_yaml(title: str, organisation: str) -> str:
     """A minimal plan.yaml: the title and the organisation."""
     return f"{PLAN_MODELINE}\n{_dump({'title': title, 'organisation': organisation})}"
+
+
+def _text_bytes(area: Area) -> int:
+    """The UTF-8 size of the area's text: its YAML file is at least this big."""
+    texts = [area.id, area.title]
+    for action in area.actions:
+        texts += [action.id, action.title, *action.lead, action.deadline or "", *action.progress]
+    return sum(len(text.encode("utf-8")) for text in texts)
+
+
+def import_files(
+    imported: Imported, plan_text: str | None, *, max_bytes: int | None = None
+) -> dict[str, bytes]:
+    """The files an import writes (name -> bytes), each read back as `brag check` would.
+
+    Raises BragError, before anything is written, when a file would be over the size limit
+    (`max_bytes`, by default brag check's) or would not load back to what was imported.
+    """
+    limit = MAX_FILE_BYTES if max_bytes is None else max_bytes
+    files: dict[str, bytes] = {}
+    for area in imported.areas:
+        name = imported.file_names[area.id]
+        if not name.endswith(YAML_SUFFIXES):  # pragma: no cover - area_file_name's promise
+            raise BragError(f"{visible(name)}: not a plan file name")
+        size = _text_bytes(area)  # known cheaply, before the (slower) YAML is written
+        if size <= limit:
+            data = area_yaml(area).encode("utf-8")
+            size = len(data)
+        if size > limit:
+            raise BragError(
+                f"area {excerpt(area.id)} would be written as {name} of over "
+                f"{_megabytes(size)}, more than the {_megabytes(limit)} brag check reads in one "
+                "plan file; split the area in the spreadsheet, or shorten its progress notes"
+            )
+        loaded = area_result(read_bytes(data, name), positions=False)
+        if not isinstance(loaded, AreaSource) or loaded.area != area:
+            reason = loaded[0].message if isinstance(loaded, list) else "it reads differently"
+            raise BragError(
+                f"area {excerpt(area.id)} would not load back from {name} ({reason}); nothing "
+                "was written. This is a bug in bragcli's import: please report it"
+            )
+        files[name] = data
+    if plan_text is not None:
+        data = plan_text.encode("utf-8")
+        plan = plan_result(read_bytes(data, "plan.yaml"))
+        if not isinstance(plan, Plan):
+            raise BragError(
+                f"the new plan.yaml would not load ({plan[0].message}); give --title and "
+                "--organisation as plain text"
+            )
+        files["plan.yaml"] = data
+    return files
 
 
 # --- exporting --------------------------------------------------------------------------------
