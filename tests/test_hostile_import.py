@@ -10,14 +10,24 @@ from __future__ import annotations
 import csv
 import json
 import os
+import resource
 import shutil
+import struct
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 
 from bragcli import outputs
 from bragcli.load import load_plan
+from bragcli.problems import BragError
 from bragcli.spreadsheet import (
+    MAX_CELLS,
+    MAX_SOURCE_BYTES,
+    MAX_TEXT_CHARS,
     area_file_name,
     csv_bytes,
     import_actions,
@@ -46,6 +56,84 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
 def import_to(run: Run, source: Path, target: Path, *extra: str) -> tuple[int, str, str]:
     result = run("import", source, "-o", target, "--organisation", "Council", *extra)
     return result.exit_code, result.stdout, result.stderr
+
+
+# --- a minimal .xlsx written by hand: shared strings, formulas, sizes as we choose ------------
+
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+    'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+    'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+    'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType='
+    '"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+    'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override '
+    'PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+)
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
+    f'.org/package/2006/relationships"><Relationship Id="rId1" Type="{_REL}/officeDocument" '
+    'Target="xl/workbook.xml"/></Relationships>'
+)
+_WORKBOOK = (
+    '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
+    f'spreadsheetml/2006/main" xmlns:r="{_REL}"><sheets><sheet name="Actions" sheetId="1" '
+    'r:id="rId1"/></sheets></workbook>'
+)
+_WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
+    f'.org/package/2006/relationships"><Relationship Id="rId1" Type="{_REL}/worksheet" '
+    f'Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{_REL}/sharedStrings" '
+    'Target="sharedStrings.xml"/></Relationships>'
+)
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+#: A cell: text (a shared string), or ("=FORMULA", cached value or None).
+Cell = str | tuple[str, str | None]
+
+
+def write_xlsx_by_hand(path: Path, rows: list[list[Cell]], *, big_mb: int = 0) -> Path:
+    """An .xlsx as a program that does not calculate formulas saves it. The text "BIG" becomes
+    `big_mb` MiB of one letter (a zip bomb: it compresses about a thousand to one)."""
+    strings: dict[str, int] = {}
+    sheet = [f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{_MAIN}"><sheetData>']
+    for r, row in enumerate(rows, 1):
+        sheet.append(f'<row r="{r}">')
+        for c, value in enumerate(row):
+            ref = f"{chr(ord('A') + c)}{r}"
+            if isinstance(value, tuple):
+                formula, cached = value
+                cached_xml = f"<v>{escape(cached)}</v>" if cached is not None else ""
+                kind = ' t="str"' if cached is not None else ""
+                sheet.append(f'<c r="{ref}"{kind}><f>{escape(formula[1:])}</f>{cached_xml}</c>')
+            else:
+                index = strings.setdefault(value, len(strings))
+                sheet.append(f'<c r="{ref}" t="s"><v>{index}</v></c>')
+        sheet.append("</row>")
+    sheet.append("</sheetData></worksheet>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        z.writestr("_rels/.rels", _RELS)
+        z.writestr("xl/workbook.xml", _WORKBOOK)
+        z.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        z.writestr("xl/worksheets/sheet1.xml", "".join(sheet))
+        with z.open("xl/sharedStrings.xml", "w", force_zip64=True) as f:
+            f.write(f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{_MAIN}">'.encode())
+            for text in strings:
+                f.write(b"<si><t>")
+                if text == "BIG" and big_mb:
+                    for _ in range(big_mb):
+                        f.write(b"A" * (1 << 20))
+                else:
+                    f.write(escape(text).encode())
+                f.write(b"</t></si>")
+            f.write(b"</sst>")
+    return path
+
+
+XLSX_HEADER: list[Cell] = ["id", "action", "lead", "status", "deadline"]
 
 
 # --- two areas, one file ----------------------------------------------------------------------
@@ -294,6 +382,128 @@ def test_an_area_over_the_size_limit_is_not_written(run: Run, tmp_path: Path) ->
     assert "area '1' would be written as 01-workforce.yaml of over 5.7 MB" in err
     assert "more than the 5.0 MB brag check reads in one plan file" in err
     assert not (tmp_path / "plans").exists()
+
+
+# --- xlsx formulas ----------------------------------------------------------------------------
+
+
+def test_a_formula_with_no_saved_value_is_a_row_error(run: Run, tmp_path: Path) -> None:
+    """Promise: =DATE(2023,3,31) saved without its value is reported, not imported empty."""
+    source = write_xlsx_by_hand(
+        tmp_path / "t.xlsx",
+        [
+            XLSX_HEADER,
+            ["1.1", "Recruit", "HR", "green", ("=DATE(2023,3,31)", None)],
+            ["1.2", "Retain", "HR", "amber", ('=TEXT(DATE(2023,6,30),"mmmm yyyy")', "June 2023")],
+        ],
+    )
+    code, _, err = import_to(run, source, tmp_path / "plans")
+    assert code == 1
+    assert "t.xlsx: row 2: deadline is the formula '=DATE(2023,3,31)' with no saved value" in err
+    assert "open the file in Excel or LibreOffice and save it again" in err
+    assert "row 3" not in err  # a formula with its saved value imports as that value
+    assert not (tmp_path / "plans").exists()
+    code, _, err = import_to(run, source, tmp_path / "plans", "--partial")
+    assert code == 0, err
+    (area,) = load_plan(tmp_path / "plans").areas
+    assert [(a.id, a.deadline) for a in area.area.actions] == [("1.2", "June 2023")]
+
+
+def test_a_formula_in_an_ignored_column_does_not_matter(tmp_path: Path) -> None:
+    source = write_xlsx_by_hand(
+        tmp_path / "t.xlsx",
+        [[*XLSX_HEADER, "extra"], ["1.1", "Recruit", "HR", "green", "March 2023", ("=1+1", None)]],
+    )
+    imported = import_actions(read_rows(source))
+    assert imported.problems == [] and len(imported.areas) == 1
+
+
+# --- bounds on what is read -------------------------------------------------------------------
+
+
+def test_a_zip_bomb_is_refused_early_in_bounded_memory(tmp_path: Path) -> None:
+    """Promise: an .xlsx of a few hundred KB that unzips to 200 MB is refused before parsing,
+    within a 1 GB address-space limit (it took gigabytes, then wrote the text out)."""
+    source = write_xlsx_by_hand(
+        tmp_path / "bomb.xlsx",
+        [["id", "action", "lead", "status", "progress"], ["1.1", "T", "L", "green", "BIG"]],
+        big_mb=200,
+    )
+    assert source.stat().st_size < 400_000
+
+    def limit_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    target = tmp_path / "plans"
+    done = subprocess.run(
+        [sys.executable, "-m", "bragcli", "import", str(source), "-o", str(target),
+         "--organisation", "C"],
+        capture_output=True, text=True, preexec_fn=limit_memory, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "bomb.xlsx: unzips to 200.0 MB, over the 32.0 MB bragcli reads from a workbook" in (
+        done.stderr
+    )
+    assert not target.exists()
+
+
+def test_a_workbook_lying_about_its_sizes_is_refused(tmp_path: Path) -> None:
+    """Promise: a part that claims to be small but unzips to more fails, not expands."""
+    source = write_xlsx_by_hand(
+        tmp_path / "liar.xlsx",
+        [["id", "action", "lead", "status", "progress"], ["1.1", "T", "L", "green", "BIG"]],
+        big_mb=64,
+    )
+    data = bytearray(source.read_bytes())
+    name = b"xl/sharedStrings.xml"
+    with zipfile.ZipFile(source) as z:
+        local = z.getinfo(name.decode()).header_offset
+    struct.pack_into("<I", data, local + 22, 2_000)  # local header: uncompressed size
+    central = data.find(b"PK\x01\x02" + data[local + 4 : local + 6])
+    while data[central + 46 : central + 46 + len(name)] != name:
+        central = data.find(b"PK\x01\x02", central + 4)
+    struct.pack_into("<I", data, central + 24, 2_000)  # central directory: the same
+    source.write_bytes(bytes(data))
+    with pytest.raises(BragError, match=r"cannot be read as an Excel \.xlsx workbook: Bad CRC"):
+        read_rows(source)
+
+
+def test_a_cell_too_long_is_refused_with_its_row_and_column(tmp_path: Path) -> None:
+    source = tracker(tmp_path / "t.csv", [["1", "W", "1.1", "x" * 40_000, "L", "", "green"]])
+    with pytest.raises(BragError, match=r"row 2, column D holds 40,000 characters, over the "
+                                        r"32,767 one cell can hold"):  # fmt: skip
+        read_rows(source)
+    cell = tracker(tmp_path / "huge.csv", [["1", "W", "1.1", "x" * 200_000, "L", "", "green"]])
+    with pytest.raises(BragError, match="row 2 holds a cell of more than 131,072 characters"):
+        read_rows(cell)
+
+
+def test_too_many_cells_are_refused(tmp_path: Path) -> None:
+    """Promise: rows x columns are bounded (a sheet with a stray cell far to the right)."""
+    width = 5_000
+    rows = [["x"] * width for _ in range(MAX_CELLS // width + 2)]
+    source = tracker(tmp_path / "wide.csv", rows, ["id"] * width)
+    with pytest.raises(BragError, match=r"has more than 2,000,000 cells \(rows x columns\)"):
+        read_rows(source)
+
+
+def test_too_much_text_is_refused(tmp_path: Path) -> None:
+    """Promise: the text read in all is bounded."""
+    cell = "x" * 30_000
+    rows = [
+        ["1", "W", f"1.{n}", cell, "L", "", "green"] for n in range(MAX_TEXT_CHARS // 30_000 + 2)
+    ]
+    source = tracker(tmp_path / "long.csv", rows)
+    with pytest.raises(BragError, match="holds more than 10,000,000 characters of text"):
+        read_rows(source)
+
+
+def test_a_file_too_large_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    source = tmp_path / "huge.csv"
+    with source.open("wb") as f:
+        f.truncate(MAX_SOURCE_BYTES + 1)
+    with pytest.raises(BragError, match=r"is 20\.0 MB, over the 20\.0 MB bragcli reads from a "):
+        read_rows(source)
 
 
 # --- what export writes comes back ------------------------------------------------------------

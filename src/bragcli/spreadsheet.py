@@ -8,8 +8,9 @@ computed due date and overdue flag. Every cell is text both ways: a title such a
 as text), and what export escapes, import unescapes (`csv_unescape`), so text comes back as it
 was. openpyxl is needed only for .xlsx (``pip install 'bragcli[excel]'``).
 
-What import writes is read back first, so it never writes a file that `brag check` would
-refuse.
+What import reads is bounded (file size, an xlsx's unzipped size, rows, cells, characters per
+cell and in all), so a hostile file is refused early in little memory; and what it writes is
+read back first, so it never writes a file that `brag check` would refuse.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import io
 import re
 import unicodedata
 import warnings
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -54,6 +56,7 @@ __all__ = [
     "ExcelMissing",
     "Imported",
     "RowProblem",
+    "UncomputedFormula",
     "area_file_name",
     "area_yaml",
     "csv_bytes",
@@ -85,6 +88,13 @@ EXPORT_COLUMNS = [*COLUMNS, "due", "overdue"]
 MAX_ROWS = 100_000
 #: Excel refuses (or silently cuts) a cell longer than this.
 EXCEL_CELL_LIMIT = 32_767
+#: Import's bounds. A council's tracker is well under a megabyte; these are generous.
+MAX_SOURCE_BYTES = 20 * 1024 * 1024  # a .csv or .xlsx file as stored
+MAX_XLSX_UNZIPPED = 32 * 1024 * 1024  # an .xlsx's parts once unzipped (checked before parsing)
+MAX_XLSX_PARTS = 1_000
+MAX_CELLS = 2_000_000  # rows x columns as read
+MAX_CELL_CHARS = EXCEL_CELL_LIMIT
+MAX_TEXT_CHARS = 10_000_000  # all cells together
 
 _RATINGS = ", ".join(r.value for r in Rating)
 _REQUIRED = ("id", "action", "lead", "status")
@@ -168,6 +178,14 @@ class Imported:
     file_names: dict[str, str] = field(default_factory=dict)
 
 
+class UncomputedFormula(str):
+    """An xlsx cell holding a formula with no saved value: the text is the formula.
+
+    A program that does not calculate formulas (a script, some exporters) saves none; reading
+    such a cell as empty would silently lose a deadline, so import reports it.
+    """
+
+
 # --- reading files ----------------------------------------------------------------------------
 
 
@@ -193,11 +211,71 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):,.1f} MB"
 
 
-def _read_csv(path: Path) -> list[list[str]]:
+def _check_size(path: Path) -> None:
     try:
-        raw = path.read_bytes()
+        size = path.stat().st_size
     except OSError as e:
         raise BragError(f"{path}: cannot be read: {e.strerror or e}") from e
+    if size > MAX_SOURCE_BYTES:
+        raise BragError(
+            f"{path}: is {_megabytes(size)}, over the {_megabytes(MAX_SOURCE_BYTES)} bragcli "
+            "reads from a spreadsheet; is it the right file?"
+        )
+
+
+def _column_name(index: int) -> str:
+    """0 -> 'A', 26 -> 'AA': the column as a spreadsheet labels it."""
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(ord("A") + rest) + name
+    return name
+
+
+class _Budget:
+    """Counts what is read and refuses a sheet over import's bounds, as soon as it is."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.cells = 0
+        self.chars = 0
+
+    def take(self, number: int, row: list[str]) -> None:
+        if number > MAX_ROWS:
+            raise BragError(
+                f"{self.path}: the sheet has more than {MAX_ROWS:,} rows; is it the right sheet?"
+            )
+        self.cells += len(row)
+        if self.cells > MAX_CELLS:
+            raise BragError(
+                f"{self.path}: the sheet has more than {MAX_CELLS:,} cells (rows x columns) by "
+                f"row {number}; is it the right sheet? Delete unused columns and rows"
+            )
+        for index, text in enumerate(row):
+            if len(text) > MAX_CELL_CHARS:
+                raise BragError(
+                    f"{self.path}: row {number}, column {_column_name(index)} holds "
+                    f"{len(text):,} characters, over the {MAX_CELL_CHARS:,} one cell can hold; "
+                    "shorten it"
+                )
+            self.chars += len(text)
+        if self.chars > MAX_TEXT_CHARS:
+            raise BragError(
+                f"{self.path}: the sheet holds more than {MAX_TEXT_CHARS:,} characters of text "
+                f"by row {number}; is it the right sheet?"
+            )
+
+
+def _read_csv(path: Path) -> list[list[str]]:
+    _check_size(path)
+    try:
+        with path.open("rb") as f:
+            raw = f.read(MAX_SOURCE_BYTES + 1)
+    except OSError as e:
+        raise BragError(f"{path}: cannot be read: {e.strerror or e}") from e
+    if len(raw) > MAX_SOURCE_BYTES:  # it grew while we looked
+        _check_size(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -207,12 +285,18 @@ def _read_csv(path: Path) -> list[list[str]]:
         ) from e
     delimiter = _sniff_delimiter(text)
     rows: list[list[str]] = []
+    budget = _Budget(path)
     try:
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            budget.take(len(rows) + 1, row)
             rows.append(row)
-            if len(rows) > MAX_ROWS:
-                raise BragError(f"{path}: has more than {MAX_ROWS:,} rows; is it the right file?")
     except csv.Error as e:
+        if "field larger than field limit" in str(e):  # csv's own bound, above ours
+            raise BragError(
+                f"{path}: row {len(rows) + 1} holds a cell of more than "
+                f"{csv.field_size_limit():,} characters, over the {MAX_CELL_CHARS:,} one cell "
+                "can hold; shorten it"
+            ) from e
         raise BragError(f"{path}: is not valid CSV (row {len(rows) + 1}): {e}") from e
     return rows
 
@@ -238,31 +322,66 @@ def _openpyxl(module: str = "openpyxl") -> Any:
         raise ExcelMissing() from e
 
 
+def _check_archive(path: Path) -> None:
+    """Refuse an .xlsx whose parts unzip to more than import reads, before parsing any.
+
+    zipfile stops at each part's stated size (a part that claims less than it holds fails its
+    checksum), so the stated sizes bound what openpyxl can be given.
+    """
+    _check_size(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+        reason = str(e) or type(e).__name__
+        raise BragError(f"{path}: cannot be read as an Excel .xlsx workbook: {reason}") from e
+    if len(parts) > MAX_XLSX_PARTS:
+        raise BragError(
+            f"{path}: the workbook has {len(parts):,} parts, more than the {MAX_XLSX_PARTS:,} "
+            "bragcli reads; save the tracker's sheet on its own as .xlsx or .csv"
+        )
+    unzipped = sum(part.file_size for part in parts)
+    if unzipped > MAX_XLSX_UNZIPPED:
+        raise BragError(
+            f"{path}: unzips to {_megabytes(unzipped)}, over the "
+            f"{_megabytes(MAX_XLSX_UNZIPPED)} bragcli reads from a workbook; is it the right "
+            "file? Save the tracker's sheet on its own as .xlsx or .csv"
+        )
+
+
 def _read_xlsx(path: Path) -> list[list[str]]:
     openpyxl = _openpyxl()
     if not path.is_file():
         raise BragError(f"{path}: no such file")
+    _check_archive(path)
     try:
         with warnings.catch_warnings():
             # openpyxl warns about Excel features it does not read (data validation, ...).
             warnings.simplefilter("ignore", UserWarning)
+            # Read twice: the saved values, and the formulas (to find those with no value).
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            formula_book = openpyxl.load_workbook(path, read_only=True, data_only=False)
             try:
                 if not book.worksheets:
                     raise BragError(f"{path}: the workbook has no worksheets")
-                sheet = book.worksheets[0]
-                if hasattr(sheet, "reset_dimensions"):
-                    sheet.reset_dimensions()  # trust the cells, not the file's stated size
+                sheet, formulas = book.worksheets[0], formula_book.worksheets[0]
+                for each in (sheet, formulas):
+                    if hasattr(each, "reset_dimensions"):
+                        each.reset_dimensions()  # trust the cells, not the file's stated size
                 rows: list[list[str]] = []
-                for values in sheet.iter_rows(values_only=True):
-                    rows.append([_cell_text(v) for v in values])
-                    if len(rows) > MAX_ROWS:
-                        raise BragError(
-                            f"{path}: the first sheet has more than {MAX_ROWS:,} rows; "
-                            "is it the right sheet?"
-                        )
+                budget = _Budget(path)
+                pairs = zip(sheet.iter_rows(values_only=True), formulas.iter_rows(), strict=False)
+                for values, cells in pairs:
+                    row = [_cell_text(v) for v in values]
+                    for index, cell in enumerate(cells[: len(row)]):
+                        if getattr(cell, "data_type", None) == "f" and values[index] is None:
+                            formula = getattr(cell.value, "text", None) or str(cell.value)
+                            row[index] = UncomputedFormula(formula)
+                    budget.take(len(rows) + 1, row)
+                    rows.append(row)
             finally:
                 book.close()
+                formula_book.close()
     except BragError:
         raise
     except Exception as e:  # zipfile, XML and openpyxl errors all mean "not a workbook"
@@ -443,6 +562,19 @@ def import_actions(rows: list[list[str]]) -> Imported:
             cells.setdefault(name, "")
         if not any(cells.values()):
             continue  # text only in ignored columns
+        uncomputed = [
+            (name, row[index])
+            for name, index in columns.items()
+            if index < len(row) and isinstance(row[index], UncomputedFormula)
+        ]
+        if uncomputed:
+            state.problems.extend(
+                RowProblem(number, _uncomputed_message(name, formula))
+                for name, formula in uncomputed
+            )
+            if cells["id"] or cells["action"]:
+                state.last_row = number
+            continue
         if cells["id"] or cells["action"]:
             _action_row(state, number, cells, "area" in columns)
         elif cells["progress"]:
@@ -457,6 +589,14 @@ def import_actions(rows: list[list[str]]) -> Imported:
     areas, file_names = _areas_and_files(state)
     problems = sorted(state.problems, key=lambda p: p.row)
     return Imported(areas, problems, ignored, len(data), file_names)
+
+
+def _uncomputed_message(column: str, formula: str) -> str:
+    return (
+        f"{column} is the formula {excerpt(formula)} with no saved value (the program that "
+        "saved the file did not calculate it); open the file in Excel or LibreOffice and save "
+        "it again, or type the value instead of the formula"
+    )
 
 
 def _areas_and_files(state: _State) -> tuple[list[Area], dict[str, str]]:
