@@ -10,6 +10,7 @@ import errno
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -315,6 +316,18 @@ def test_a_pipe_nobody_reads_is_refused_not_waited_on(run: Run, work: Path) -> N
     result = run("report", "plans", "-o", "fifo", "--as-of", SAMPLE_AS_OF)
     assert result.exit_code == 2
     assert "cannot write fifo: it is a pipe that nothing reads" in result.stderr
+
+
+def test_dev_stdout_into_a_pipe_is_written(work: Path) -> None:
+    """Promise: -o /dev/stdout works when stdout is a pipe (its link names no real file)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bragcli", "report", "plans", "-o", "/dev/stdout", "--as-of",
+         SAMPLE_AS_OF],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("# ")
+    assert done.stderr == "brag report: wrote /dev/stdout\n"
 
 
 def test_a_read_only_folder(run: Run, work: Path, monkeypatch: pytest.MonkeyPatch) -> None:

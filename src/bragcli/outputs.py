@@ -89,16 +89,16 @@ def plan_file_kind(data: Any) -> str | None:
     return None
 
 
-def _existing_plan_file(real: Path) -> str | None:
-    """What plan file `real` is, if it exists and reads as one (a file over the size limit
+def _existing_plan_file(path: Path) -> str | None:
+    """What plan file `path` is, if it exists and reads as one (a file over the size limit
     does not load, so it is not one)."""
     try:
-        info = os.stat(real)
+        info = os.stat(path)
     except OSError:
         return None
     if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES or info.st_size == 0:
         return None
-    doc = read_file(real, str(real))
+    doc = read_file(path, str(path))
     return plan_file_kind(doc.data) if isinstance(doc, Document) else None
 
 
@@ -130,7 +130,7 @@ def refuse_unsafe(
                 f"{shown} is in a plan folder ({_shown(folder)} holds {name}): bragcli never "
                 f"writes output there (it would replace a plan file or be read as one); {hint}"
             )
-    kind = _existing_plan_file(real)
+    kind = _existing_plan_file(path)
     if kind is not None:
         raise BragError(
             f"{shown} reads as a plan file ({kind}): bragcli never writes over a plan file; "
@@ -235,23 +235,23 @@ def write_bytes(
     such as /dev/null is written directly.
     """
     refuse_unsafe(path, plan_paths, hint=hint)
-    real = _real(path)
     try:
         try:
-            info: os.stat_result | None = os.stat(real)
+            info: os.stat_result | None = os.stat(path)
         except FileNotFoundError:
             info = None
         if info is not None and stat.S_ISDIR(info.st_mode):
             raise BragError(f"cannot write {_shown(path)}: it is a folder; give a file name")
         if info is not None and not stat.S_ISREG(info.st_mode):
-            fd = _open_device(real, os.O_TRUNC)
+            # /dev/null, /dev/stdout (whose link target may be a pipe with no path), a FIFO
+            fd = _open_device(path, os.O_TRUNC)
             try:
                 _write_all(fd, data)
             finally:
                 os.close(fd)
             return
         mode = stat.S_IMODE(info.st_mode) if info is not None else None
-        _write_replacing(real, data, mode)
+        _write_replacing(_real(path), data, mode)  # the file a link names; the link stays
     except OSError as e:
         raise _cannot(path, e) from e
 
@@ -269,11 +269,10 @@ def append_text(path: Path, text: str, plan_paths: Sequence[Path] = (), *, hint:
     Used for the GitHub job summary, which other steps append to as well.
     """
     refuse_unsafe(path, plan_paths, hint=hint)
-    real = _real(path)
     try:
-        if real.is_dir():
+        if path.is_dir():
             raise BragError(f"cannot write {_shown(path)}: it is a folder, not a file")
-        fd = _open_device(real, os.O_APPEND | os.O_CREAT)
+        fd = _open_device(path, os.O_APPEND | os.O_CREAT)
         try:
             _write_all(fd, text.encode("utf-8"))
         finally:
