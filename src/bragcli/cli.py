@@ -249,9 +249,17 @@ def schema(kind: str, output: Path | None) -> None:
     text = schema_text(kind)
     if output is None:
         click.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
+        return
+
+    def run() -> Exit:
+        from bragcli.outputs import write_text
+
+        hint = f"choose a file outside the plan folder, e.g. -o schemas/{kind}.schema.json"
+        write_text(output, text, hint=hint)
         click.echo(f"wrote {output}", err=True)
+        return Exit.OK
+
+    _exit(run)
 
 
 def _view_options(func: Any) -> Any:
@@ -575,7 +583,7 @@ def trend(
     "--force",
     is_flag=True,
     help="Add the missing files to a folder that is not empty. Existing files are never "
-    "overwritten.",
+    "overwritten, and the example area is not added beside existing area files.",
 )
 def init(directory: Path, force: bool) -> None:
     """Start a new plan repository in DIRECTORY.
@@ -597,6 +605,8 @@ def init(directory: Path, force: bool) -> None:
             click.echo(f"created {directory / name}")
         for name in created.kept:
             click.echo(f"kept    {directory / name} (it exists; not overwritten)")
+        for name, reason in created.skipped:
+            click.echo(f"skipped {directory / name} ({reason})")
         click.echo(
             f"\nNext: edit {directory / 'plans'}/*.yaml, then run `brag check` and "
             f"`brag status` in {directory}."

@@ -20,6 +20,7 @@ from bragcli.safetext import visible
 
 if TYPE_CHECKING:
     from bragcli.history import Revision
+    from bragcli.model import Area
     from bragcli.rollup import Filters
 
 
@@ -95,7 +96,7 @@ def run_check(paths: Sequence[Path], options: CheckOptions, out: TextIO, err: Te
     if os.environ.get("GITHUB_STEP_SUMMARY"):
         from bragcli.render.problems import markdown_summary
 
-        append_step_summary(markdown_summary(problems, files))
+        append_step_summary(markdown_summary(problems, files), err, paths, "check")
     if refused:
         return Exit.USAGE
     failing = [
@@ -188,10 +189,11 @@ def run_report(folder: Path, options: ReportOptions, out: TextIO, err: TextIO) -
     if options.output is None:
         out.write(text)
     else:
-        try:
-            options.output.write_text(text, encoding="utf-8")
-        except OSError as e:
-            raise BragError(f"{options.output}: cannot write: {e.strerror or e}") from e
+        from bragcli.outputs import write_text
+
+        suffix = {"html": "html", "text": "txt"}.get(options.format, "md")
+        hint = f"choose a file outside the plan folder, e.g. -o report.{suffix}"
+        write_text(options.output, text, [folder], hint=hint)
         err.write(f"brag report: wrote {options.output}\n")
     return Exit.OK
 
@@ -222,12 +224,25 @@ def load_at(
     return _loaded_or_report(loaded, folder, err), revision
 
 
-def append_step_summary(markdown: str) -> None:
-    """Add to the GitHub Actions job summary when running there (GITHUB_STEP_SUMMARY)."""
+def append_step_summary(
+    markdown: str, err: TextIO, plan_paths: Sequence[Path], command: str
+) -> None:
+    """Add to the GitHub Actions job summary when running there (GITHUB_STEP_SUMMARY).
+
+    The summary is an extra: when it cannot be written (it names a plan file or a folder, its
+    folder is missing, the disk is full) the command warns on one line and its exit code still
+    follows its findings.
+    """
+    from bragcli.outputs import append_text
+
     target = os.environ.get("GITHUB_STEP_SUMMARY")
-    if target:
-        with open(target, "a", encoding="utf-8") as summary:
-            summary.write(markdown.rstrip("\n") + "\n\n")
+    if not target:
+        return
+    hint = "point GITHUB_STEP_SUMMARY at a file outside the plan folder, or unset it"
+    try:
+        append_text(Path(target), markdown.rstrip("\n") + "\n\n", plan_paths, hint=hint)
+    except BragError as e:
+        err.write(f"brag {command}: warning: the job summary was not written: {e}\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,7 +283,7 @@ def run_diff(
     if os.environ.get("GITHUB_STEP_SUMMARY"):
         buffer = io.StringIO()
         diff_markdown(result, buffer)
-        append_step_summary(buffer.getvalue())
+        append_step_summary(buffer.getvalue(), err, [folder], "diff")
     return Exit.OK
 
 
@@ -298,7 +313,7 @@ def run_trend(folder: Path, options: TrendOptions, out: TextIO, err: TextIO) -> 
         from bragcli.render.chart import write_chart
 
         title = "BRAG ratings through history"
-        write_chart(trend, options.chart, title)
+        write_chart(trend, options.chart, title, [folder])
         err.write(f"brag trend: wrote {options.chart}\n")
     return Exit.OK
 
@@ -312,30 +327,24 @@ class ImportOptions:
     force: bool
 
 
-def _area_file_name(area_id: str, title: str) -> str:
-    """'02-the-sufficiency-and-stability-of-staff.yaml': sortable, readable, safe."""
-    number = area_id.zfill(2) if area_id.isdigit() else area_id
-    slug = ""
-    for word in re.findall(r"[a-z0-9]+", title.lower()):
-        if slug and len(slug) + 1 + len(word) > 40:
-            break
-        slug = f"{slug}-{word}" if slug else word[:40]
-    stem = re.sub(r"[^A-Za-z0-9._-]", "-", f"{number}-{slug}" if slug else number)
-    return f"{stem}.yaml"
-
-
 def run_import(source: Path, options: ImportOptions, out: TextIO, err: TextIO) -> Exit:
     """`brag import`: a tracker spreadsheet into plan files. Nothing is written on any
-    problem unless --partial; no existing file is replaced unless --force."""
-    from bragcli.spreadsheet import area_yaml, import_actions, plan_yaml, read_rows
+    problem unless --partial; no existing file is replaced unless --force; the files are
+    written all or none, never through a symbolic link, and each is read back first."""
+    from bragcli.load import PLAN_FILE_NAMES
+    from bragcli.outputs import write_plan_files
+    from bragcli.safetext import visible
+    from bragcli.spreadsheet import import_actions, import_files, plan_yaml, read_rows
 
     if not source.is_file():
         raise BragError(f"{source}: no such file")
     imported = import_actions(read_rows(source))
+    shown = visible(display_path(source))
     for problem in imported.problems:
-        err.write(f"{display_path(source)}: row {problem.row}: {problem.message}\n")
+        err.write(f"{shown}: row {problem.row}: {problem.message}\n")
     if imported.ignored_columns:
-        err.write(f"brag import: ignored columns: {', '.join(imported.ignored_columns)}\n")
+        ignored = ", ".join(visible(c) for c in imported.ignored_columns)
+        err.write(f"brag import: ignored columns: {ignored}\n")
     if imported.problems and not options.partial:
         count = len(imported.problems)
         err.write(
@@ -347,33 +356,86 @@ def run_import(source: Path, options: ImportOptions, out: TextIO, err: TextIO) -
         raise BragError(f"{source}: no action to import")
 
     folder = options.output
-    files = {_area_file_name(a.id, a.title): area_yaml(a) for a in imported.areas}
-    plan_file = folder / "plan.yaml"
-    if not plan_file.exists():
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise BragError(
+            f"{visible(str(folder))} is not a folder: give -o the folder to write the plan into"
+        )
+    plan_text = None
+    # A dangling plan.yaml link is no plan: writing plan.yaml is then refused, not followed.
+    if not any(os.path.exists(folder / name) for name in PLAN_FILE_NAMES):
         if not options.organisation:
             raise BragError(
-                f"{plan_file} does not exist yet: give --organisation (and --title) for it"
+                f"{folder / 'plan.yaml'} does not exist yet: give --organisation (and --title) "
+                "for it"
             )
-        files["plan.yaml"] = plan_yaml(options.title or _title_from(source), options.organisation)
-    existing_yaml = sorted(
-        p.name for p in folder.glob("*.y*ml") if p.name != "plan.yaml"
-    ) if folder.is_dir() else []  # fmt: skip
-    if existing_yaml and not options.force:
+        plan_text = plan_yaml(options.title or _title_from(source), options.organisation)
+    files = import_files(imported, plan_text)
+    existing = _area_files_in(folder)
+    if existing and not options.force:
         raise BragError(
-            f"{folder} already has area files ({', '.join(existing_yaml[:5])}"
-            f"{', ...' if len(existing_yaml) > 5 else ''}); import into a new folder, or "
+            f"{folder} already has area files ({', '.join(map(visible, existing[:5]))}"
+            f"{', ...' if len(existing) > 5 else ''}); import into a new folder, or "
             "--force to replace files of the same name"
         )
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        (folder / name).write_text(text, encoding="utf-8")
-        out.write(f"wrote {folder / name}\n")
+    _refuse_id_clashes(folder, [n for n in existing if n not in files], imported.areas)
+    for path in write_plan_files(folder, files, replace=options.force):
+        out.write(f"wrote {path}\n")
     actions = sum(len(a.actions) for a in imported.areas)
     out.write(
         f"imported {actions} action{'s' if actions != 1 else ''} in {len(imported.areas)} "
         f"area{'s' if len(imported.areas) != 1 else ''}; next: brag check {folder}\n"
     )
     return Exit.OK
+
+
+def _area_files_in(folder: Path) -> list[str]:
+    """The names of the area files already in `folder` (none when it does not exist)."""
+    from bragcli.load import PLAN_FILE_NAMES, YAML_SUFFIXES
+
+    if not folder.is_dir():
+        return []
+    try:
+        names = os.listdir(folder)
+    except OSError as e:
+        raise BragError(f"{folder}: cannot be read: {e.strerror or e}") from e
+    return sorted(
+        name
+        for name in names
+        if name.lower().endswith(YAML_SUFFIXES)
+        and name not in PLAN_FILE_NAMES
+        and not name.startswith(".")
+    )
+
+
+def _refuse_id_clashes(folder: Path, kept: Sequence[str], areas: Sequence[Area]) -> None:
+    """With --force, area files that stay must not hold an id the import writes again."""
+    from bragcli.load import AreaSource, area_result
+    from bragcli.safetext import excerpt
+    from bragcli.yamlread import read_file
+
+    area_ids = {a.id for a in areas}
+    action_ids = {x.id for a in areas for x in a.actions}
+    for name in kept:
+        path = folder / name
+        if path.is_symlink():
+            continue  # never followed; brag check reports it
+        result = area_result(read_file(path, display_path(path)), positions=False)
+        if not isinstance(result, AreaSource):
+            continue
+        clash = (
+            f"area {excerpt(result.area.id)}"
+            if result.area.id in area_ids
+            else next(
+                (f"action {excerpt(x.id)}" for x in result.area.actions if x.id in action_ids),
+                None,
+            )
+        )
+        if clash is not None:
+            raise BragError(
+                f"{display_path(path)} already holds {clash}, which the import writes too, so "
+                "brag check would find it twice; nothing written: remove that file, or import "
+                "into a new folder"
+            )
 
 
 def _title_from(source: Path) -> str:
@@ -392,18 +454,18 @@ class ExportOptions:
 
 def run_export(folder: Path, options: ExportOptions, out: TextIO, err: TextIO) -> Exit:
     """`brag export`: one row per action, as CSV or xlsx, for colleagues without git."""
-    from bragcli.spreadsheet import export_rows, write_csv, write_xlsx
+    from bragcli.outputs import refuse_unsafe, write_bytes
+    from bragcli.spreadsheet import csv_bytes, export_rows, xlsx_bytes
 
+    hint = f"choose a file outside the plan folder, e.g. -o actions.{options.format}"
+    refuse_unsafe(options.output, [folder], hint=hint)  # before any work
     loaded, _revision = load_at(folder, options.rev, err, max_bytes=options.max_bytes)
     if loaded is None:
         return Exit.FINDINGS
     assert loaded.plan is not None
     rows = export_rows(loaded.plan, [s.area for s in loaded.areas], options.as_of)
-    writer = write_xlsx if options.format == "xlsx" else write_csv
-    try:
-        writer(rows, options.output)
-    except OSError as e:
-        raise BragError(f"{options.output}: cannot write: {e.strerror or e}") from e
+    data = xlsx_bytes(rows) if options.format == "xlsx" else csv_bytes(rows)
+    write_bytes(options.output, data, [folder], hint=hint)
     err.write(f"brag export: wrote {len(rows) - 1} actions to {options.output}\n")
     return Exit.OK
 

@@ -5,7 +5,12 @@ merged-looking cells) into validated areas, and reports every row that could not
 with its row number as the spreadsheet shows it. Export writes one row per action with the
 computed due date and overdue flag. Every cell is text both ways: a title such as
 ``=HYPERLINK(...)`` is never a formula (CSV cells go through `csv_safe`; Excel cells are stored
-as text). openpyxl is needed only for .xlsx (``pip install 'bragcli[excel]'``).
+as text), and what export escapes, import unescapes (`csv_unescape`), so text comes back as it
+was. openpyxl is needed only for .xlsx (``pip install 'bragcli[excel]'``).
+
+What import reads is bounded (file size, an xlsx's unzipped size, rows, cells, characters per
+cell and in all), so a hostile file is refused early in little memory; and what it writes is
+read back first, so it never writes a file that `brag check` would refuse.
 """
 
 from __future__ import annotations
@@ -14,7 +19,9 @@ import csv
 import importlib
 import io
 import re
+import unicodedata
 import warnings
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -26,6 +33,7 @@ from pydantic import ValidationError
 from yaml.nodes import Node, ScalarNode
 
 from bragcli.deadlines import DeadlineError, parse_deadline
+from bragcli.load import PLAN_FILE_NAMES, YAML_SUFFIXES, AreaSource, area_result, plan_result
 from bragcli.model import (
     Action,
     Area,
@@ -37,8 +45,10 @@ from bragcli.model import (
     normalise_rating,
 )
 from bragcli.problems import BragError
-from bragcli.render.text import csv_safe
+from bragcli.render.text import FORMULA_START, apostrophe_safe, csv_safe, csv_unescape
 from bragcli.rollup import view_actions
+from bragcli.safetext import excerpt, visible
+from bragcli.yamlread import MAX_FILE_BYTES, read_bytes
 
 __all__ = [
     "COLUMNS",
@@ -46,13 +56,18 @@ __all__ = [
     "ExcelMissing",
     "Imported",
     "RowProblem",
+    "UncomputedFormula",
+    "area_file_name",
     "area_yaml",
+    "csv_bytes",
     "export_rows",
     "import_actions",
+    "import_files",
     "plan_yaml",
     "read_rows",
     "write_csv",
     "write_xlsx",
+    "xlsx_bytes",
 ]
 
 COLUMNS = [
@@ -73,6 +88,13 @@ EXPORT_COLUMNS = [*COLUMNS, "due", "overdue"]
 MAX_ROWS = 100_000
 #: Excel refuses (or silently cuts) a cell longer than this.
 EXCEL_CELL_LIMIT = 32_767
+#: Import's bounds. A council's tracker is well under a megabyte; these are generous.
+MAX_SOURCE_BYTES = 20 * 1024 * 1024  # a .csv or .xlsx file as stored
+MAX_XLSX_UNZIPPED = 32 * 1024 * 1024  # an .xlsx's parts once unzipped (checked before parsing)
+MAX_XLSX_PARTS = 1_000
+MAX_CELLS = 2_000_000  # rows x columns as read
+MAX_CELL_CHARS = EXCEL_CELL_LIMIT
+MAX_TEXT_CHARS = 10_000_000  # all cells together
 
 _RATINGS = ", ".join(r.value for r in Rating)
 _REQUIRED = ("id", "action", "lead", "status")
@@ -152,6 +174,16 @@ class Imported:
     problems: list[RowProblem] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     rows: int = 0
+    #: area id -> the area file's name (safe, visible, loadable; no two alike)
+    file_names: dict[str, str] = field(default_factory=dict)
+
+
+class UncomputedFormula(str):
+    """An xlsx cell holding a formula with no saved value: the text is the formula.
+
+    A program that does not calculate formulas (a script, some exporters) saves none; reading
+    such a cell as empty would silently lose a deadline, so import reports it.
+    """
 
 
 # --- reading files ----------------------------------------------------------------------------
@@ -175,11 +207,75 @@ def read_rows(path: Path) -> list[list[str]]:
     raise BragError(f"{path}: not a spreadsheet bragcli reads; give a .csv or .xlsx file")
 
 
-def _read_csv(path: Path) -> list[list[str]]:
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):,.1f} MB"
+
+
+def _check_size(path: Path) -> None:
     try:
-        raw = path.read_bytes()
+        size = path.stat().st_size
     except OSError as e:
         raise BragError(f"{path}: cannot be read: {e.strerror or e}") from e
+    if size > MAX_SOURCE_BYTES:
+        raise BragError(
+            f"{path}: is {_megabytes(size)}, over the {_megabytes(MAX_SOURCE_BYTES)} bragcli "
+            "reads from a spreadsheet; is it the right file?"
+        )
+
+
+def _column_name(index: int) -> str:
+    """0 -> 'A', 26 -> 'AA': the column as a spreadsheet labels it."""
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(ord("A") + rest) + name
+    return name
+
+
+class _Budget:
+    """Counts what is read and refuses a sheet over import's bounds, as soon as it is."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.cells = 0
+        self.chars = 0
+
+    def take(self, number: int, row: list[str]) -> None:
+        if number > MAX_ROWS:
+            raise BragError(
+                f"{self.path}: the sheet has more than {MAX_ROWS:,} rows; is it the right sheet?"
+            )
+        self.cells += len(row)
+        if self.cells > MAX_CELLS:
+            raise BragError(
+                f"{self.path}: the sheet has more than {MAX_CELLS:,} cells (rows x columns) by "
+                f"row {number}; is it the right sheet? Delete unused columns and rows"
+            )
+        for index, text in enumerate(row):
+            if len(text) > MAX_CELL_CHARS:
+                raise BragError(
+                    f"{self.path}: row {number}, column {_column_name(index)} holds "
+                    f"{len(text):,} characters, over the {MAX_CELL_CHARS:,} one cell can hold; "
+                    "shorten it"
+                )
+            self.chars += len(text)
+        if self.chars > MAX_TEXT_CHARS:
+            raise BragError(
+                f"{self.path}: the sheet holds more than {MAX_TEXT_CHARS:,} characters of text "
+                f"by row {number}; is it the right sheet?"
+            )
+
+
+def _read_csv(path: Path) -> list[list[str]]:
+    _check_size(path)
+    try:
+        with path.open("rb") as f:
+            raw = f.read(MAX_SOURCE_BYTES + 1)
+    except OSError as e:
+        raise BragError(f"{path}: cannot be read: {e.strerror or e}") from e
+    if len(raw) > MAX_SOURCE_BYTES:  # it grew while we looked
+        _check_size(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -189,12 +285,18 @@ def _read_csv(path: Path) -> list[list[str]]:
         ) from e
     delimiter = _sniff_delimiter(text)
     rows: list[list[str]] = []
+    budget = _Budget(path)
     try:
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            budget.take(len(rows) + 1, row)
             rows.append(row)
-            if len(rows) > MAX_ROWS:
-                raise BragError(f"{path}: has more than {MAX_ROWS:,} rows; is it the right file?")
     except csv.Error as e:
+        if "field larger than field limit" in str(e):  # csv's own bound, above ours
+            raise BragError(
+                f"{path}: row {len(rows) + 1} holds a cell of more than "
+                f"{csv.field_size_limit():,} characters, over the {MAX_CELL_CHARS:,} one cell "
+                "can hold; shorten it"
+            ) from e
         raise BragError(f"{path}: is not valid CSV (row {len(rows) + 1}): {e}") from e
     return rows
 
@@ -220,31 +322,66 @@ def _openpyxl(module: str = "openpyxl") -> Any:
         raise ExcelMissing() from e
 
 
+def _check_archive(path: Path) -> None:
+    """Refuse an .xlsx whose parts unzip to more than import reads, before parsing any.
+
+    zipfile stops at each part's stated size (a part that claims less than it holds fails its
+    checksum), so the stated sizes bound what openpyxl can be given.
+    """
+    _check_size(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+        reason = str(e) or type(e).__name__
+        raise BragError(f"{path}: cannot be read as an Excel .xlsx workbook: {reason}") from e
+    if len(parts) > MAX_XLSX_PARTS:
+        raise BragError(
+            f"{path}: the workbook has {len(parts):,} parts, more than the {MAX_XLSX_PARTS:,} "
+            "bragcli reads; save the tracker's sheet on its own as .xlsx or .csv"
+        )
+    unzipped = sum(part.file_size for part in parts)
+    if unzipped > MAX_XLSX_UNZIPPED:
+        raise BragError(
+            f"{path}: unzips to {_megabytes(unzipped)}, over the "
+            f"{_megabytes(MAX_XLSX_UNZIPPED)} bragcli reads from a workbook; is it the right "
+            "file? Save the tracker's sheet on its own as .xlsx or .csv"
+        )
+
+
 def _read_xlsx(path: Path) -> list[list[str]]:
     openpyxl = _openpyxl()
     if not path.is_file():
         raise BragError(f"{path}: no such file")
+    _check_archive(path)
     try:
         with warnings.catch_warnings():
             # openpyxl warns about Excel features it does not read (data validation, ...).
             warnings.simplefilter("ignore", UserWarning)
+            # Read twice: the saved values, and the formulas (to find those with no value).
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            formula_book = openpyxl.load_workbook(path, read_only=True, data_only=False)
             try:
                 if not book.worksheets:
                     raise BragError(f"{path}: the workbook has no worksheets")
-                sheet = book.worksheets[0]
-                if hasattr(sheet, "reset_dimensions"):
-                    sheet.reset_dimensions()  # trust the cells, not the file's stated size
+                sheet, formulas = book.worksheets[0], formula_book.worksheets[0]
+                for each in (sheet, formulas):
+                    if hasattr(each, "reset_dimensions"):
+                        each.reset_dimensions()  # trust the cells, not the file's stated size
                 rows: list[list[str]] = []
-                for values in sheet.iter_rows(values_only=True):
-                    rows.append([_cell_text(v) for v in values])
-                    if len(rows) > MAX_ROWS:
-                        raise BragError(
-                            f"{path}: the first sheet has more than {MAX_ROWS:,} rows; "
-                            "is it the right sheet?"
-                        )
+                budget = _Budget(path)
+                pairs = zip(sheet.iter_rows(values_only=True), formulas.iter_rows(), strict=False)
+                for values, cells in pairs:
+                    row = [_cell_text(v) for v in values]
+                    for index, cell in enumerate(cells[: len(row)]):
+                        if getattr(cell, "data_type", None) == "f" and values[index] is None:
+                            formula = getattr(cell.value, "text", None) or str(cell.value)
+                            row[index] = UncomputedFormula(formula)
+                    budget.take(len(rows) + 1, row)
+                    rows.append(row)
             finally:
                 book.close()
+                formula_book.close()
     except BragError:
         raise
     except Exception as e:  # zipfile, XML and openpyxl errors all mean "not a workbook"
@@ -307,11 +444,8 @@ def _map_header(header: Sequence[str]) -> tuple[dict[str, int], list[str]]:
 
 
 def _clean(cell: str) -> str:
-    """Strip the cell, and undo csv_safe: "'=x" -> "=x" (also for + - @)."""
-    text = cell.strip()
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
-        return text[1:]
-    return text
+    """Strip the cell, and undo csv_safe: "'=x" -> "=x" (also for + - @), "''x" -> "'x"."""
+    return csv_unescape(cell.strip())
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -385,6 +519,7 @@ class _State:
     current_area: str | None = None
     last: _Row | None = None  # the last action row that was imported
     last_row: int | None = None  # the row number of the last action row, imported or not
+    first_rows: dict[str, int] = field(default_factory=dict)  # area -> its first action's row
 
 
 def import_actions(rows: list[list[str]]) -> Imported:
@@ -427,6 +562,19 @@ def import_actions(rows: list[list[str]]) -> Imported:
             cells.setdefault(name, "")
         if not any(cells.values()):
             continue  # text only in ignored columns
+        uncomputed = [
+            (name, row[index])
+            for name, index in columns.items()
+            if index < len(row) and isinstance(row[index], UncomputedFormula)
+        ]
+        if uncomputed:
+            state.problems.extend(
+                RowProblem(number, _uncomputed_message(name, formula))
+                for name, formula in uncomputed
+            )
+            if cells["id"] or cells["action"]:
+                state.last_row = number
+            continue
         if cells["id"] or cells["action"]:
             _action_row(state, number, cells, "area" in columns)
         elif cells["progress"]:
@@ -438,15 +586,111 @@ def import_actions(rows: list[list[str]]) -> Imported:
         else:
             state.problems.append(RowProblem(number, _NO_ID_OR_ACTION))
 
-    areas = [
-        Area(
-            id=area_id,
-            title=state.titles.get(area_id, (f"Area {area_id}", 0))[0],
-            actions=actions,
+    areas, file_names = _areas_and_files(state)
+    problems = sorted(state.problems, key=lambda p: p.row)
+    return Imported(areas, problems, ignored, len(data), file_names)
+
+
+def _uncomputed_message(column: str, formula: str) -> str:
+    return (
+        f"{column} is the formula {excerpt(formula)} with no saved value (the program that "
+        "saved the file did not calculate it); open the file in Excel or LibreOffice and save "
+        "it again, or type the value instead of the formula"
+    )
+
+
+def _areas_and_files(state: _State) -> tuple[list[Area], dict[str, str]]:
+    """The areas that import, each with a file name of its own; the others become problems."""
+    areas: list[Area] = []
+    file_names: dict[str, str] = {}
+    taken: dict[str, tuple[str, int]] = {}  # file name, casefolded -> (area id, row)
+    for area_id, actions in sorted(state.areas.items(), key=lambda kv: natural_key(kv[0])):
+        row = state.first_rows.get(area_id, 0)
+        count = (
+            "its action is not imported"
+            if len(actions) == 1
+            else f"its {len(actions)} actions are not imported"
         )
-        for area_id, actions in sorted(state.areas.items(), key=lambda kv: natural_key(kv[0]))
-    ]
-    return Imported(areas, state.problems, ignored, len(data))
+        try:
+            area = Area(
+                id=area_id,
+                title=state.titles.get(area_id, (f"Area {area_id}", 0))[0],
+                actions=actions,
+            )
+        except ValidationError as exc:
+            reason = str(exc.errors(include_url=False)[0].get("msg", "is not valid"))
+            reason = reason.removeprefix("Value error, ")
+            state.problems.append(RowProblem(row, f"area {excerpt(area_id)}: {reason}; {count}"))
+            continue
+        try:
+            name = area_file_name(area.id, area.title)
+        except ValueError as e:
+            state.problems.append(RowProblem(row, f"{e}; {count}"))
+            continue
+        other = taken.setdefault(name.casefold(), (area.id, row))
+        if other != (area.id, row):
+            state.problems.append(
+                RowProblem(
+                    row,
+                    f"area {excerpt(area.id)} would be written to {name}, the file of area "
+                    f"{excerpt(other[0])} (row {other[1]}); give the two areas ids that differ "
+                    f"by more than leading zeros, letter case or punctuation; {count}",
+                )
+            )
+            continue
+        areas.append(area)
+        file_names[area.id] = name
+    return areas, file_names
+
+
+#: Names Windows keeps for devices: a file named so cannot be opened there.
+_RESERVED_NAMES = frozenset(
+    {
+        "con",
+        "prn",
+        "aux",
+        "nul",
+        *(f"com{n}" for n in range(1, 10)),
+        *(f"lpt{n}" for n in range(1, 10)),
+    }
+)
+#: The most characters of an area id that go into its file name.
+MAX_ID_IN_FILE_NAME = 50
+
+
+def area_file_name(area_id: str, title: str) -> str:
+    """'02-the-sufficiency-and-stability-of-staff.yaml': sortable, readable and safe.
+
+    Safe means: one visible name in the plan folder (no path separators, not hidden, no
+    control or invisible characters), ending in .yaml, under 100 characters, never plan.yaml.
+    Raises ValueError (the message says what to write) for an id with no letter or digit, or
+    one too long to name a file.
+    """
+    normal = unicodedata.normalize("NFKC", area_id)
+    kept = "".join(
+        ch if (ch.isalnum() and ch.isprintable()) or ch in "._" else "-" for ch in normal
+    )
+    kept = re.sub(r"-{2,}", "-", kept).strip(".-")
+    if not any(ch.isalnum() for ch in kept):
+        raise ValueError(
+            f"area {excerpt(area_id)} cannot name a file: it has no letter or digit; give the "
+            "area an id such as 2 or 2a"
+        )
+    if len(kept) > MAX_ID_IN_FILE_NAME:
+        raise ValueError(
+            f"area {excerpt(area_id)} is {len(area_id):,} characters, too long to name a file "
+            f"(at most {MAX_ID_IN_FILE_NAME}); give the area a short id such as 2"
+        )
+    number = kept.zfill(2) if kept.isascii() and kept.isdigit() else kept
+    slug = ""
+    for word in re.findall(r"[a-z0-9]+", title.lower()):
+        if slug and len(slug) + 1 + len(word) > 40:
+            break
+        slug = f"{slug}-{word}" if slug else word[:40]
+    stem = f"{number}-{slug}" if slug else number
+    if stem.split(".")[0].casefold() in _RESERVED_NAMES or f"{stem}.yaml" in PLAN_FILE_NAMES:
+        stem += "-area"
+    return f"{stem}.yaml"
 
 
 _NO_ID_OR_ACTION = (
@@ -608,6 +852,7 @@ def _action_row(state: _State, number: int, cells: dict[str, str], has_area_colu
         return
     actions = state.areas.setdefault(area, [])
     actions.append(action)
+    state.first_rows.setdefault(area, number)
     state.last = _Row(number, area, len(actions) - 1)
 
 
@@ -763,6 +1008,58 @@ def plan_yaml(title: str, organisation: str) -> str:
     return f"{PLAN_MODELINE}\n{_dump({'title': title, 'organisation': organisation})}"
 
 
+def _text_bytes(area: Area) -> int:
+    """The UTF-8 size of the area's text: its YAML file is at least this big."""
+    texts = [area.id, area.title]
+    for action in area.actions:
+        texts += [action.id, action.title, *action.lead, action.deadline or "", *action.progress]
+    return sum(len(text.encode("utf-8")) for text in texts)
+
+
+def import_files(
+    imported: Imported, plan_text: str | None, *, max_bytes: int | None = None
+) -> dict[str, bytes]:
+    """The files an import writes (name -> bytes), each read back as `brag check` would.
+
+    Raises BragError, before anything is written, when a file would be over the size limit
+    (`max_bytes`, by default brag check's) or would not load back to what was imported.
+    """
+    limit = MAX_FILE_BYTES if max_bytes is None else max_bytes
+    files: dict[str, bytes] = {}
+    for area in imported.areas:
+        name = imported.file_names[area.id]
+        if not name.endswith(YAML_SUFFIXES):  # pragma: no cover - area_file_name's promise
+            raise BragError(f"{visible(name)}: not a plan file name")
+        size = _text_bytes(area)  # known cheaply, before the (slower) YAML is written
+        if size <= limit:
+            data = area_yaml(area).encode("utf-8")
+            size = len(data)
+        if size > limit:
+            raise BragError(
+                f"area {excerpt(area.id)} would be written as {name} of over "
+                f"{_megabytes(size)}, more than the {_megabytes(limit)} brag check reads in one "
+                "plan file; split the area in the spreadsheet, or shorten its progress notes"
+            )
+        loaded = area_result(read_bytes(data, name), positions=False)
+        if not isinstance(loaded, AreaSource) or loaded.area != area:
+            reason = loaded[0].message if isinstance(loaded, list) else "it reads differently"
+            raise BragError(
+                f"area {excerpt(area.id)} would not load back from {name} ({reason}); nothing "
+                "was written. This is a bug in bragcli's import: please report it"
+            )
+        files[name] = data
+    if plan_text is not None:
+        data = plan_text.encode("utf-8")
+        plan = plan_result(read_bytes(data, "plan.yaml"))
+        if not isinstance(plan, Plan):
+            raise BragError(
+                f"the new plan.yaml would not load ({plan[0].message}); give --title and "
+                "--organisation as plain text"
+            )
+        files["plan.yaml"] = data
+    return files
+
+
 # --- exporting --------------------------------------------------------------------------------
 
 
@@ -790,14 +1087,18 @@ def export_rows(plan: Plan, areas: list[Area], as_of: date) -> list[list[str]]:
     return rows
 
 
+def csv_bytes(rows: list[list[str]]) -> bytes:
+    """The rows as UTF-8 CSV (with a byte order mark, for Excel); cells through csv_safe."""
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer).writerows([csv_safe(cell) for cell in row] for row in rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
 def write_csv(rows: list[list[str]], path: Path) -> None:
-    """Write the rows as UTF-8 CSV (with a byte order mark, for Excel); cells through csv_safe."""
-    try:
-        with path.open("w", encoding="utf-8-sig", newline="") as f:
-            writer = csv.writer(f)
-            writer.writerows([csv_safe(cell) for cell in row] for row in rows)
-    except OSError as e:
-        raise BragError(f"{path}: cannot be written: {e.strerror or e}") from e
+    """Write `csv_bytes(rows)` to `path` (never over a plan file)."""
+    from bragcli.outputs import write_bytes
+
+    write_bytes(path, csv_bytes(rows))
 
 
 #: Rating -> (fill, text colour), as RGB hex.
@@ -812,10 +1113,19 @@ _WIDE_COLUMNS = frozenset({"area title", "action", "lead", "progress"})
 
 
 def write_xlsx(rows: list[list[str]], path: Path) -> None:
-    """Write the rows as an .xlsx workbook of text cells (never formulas), one sheet, no macros.
+    """Write `xlsx_bytes(rows)` to `path` (never over a plan file)."""
+    from bragcli.outputs import write_bytes
+
+    write_bytes(path, xlsx_bytes(rows))
+
+
+def xlsx_bytes(rows: list[list[str]]) -> bytes:
+    """The rows as an .xlsx workbook of text cells (never formulas), one sheet, no macros.
 
     The header is bold and frozen with an auto-filter; status and impact cells keep their
-    word and are also filled in the rating's colour.
+    word and are also filled in the rating's colour. Characters a workbook cannot hold (NUL
+    and other controls) are written escaped (\\x00); a leading apostrophe is doubled where
+    import would take it for csv_safe's, so the text comes back as it was.
     """
     openpyxl = _openpyxl()
     styles = _openpyxl("openpyxl.styles")
@@ -842,10 +1152,10 @@ def write_xlsx(rows: list[list[str]], path: Path) -> None:
 
     for r, row in enumerate(rows, 1):
         for c, value in enumerate(row, 1):
-            text = illegal.sub("", str(value))
+            text = apostrophe_safe(illegal.sub(lambda m: visible(m.group()), str(value)))
             if len(text) > EXCEL_CELL_LIMIT:
                 raise BragError(
-                    f"{path}: row {r}, column {header[c - 1] if c <= len(header) else c} holds "
+                    f"row {r}, column {header[c - 1] if c <= len(header) else c} holds "
                     f"{len(text):,} characters, over Excel's limit of {EXCEL_CELL_LIMIT:,} for "
                     "one cell; export as CSV instead"
                 )
@@ -854,7 +1164,7 @@ def write_xlsx(rows: list[list[str]], path: Path) -> None:
                 cell.value = text
                 cell.data_type = "s"  # openpyxl makes text starting with '=' a formula: undo that
             cell.number_format = "@"  # and keep it text if someone edits it in Excel
-            if text[:1] in {"=", "+", "-", "@"}:
+            if text.startswith(FORMULA_START):
                 cell.quotePrefix = True
             cell.alignment = wrap
             if r == 1:
@@ -875,10 +1185,9 @@ def write_xlsx(rows: list[list[str]], path: Path) -> None:
         sheet.freeze_panes = "A2"
         last = utils.get_column_letter(max(len(row) for row in rows) or 1)
         sheet.auto_filter.ref = f"A1:{last}{len(rows)}"
-    try:
-        book.save(path)
-    except OSError as e:
-        raise BragError(f"{path}: cannot be written: {e.strerror or e}") from e
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def _known_rating(text: str) -> Rating | None:

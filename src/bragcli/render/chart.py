@@ -7,6 +7,8 @@ installed with the optional extra `bragcli[chart]`.
 
 from __future__ import annotations
 
+import io
+from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -25,14 +27,19 @@ FILLS = {
 }
 
 
-def write_chart(trend: Trend, path: Path, title: str) -> None:
+def write_chart(trend: Trend, path: Path, title: str, plan_paths: Sequence[Path] = ()) -> None:
+    """Write the chart as SVG or PNG (by `path`'s suffix); never into a plan folder."""
+    from bragcli.outputs import write_bytes
+
     suffix = path.suffix.lower()
     if suffix == ".svg":
-        path.write_text(svg(trend, title), encoding="utf-8")
+        data = svg(trend, title).encode("utf-8")
     elif suffix == ".png":
-        _png(trend, path, title)
+        data = _png(trend, title)
     else:
         raise BragError(f"{path}: a chart is written as .svg or .png")
+    hint = f"choose a file outside the plan folder, e.g. --chart trend{suffix}"
+    write_bytes(path, data, plan_paths, hint=hint)
 
 
 def svg(trend: Trend, title: str) -> str:
@@ -101,7 +108,7 @@ def svg(trend: Trend, title: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def _png(trend: Trend, path: Path, title: str) -> None:
+def _png(trend: Trend, title: str) -> bytes:
     try:
         import matplotlib  # type: ignore[import-not-found, unused-ignore]
 
@@ -129,5 +136,7 @@ def _png(trend: Trend, path: Path, title: str) -> None:
     ax.set_title(title)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.tight_layout()
-    fig.savefig(path)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
     plt.close(fig)
+    return buffer.getvalue()

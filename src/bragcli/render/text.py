@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from bragcli.model import Measure, Plan, Rating
-from bragcli.safetext import visible
+from bragcli.safetext import visible, visible_lines
 
 
 def uk_date(value: date | None) -> str:
@@ -111,10 +111,37 @@ def md_table(header: list[str], rows: Iterable[list[str]], align: str = "") -> l
 
 # --- CSV --------------------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Cell starts a spreadsheet runs as a formula: = + - @, tab and CR (OWASP), and the fullwidth
+#: and small forms of = + - @, which spreadsheets in East Asian locales read as the ASCII ones.
+FORMULA_START = (
+    "=", "+", "-", "@", "\t", "\r",
+    "\uff1d", "\uff0b", "\uff0d", "\uff20",  # fullwidth = + - @
+    "\ufe66", "\ufe62", "\ufe63", "\ufe6b",  # small = + - @
+)  # fmt: skip
+
+
+def csv_unescape(text: str) -> str:
+    """Undo `csv_safe`'s apostrophe: "'=x" -> "=x", "''x" -> "'x"; other text is unchanged.
+
+    The importer reads cells through this, so whatever csv_safe wrote comes back as it was.
+    """
+    if len(text) > 1 and text[0] == "'" and (text[1] == "'" or text[1:].startswith(FORMULA_START)):
+        return text[1:]
+    return text
+
+
+def apostrophe_safe(text: str) -> str:
+    """Text that `csv_unescape` gives back unchanged: "'=x" -> "''=x" (xlsx cells need only
+    this; their formulas are turned off by the cell type)."""
+    return "'" + text if csv_unescape(text) != text else text
 
 
 def csv_safe(value: object) -> str:
-    """A cell a spreadsheet will show as text: a leading =, +, -, @, tab or CR is neutralised."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    """A cell a spreadsheet shows as text, exactly reversed by `csv_unescape`.
+
+    Control characters (NUL, ESC, ...) and bidi or invisible characters are shown escaped
+    (`\\x00`); a cell starting like a formula (see FORMULA_START) gets a leading apostrophe, and
+    so does one that starts with an apostrophe the importer would take for that escape.
+    """
+    text = visible_lines("" if value is None else str(value))
+    return "'" + text if text.startswith(FORMULA_START) else apostrophe_safe(text)

@@ -6,9 +6,11 @@ Nothing existing is ever overwritten.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bragcli.load import PLAN_FILE_NAMES, YAML_SUFFIXES
 from bragcli.problems import BragError
 from bragcli.schema import schema_text
 
@@ -26,10 +28,17 @@ FILES = {
 }
 
 
+#: The example area: written only into a plans/ folder with no area file of its own, where its
+#: ids (1, 1.1, ...) cannot collide with real ones.
+EXAMPLE_AREA = "plans/01-example-area.yaml"
+
+
 @dataclass
 class Created:
     written: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    #: (name, why it was not written)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _content(source: str) -> str:
@@ -44,18 +53,28 @@ def create(target: Path, *, force: bool = False) -> Created:
     Refuses a folder that already has files in it unless `force`; even then, a file that
     exists is kept as it is and reported.
     """
-    if target.exists() and not target.is_dir():
+    if os.path.lexists(target) and not target.is_dir():
         raise BragError(f"{target} exists and is not a folder")
-    if target.is_dir() and any(target.iterdir()) and not force:
+    if target.is_dir() and _entries(target) and not force:
         raise BragError(
             f"{target} is not empty; give an empty or new folder, or --force to add only the "
             "files that are missing (existing files are never overwritten)"
         )
     result = Created()
+    plans = target / "plans"
+    has_areas = plans.is_dir() and any(
+        name.lower().endswith(YAML_SUFFIXES)
+        and name not in PLAN_FILE_NAMES
+        and not name.startswith(".")
+        for name in _entries(plans)
+    )
     for name, source in FILES.items():
         path = target / name
-        if path.exists():
+        if os.path.lexists(path):  # a link, even a dangling one, is never written through
             result.kept.append(name)
+            continue
+        if name == EXAMPLE_AREA and has_areas:
+            result.skipped.append((name, "plans/ already has area files; its ids would clash"))
             continue
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -65,3 +84,10 @@ def create(target: Path, *, force: bool = False) -> Created:
             raise BragError(f"{path}: cannot write: {e.strerror or e}") from e
         result.written.append(name)
     return result
+
+
+def _entries(folder: Path) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except OSError as e:
+        raise BragError(f"{folder}: cannot be read: {e.strerror or e}") from e
