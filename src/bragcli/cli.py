@@ -220,7 +220,7 @@ def check(
     PATHS are plan folders, or files inside one (then only those files are reported).
     Problems go to stdout, one per line; a summary goes to stderr.
     Exits 0 when there are no errors (warnings allowed unless --strict), 1 when there are,
-    2 when a path is missing.
+    2 when a path is missing or is not a plan file (hidden, or not .yaml).
     """
     from bragcli.commands import CheckOptions, run_check
 

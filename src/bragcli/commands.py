@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from bragcli.load import YAML_SUFFIXES, LoadedPlan, display_path, load_plan, not_a_plan_file
 from bragcli.problems import BragError, Exit, Level, Problem
-from bragcli.safetext import visible
+from bragcli.safetext import excerpt, visible
 
 if TYPE_CHECKING:
     from bragcli.history import Revision
@@ -134,7 +134,7 @@ def run_status(
     unknown = [a for a in options.filters.areas if a not in known]
     if unknown:
         raise BragError(
-            f"no improvement area with id {', '.join(map(repr, unknown))} in "
+            f"no improvement area with id {', '.join(map(excerpt, unknown))} in "
             f"{display_path(folder)}; the areas are {', '.join(s.area.id for s in loaded.areas)}"
         )
     status = build_status(

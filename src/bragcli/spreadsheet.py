@@ -546,7 +546,7 @@ def import_actions(rows: list[list[str]]) -> Imported:
         problems = [
             RowProblem(
                 header_number,
-                f"no {name!r} column: the header needs a column named one of "
+                f"no {excerpt(name)} column: the header needs a column named one of "
                 + ", ".join(SYNONYMS[name]),
             )
             for name in missing
@@ -716,11 +716,11 @@ def _area_of(state: _State, cells: dict[str, str], has_area_column: bool) -> tup
         area = identifier.split(".", 1)[0]
     else:
         return None, (
-            f"id {identifier!r} does not say its area; add an area column, "
+            f"id {excerpt(identifier)} does not say its area; add an area column, "
             "or write the id as AREA.NUMBER, e.g. 2.4 for action 4 of area 2"
         )
     if re.search(r"\s", area):
-        return None, f"area {area!r} must be one word (an id such as 2), without spaces"
+        return None, f"area {excerpt(area)} must be one word (an id such as 2), without spaces"
     return area, ""
 
 
@@ -734,7 +734,8 @@ def _title_problem(state: _State, area: str, title: str, number: int) -> str:
         return ""
     if known[0] != title:
         return (
-            f"area {area} is titled {title!r} here but {known[0]!r} on row {known[1]}; "
+            f"area {area} is titled {excerpt(title)} here but {excerpt(known[0])} "
+            f"on row {known[1]}; "
             "give each area one title"
         )
     return ""
@@ -745,7 +746,9 @@ def _area_row(state: _State, number: int, cells: dict[str, str]) -> None:
     area = _area_id(cells["area"])
     if re.search(r"\s", area):
         state.problems.append(
-            RowProblem(number, f"area {area!r} must be one word (an id such as 2), without spaces")
+            RowProblem(
+                number, f"area {excerpt(area)} must be one word (an id such as 2), without spaces"
+            )
         )
         return
     state.current_area = area
@@ -808,7 +811,8 @@ def _action_row(state: _State, number: int, cells: dict[str, str], has_area_colu
         first = state.seen_ids.setdefault(identifier, number)
         if first != number:
             found.setdefault("id", []).append(
-                f"id {identifier!r} is already used on row {first}; action ids must be unique"
+                f"id {excerpt(identifier)} is already used on row {first}; "
+                "action ids must be unique"
             )
 
     data: dict[str, Any] = {
@@ -829,7 +833,8 @@ def _action_row(state: _State, number: int, cells: dict[str, str], has_area_colu
         updated = _updated(cells["updated"])
         if updated is None:
             found.setdefault("updated", []).append(
-                f"updated {cells['updated']!r} is not a date; write it as YYYY-MM-DD or DD/MM/YYYY"
+                f"updated {excerpt(cells['updated'])} is not a date; "
+                "write it as YYYY-MM-DD or DD/MM/YYYY"
             )
         else:
             data["updated"] = updated
@@ -866,7 +871,7 @@ def _validation_message(err: Any, cells: dict[str, str]) -> tuple[str, str]:
     if column in {"status", "impact"} and kind == "enum":
         if not value:
             return column, f"{column} is empty; give one of {_RATINGS}"
-        return column, f"{column} {value!r} is not one of {_RATINGS}"
+        return column, f"{column} {excerpt(value)} is not one of {_RATINGS}"
     if kind in {"missing", "string_too_short", "too_short"} or not value:
         hint = {
             "id": "give every action an id, such as 2.4",
@@ -875,9 +880,9 @@ def _validation_message(err: Any, cells: dict[str, str]) -> tuple[str, str]:
         }.get(column, "give it a value")
         return column, f"{column} is empty; {hint}"
     if kind == "string_pattern_mismatch":
-        return column, f"{column} {value!r} must be one word, without spaces"
+        return column, f"{column} {excerpt(value)} must be one word, without spaces"
     message = str(err.get("msg", "is not valid")).removeprefix("Value error, ")
-    return column, f"{column} {value!r}: {message}"
+    return column, f"{column} {excerpt(value)}: {message}"
 
 
 # --- YAML -------------------------------------------------------------------------------------
