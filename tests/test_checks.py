@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from bragcli.checks import RULES, Context
+from bragcli.compute.rollup import window_of
 from bragcli.model import Action, Plan
-from bragcli.rollup import window_of
+from bragcli.rules import RULES, Context
 
 PLAN = Plan(
     title="Plan",

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bragcli import cli as cli_module
-from bragcli.yamlread import LIBYAML
+from bragcli.source.yamlread import LIBYAML
 from conftest import ROOT, SAMPLE_AS_OF, Run
 
 

@@ -174,7 +174,7 @@ def test_github_format_annotates_and_still_prints_the_report(
 
 def test_github_escapes_newlines_and_percent_in_messages() -> None:
     from bragcli.problems import error
-    from bragcli.render.problems import github
+    from bragcli.render.problem_formats import github
 
     buffer = io.StringIO()
     github([error("p.yaml", 1, 2, "x", "50% done\nnext, line")], 1, buffer)

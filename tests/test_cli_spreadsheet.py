@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bragcli.load import load_plan
+from bragcli.source.load import load_plan
 from conftest import SAMPLE_AS_OF, SAMPLE_PLAN, Run
 
 TRACKER = """\

@@ -20,9 +20,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bragcli.cli import cli
-from bragcli.load import load_plan
 from bragcli.problems import Problem
-from bragcli.yamlread import read_bytes
+from bragcli.source.load import load_plan
+from bragcli.source.yamlread import read_bytes
 from conftest import EXAMPLES, ROOT
 
 AS_OF = "2023-01-31"

@@ -22,8 +22,8 @@ from xml.sax.saxutils import escape
 import pytest
 
 from bragcli import outputs
-from bragcli.load import load_plan
 from bragcli.problems import BragError
+from bragcli.source.load import load_plan
 from bragcli.spreadsheet import (
     MAX_CELLS,
     MAX_SOURCE_BYTES,

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from bragcli import load
 from bragcli.deadlines import parse_deadline
 from bragcli.model import Area, Measure, Plan, Reading
 from bragcli.problems import Problem
-from bragcli.yamlread import Document
+from bragcli.source import load
+from bragcli.source.yamlread import Document
 from conftest import EXAMPLES, Run
 
 AS_OF = "2023-01-31"

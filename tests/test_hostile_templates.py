@@ -25,9 +25,9 @@ from typing import Any
 import pytest
 from click.testing import Result
 
-from bragcli.load import load_plan
-from bragcli.render import report as render_report_module
-from bragcli.report import CONTEXT_TYPES, report_context
+from bragcli.render import appendix as render_report_module
+from bragcli.render.appendix_context import CONTEXT_TYPES, report_context
+from bragcli.source.load import load_plan
 from conftest import ROOT, SAMPLE_PLAN, Run
 
 SECRET = "TOPSECRET-7f3a9"
@@ -491,7 +491,7 @@ def test_every_value_in_the_context_is_plain_immutable_data() -> None:
     dates, booleans and None: no model, dataclass or object with methods to call."""
     loaded = load_plan(SAMPLE_PLAN)
     assert loaded.plan is not None
-    from bragcli.gitinfo import Commit
+    from bragcli.source.gitinfo import Commit
 
     context = report_context(
         loaded.plan,

@@ -294,7 +294,7 @@ def test_annotation_data_is_escaped_the_github_way() -> None:
     import io
 
     from bragcli.problems import error
-    from bragcli.render.problems import github
+    from bragcli.render.problem_formats import github
 
     buffer = io.StringIO()
     github([error("a,b:\x1b.yaml", 1, 2, "x", "100%\r\nnext\x1b[2J")], 1, buffer)

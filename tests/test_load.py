@@ -6,8 +6,8 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from bragcli.load import load_plan
 from bragcli.model import Area, Rating
+from bragcli.source.load import load_plan
 from conftest import EXAMPLES, SAMPLE_PLAN
 
 

@@ -18,10 +18,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bragcli.load import load_plan
 from bragcli.model import Area, Measure, Reading, id_character_problem, id_key
 from bragcli.problems import Problem
-from bragcli.yamlread import Document, read_bytes
+from bragcli.source.load import load_plan
+from bragcli.source.yamlread import Document, read_bytes
 from conftest import EXAMPLES
 
 SETTINGS = settings(

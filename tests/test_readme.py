@@ -140,7 +140,7 @@ def test_safety_section_names_tests_that_exist() -> None:
 
 
 def test_every_problem_code_is_documented() -> None:
-    from bragcli.checks import RULES
+    from bragcli.rules import RULES
 
     text = README.read_text(encoding="utf-8")
     examples = ROOT / "tests" / "examples" / "invalid"

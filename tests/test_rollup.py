@@ -1,4 +1,4 @@
-"""bragcli.rollup: overdue, due soon, stale, totals, filters, measures and the status roll-up.
+"""compute.rollup: overdue, due soon, stale, totals, filters, measures and the status roll-up.
 
 Everything here is a pure function of (plan, as_of): every test passes its as-of date in, and
 the models are built from the plain text a YAML file would give.
@@ -11,9 +11,7 @@ from typing import Any
 
 import pytest
 
-from bragcli.deadlines import Window
-from bragcli.model import Action, Area, Measure, Plan, Rating
-from bragcli.rollup import (
+from bragcli.compute.rollup import (
     DEFAULT_DUE_WITHIN,
     DEFAULT_STALE_DAYS,
     ActionView,
@@ -27,6 +25,8 @@ from bragcli.rollup import (
     view_actions,
     view_measures,
 )
+from bragcli.deadlines import Window
+from bragcli.model import Action, Area, Measure, Plan, Rating
 
 AS_OF = date(2023, 3, 15)
 LEAD = "Head of Quality"

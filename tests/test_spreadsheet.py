@@ -14,9 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from bragcli.load import AreaSource, area_result, load_plan, plan_result
 from bragcli.model import Action, Area, Plan, Rating
 from bragcli.problems import BragError
+from bragcli.source.load import AreaSource, area_result, load_plan, plan_result
+from bragcli.source.yamlread import read_bytes
 from bragcli.spreadsheet import (
     COLUMNS,
     EXPORT_COLUMNS,
@@ -31,7 +32,6 @@ from bragcli.spreadsheet import (
     write_csv,
     write_xlsx,
 )
-from bragcli.yamlread import read_bytes
 from conftest import EXAMPLES, SAMPLE_PLAN
 
 openpyxl = pytest.importorskip("openpyxl")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bragcli.problems import Problem
-from bragcli.yamlread import Document, read_bytes, read_file
+from bragcli.source.yamlread import Document, read_bytes, read_file
 
 
 def data(text: str | bytes) -> object:

@@ -49,7 +49,7 @@ DATE = DateParam()
 
 
 def _version_text() -> str:
-    from bragcli.yamlread import LIBYAML
+    from bragcli.source.yamlread import LIBYAML
 
     loader = "C (libyaml)" if LIBYAML else "pure Python (slower: PyYAML was built without libyaml)"
     python = ".".join(map(str, sys.version_info[:3]))
@@ -332,7 +332,7 @@ RATING = RatingParam()
 
 def _status_options(kwargs: dict[str, Any]) -> Any:
     from bragcli.commands import StatusOptions
-    from bragcli.rollup import Filters
+    from bragcli.compute.rollup import Filters
 
     return StatusOptions(
         as_of=kwargs["as_of"] or _today(),

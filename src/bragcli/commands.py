@@ -14,14 +14,14 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from bragcli.load import YAML_SUFFIXES, LoadedPlan, display_path, load_plan, not_a_plan_file
 from bragcli.problems import BragError, Exit, Level, Problem
 from bragcli.safetext import excerpt, visible
+from bragcli.source.load import YAML_SUFFIXES, LoadedPlan, display_path, load_plan, not_a_plan_file
 
 if TYPE_CHECKING:
-    from bragcli.history import Revision
+    from bragcli.compute.rollup import Filters
     from bragcli.model import Area
-    from bragcli.rollup import Filters
+    from bragcli.source.git import Revision
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +65,8 @@ def _targets(paths: Sequence[Path]) -> tuple[dict[Path, set[str] | None], list[s
 def run_check(paths: Sequence[Path], options: CheckOptions, out: TextIO, err: TextIO) -> Exit:
     """`brag check`: every problem of every path. A path that cannot be checked (missing, not a
     plan file) is reported on stderr and makes the exit code 2, after the others are checked."""
-    from bragcli.checks import run_checks
-    from bragcli.render.problems import REPORTERS, summary
+    from bragcli.render.problem_formats import REPORTERS, summary
+    from bragcli.rules import run_checks
 
     folders, refused = _targets(paths)
     for reason in refused:
@@ -94,7 +94,7 @@ def run_check(paths: Sequence[Path], options: CheckOptions, out: TextIO, err: Te
     REPORTERS[options.format](problems, files, out)
     err.write(f"brag check: {summary(problems, files)}\n")
     if os.environ.get("GITHUB_STEP_SUMMARY"):
-        from bragcli.render.problems import markdown_summary
+        from bragcli.render.problem_formats import markdown_summary
 
         append_step_summary(markdown_summary(problems, files), err, paths, "check")
     if refused:
@@ -123,8 +123,8 @@ def run_status(
     folder: Path, options: StatusOptions, out: TextIO, err: TextIO, *, per_action: bool = False
 ) -> Exit:
     """`brag status` (the roll-up) or, with per_action, `brag actions` (one row per action)."""
+    from bragcli.compute.rollup import build_status
     from bragcli.render import ACTIONS_FORMATS, STATUS_FORMATS, render
-    from bragcli.rollup import build_status
 
     loaded, _revision = load_at(folder, options.rev, err, max_bytes=options.max_bytes)
     if loaded is None:
@@ -165,9 +165,9 @@ class ReportOptions:
 
 def run_report(folder: Path, options: ReportOptions, out: TextIO, err: TextIO) -> Exit:
     """`brag report`: the committee appendix through a template, to stdout or a file."""
-    from bragcli.gitinfo import Commit, commit_of
-    from bragcli.render.report import render_report
-    from bragcli.report import report_context
+    from bragcli.render.appendix import render_report
+    from bragcli.render.appendix_context import report_context
+    from bragcli.source.gitinfo import Commit, commit_of
 
     loaded, revision = load_at(folder, options.rev, err, max_bytes=options.max_bytes)
     if loaded is None:
@@ -216,7 +216,7 @@ def load_at(
     """The plan in the working tree (rev None) or at a revision; None (reported) on errors."""
     if rev is None:
         return load_or_report(folder, err, max_bytes=max_bytes), None
-    from bragcli.history import plan_at
+    from bragcli.source.git import plan_at
 
     if not folder.is_dir():
         raise BragError(f"{folder}: no such folder")
@@ -258,9 +258,9 @@ def run_diff(
     """`brag diff`: no revision = HEAD vs working tree; one = REV vs working tree; two = A vs B."""
     import io
 
-    from bragcli.changes import diff_plans, summarise
-    from bragcli.history import WORKTREE, Repository
+    from bragcli.compute.changes import diff_plans, summarise
     from bragcli.render.history import DIFF_FORMATS, DiffResult, diff_markdown
+    from bragcli.source.git import WORKTREE, Repository
 
     if len(revs) > 2:
         raise BragError("give at most two revisions: brag diff [REV_A] [REV_B]")
@@ -299,9 +299,9 @@ class TrendOptions:
 
 
 def run_trend(folder: Path, options: TrendOptions, out: TextIO, err: TextIO) -> Exit:
-    from bragcli.history import history
+    from bragcli.compute.trend import build_trend
     from bragcli.render.history import TREND_FORMATS
-    from bragcli.trend import build_trend
+    from bragcli.source.git import history
 
     if not folder.is_dir():
         raise BragError(f"{folder}: no such folder")
@@ -331,9 +331,9 @@ def run_import(source: Path, options: ImportOptions, out: TextIO, err: TextIO) -
     """`brag import`: a tracker spreadsheet into plan files. Nothing is written on any
     problem unless --partial; no existing file is replaced unless --force; the files are
     written all or none, never through a symbolic link, and each is read back first."""
-    from bragcli.load import PLAN_FILE_NAMES
     from bragcli.outputs import write_plan_files
     from bragcli.safetext import visible
+    from bragcli.source.load import PLAN_FILE_NAMES
     from bragcli.spreadsheet import import_actions, import_files, plan_yaml, read_rows
 
     if not source.is_file():
@@ -390,7 +390,7 @@ def run_import(source: Path, options: ImportOptions, out: TextIO, err: TextIO) -
 
 def _area_files_in(folder: Path) -> list[str]:
     """The names of the area files already in `folder` (none when it does not exist)."""
-    from bragcli.load import PLAN_FILE_NAMES, YAML_SUFFIXES
+    from bragcli.source.load import PLAN_FILE_NAMES, YAML_SUFFIXES
 
     if not folder.is_dir():
         return []
@@ -409,9 +409,9 @@ def _area_files_in(folder: Path) -> list[str]:
 
 def _refuse_id_clashes(folder: Path, kept: Sequence[str], areas: Sequence[Area]) -> None:
     """With --force, area files that stay must not hold an id the import writes again."""
-    from bragcli.load import AreaSource, area_result
     from bragcli.safetext import excerpt
-    from bragcli.yamlread import read_file
+    from bragcli.source.load import AreaSource, area_result
+    from bragcli.source.yamlread import read_file
 
     area_ids = {a.id for a in areas}
     action_ids = {x.id for a in areas for x in a.actions}

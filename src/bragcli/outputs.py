@@ -26,11 +26,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from bragcli.load import PLAN_FILE_NAMES, YAML_SUFFIXES, display_path
 from bragcli.model import Area, Plan
 from bragcli.problems import BragError
 from bragcli.safetext import visible
-from bragcli.yamlread import MAX_FILE_BYTES, Document, read_file
+from bragcli.source.load import PLAN_FILE_NAMES, YAML_SUFFIXES, display_path
+from bragcli.source.yamlread import MAX_FILE_BYTES, Document, read_file
 
 __all__ = [
     "append_text",

@@ -32,8 +32,8 @@ import yaml
 from pydantic import ValidationError
 from yaml.nodes import Node, ScalarNode
 
+from bragcli.compute.rollup import view_actions
 from bragcli.deadlines import DeadlineError, parse_deadline
-from bragcli.load import PLAN_FILE_NAMES, YAML_SUFFIXES, AreaSource, area_result, plan_result
 from bragcli.model import (
     Action,
     Area,
@@ -45,10 +45,10 @@ from bragcli.model import (
     normalise_rating,
 )
 from bragcli.problems import BragError
-from bragcli.render.text import FORMULA_START, apostrophe_safe, csv_safe, csv_unescape
-from bragcli.rollup import view_actions
+from bragcli.render.wording import FORMULA_START, apostrophe_safe, csv_safe, csv_unescape
 from bragcli.safetext import excerpt, visible
-from bragcli.yamlread import MAX_FILE_BYTES, read_bytes
+from bragcli.source.load import PLAN_FILE_NAMES, YAML_SUFFIXES, AreaSource, area_result, plan_result
+from bragcli.source.yamlread import MAX_FILE_BYTES, read_bytes
 
 __all__ = [
     "COLUMNS",

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from bragcli.compute.trend import Trend
 from bragcli.model import Rating
 from bragcli.problems import BragError
-from bragcli.render.text import rating_word
-from bragcli.trend import Trend
+from bragcli.render.wording import rating_word
 
 #: Fill colours with dark or light text chosen for contrast.
 FILLS = {

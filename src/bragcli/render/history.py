@@ -13,13 +13,13 @@ from typing import Any, TextIO
 
 import click
 
-from bragcli.changes import Change, Summary
-from bragcli.history import Revision
+from bragcli.compute.changes import Change, Summary
+from bragcli.compute.trend import Trend
 from bragcli.model import Rating, natural_key
 from bragcli.render import jsonout
-from bragcli.render.text import md_cell, md_inline, md_table, plural, rating_word, short, uk_date
+from bragcli.render.wording import md_cell, md_inline, md_table, plural, rating_word, short, uk_date
 from bragcli.safetext import visible
-from bragcli.trend import Trend
+from bragcli.source.git import Revision
 
 
 def _echo(

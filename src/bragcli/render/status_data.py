@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 from typing import Any, TextIO
 
+from bragcli.compute.rollup import ActionView, MeasureView, Status, Totals
 from bragcli.model import Rating
 from bragcli.render import jsonout
-from bragcli.render.text import (
+from bragcli.render.wording import (
     csv_safe,
     lead_text,
     md_cell,
@@ -20,7 +21,6 @@ from bragcli.render.text import (
     uk_date,
     with_unit,
 )
-from bragcli.rollup import ActionView, MeasureView, Status, Totals
 from bragcli.safetext import visible
 
 # --- JSON -------------------------------------------------------------------------------------

@@ -24,9 +24,10 @@ from rich.color import ColorSystem
 from rich.console import Console
 from rich.style import Style
 
+from bragcli.compute.rollup import ActionView, MeasureView, Status, Totals
 from bragcli.model import Rating
 from bragcli.render.status_data import flags
-from bragcli.render.text import (
+from bragcli.render.wording import (
     lead_text,
     plural,
     rating_word,
@@ -35,7 +36,6 @@ from bragcli.render.text import (
     uk_date,
     with_unit,
 )
-from bragcli.rollup import ActionView, MeasureView, Status, Totals
 from bragcli.safetext import visible
 
 STYLES = {

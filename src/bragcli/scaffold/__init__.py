@@ -10,9 +10,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bragcli.load import PLAN_FILE_NAMES, YAML_SUFFIXES
 from bragcli.problems import BragError
 from bragcli.schema import schema_text
+from bragcli.source.load import PLAN_FILE_NAMES, YAML_SUFFIXES
 
 HERE = Path(__file__).resolve().parent
 

@@ -24,7 +24,7 @@ from bragcli import deadlines
 from bragcli.model import Action, Area, Plan, Rating, id_key, natural_key
 from bragcli.problems import BragError, Level, Problem, error
 from bragcli.safetext import excerpt, visible
-from bragcli.yamlread import MAX_FILE_BYTES, Document, read_file
+from bragcli.source.yamlread import MAX_FILE_BYTES, Document, read_file
 
 PLAN_FILE_NAMES = ("plan.yaml", "plan.yml")
 YAML_SUFFIXES = (".yaml", ".yml")

@@ -11,12 +11,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from bragcli.compute.rollup import days_overdue, is_stale, window_of
 from bragcli.deadlines import DeadlineError, Window, parse_deadline
-from bragcli.load import LoadedPlan, shown_id
 from bragcli.model import Action, Plan, Rating
 from bragcli.problems import Problem, warning
-from bragcli.rollup import days_overdue, is_stale, window_of
 from bragcli.safetext import excerpt
+from bragcli.source.load import LoadedPlan, shown_id
 
 #: A two-digit year further than this from the plan's start (or the as-of date) is suspicious.
 FAR_YEARS = 10

@@ -17,7 +17,9 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from bragcli.load import (
+from bragcli.model import Plan
+from bragcli.problems import BragError, Problem
+from bragcli.source.load import (
     PLAN_FILE_NAMES,
     YAML_SUFFIXES,
     AreaResult,
@@ -28,9 +30,7 @@ from bragcli.load import (
     paused_gc,
     plan_result,
 )
-from bragcli.model import Plan
-from bragcli.problems import BragError, Problem
-from bragcli.yamlread import MAX_FILE_BYTES, Document, read_bytes
+from bragcli.source.yamlread import MAX_FILE_BYTES, Document, read_bytes
 
 WORKTREE = "WORKTREE"
 

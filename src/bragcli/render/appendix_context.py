@@ -17,10 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 from bragcli import __version__
-from bragcli.gitinfo import Commit
-from bragcli.model import Area, Measure, Plan, Rating, Reading
-from bragcli.render import text as fmt
-from bragcli.rollup import (
+from bragcli.compute.rollup import (
     DEFAULT_DUE_WITHIN,
     ActionView,
     MeasureView,
@@ -28,6 +25,9 @@ from bragcli.rollup import (
     build_status,
     view_measures,
 )
+from bragcli.model import Area, Measure, Plan, Rating, Reading
+from bragcli.render import wording as fmt
+from bragcli.source.gitinfo import Commit
 
 #: A read-only mapping of the template context.
 Record = Mapping[str, Any]

@@ -74,7 +74,7 @@ def github(problems: Sequence[Problem], files: int, out: TextIO) -> None:
 
 def markdown_summary(problems: Sequence[Problem], files: int, limit: int = 200) -> str:
     """The job summary for GitHub Actions: the count, then a table of problems."""
-    from bragcli.render.text import md_cell
+    from bragcli.render.wording import md_cell
 
     lines = ["### brag check", "", summary(problems, files), ""]
     if problems:

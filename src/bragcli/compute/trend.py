@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bragcli.compute.rollup import DEFAULT_DUE_WITHIN, Totals, window_of
 from bragcli.deadlines import Quarters
-from bragcli.history import Revision, Snapshot
 from bragcli.model import Area, Rating, natural_key
-from bragcli.rollup import DEFAULT_DUE_WITHIN, Totals, window_of
+from bragcli.source.git import Revision, Snapshot
 
 
 @dataclass(frozen=True, slots=True)

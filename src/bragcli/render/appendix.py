@@ -3,8 +3,8 @@
 The default templates (Markdown, HTML, text) ship inside the package; `--template PATH` uses
 the user's own. Every template, default or not, runs in the sandbox of `render.sandbox`, with
 StrictUndefined (a typo fails loudly instead of printing nothing), on the plain read-only
-context of `bragcli.report`. HTML templates are autoescaped; Markdown templates escape with
-the `md` filters; every printed value has its control characters shown escaped.
+context of `render.appendix_context`. HTML templates are autoescaped; Markdown templates
+escape with the `md` filters; every printed value has its control characters shown escaped.
 
 A template's work is bounded three ways:
 
@@ -44,7 +44,7 @@ from jinja2.exceptions import SecurityError
 
 from bragcli.model import Rating
 from bragcli.problems import BragError
-from bragcli.render import text as fmt
+from bragcli.render import wording as fmt
 from bragcli.render.sandbox import (
     MAX_TEXT,
     FolderLoader,

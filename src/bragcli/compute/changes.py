@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bragcli.compute.rollup import window_of
 from bragcli.deadlines import Quarters
-from bragcli.load import LoadedPlan
 from bragcli.model import Action, Rating, natural_key
-from bragcli.rollup import window_of
+from bragcli.source.load import LoadedPlan
 
 #: red < amber < green < blue; not-started is outside this order.
 _RANK = {Rating.RED: 0, Rating.AMBER: 1, Rating.GREEN: 2, Rating.BLUE: 3}

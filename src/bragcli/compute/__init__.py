@@ -1,0 +1,1 @@
+"""What is worked out from a plan: totals, changes between versions, trends. Pure."""
