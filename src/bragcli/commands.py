@@ -179,11 +179,12 @@ def load_at(
     """The plan in the working tree (rev None) or at a revision; None (reported) on errors."""
     if rev is None:
         return load_or_report(folder, err, max_bytes=max_bytes), None
-    from bragcli.history import plan_at
+    from bragcli.history import notes, plan_at
 
     if not folder.is_dir():
         raise BragError(f"{folder}: no such folder")
     loaded, revision = plan_at(folder, rev, max_bytes=max_bytes)
+    err.write(notes([revision]))
     return _loaded_or_report(loaded, folder, err), revision
 
 
@@ -251,7 +252,7 @@ class TrendOptions:
 def run_trend(folder: Path, options: TrendOptions, out: TextIO, err: TextIO) -> Exit:
     from bragcli.history import history
     from bragcli.render.history import TREND_FORMATS
-    from bragcli.trend import build_trend
+    from bragcli.trend import build_trend, notes
 
     if not folder.is_dir():
         raise BragError(f"{folder}: no such folder")
@@ -259,6 +260,7 @@ def run_trend(folder: Path, options: TrendOptions, out: TextIO, err: TextIO) -> 
         history(folder, since=options.since, max_bytes=options.max_bytes), by=options.by
     )
     TREND_FORMATS[options.format](trend, out, options.color, options.as_of)
+    err.write(notes(trend, options.since, display_path(folder)))
     if options.chart is not None:
         from bragcli.render.chart import write_chart
 
