@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import IO, Any
 
 from bragcli.load import (
@@ -126,6 +126,8 @@ class Repository:
         self.prefix = prefix.rstrip("/")
         self._batch: subprocess.Popen[bytes] | None = None
         self._check: subprocess.Popen[bytes] | None = None
+        #: blob sizes already known (from `ls-tree -l` or asked in bulk)
+        self._sizes: dict[str, int] = {}
 
     # --- plumbing -------------------------------------------------------------------------
 
@@ -190,12 +192,35 @@ class Repository:
 
     def size(self, sha: str) -> int:
         """The size in bytes of blob `sha`, asked of git without reading the blob."""
+        known = self._sizes.get(sha)
+        if known is not None:
+            return known
         if self._check is None:
             self._check = self._process("--batch-check")
         header = self._ask(self._check, sha)
         if len(header) != 3 or header[1] != b"blob":
             raise BragError(f"git could not read blob {sha}")
-        return int(header[2])
+        size = self._sizes[sha] = int(header[2])
+        return size
+
+    def learn_sizes(self, blobs: Iterable[str]) -> None:
+        """Ask git for the sizes of many blobs at once: one process, not a round trip each."""
+        wanted = [b for b in dict.fromkeys(blobs) if b not in self._sizes]
+        if not wanted:
+            return
+        try:
+            done = subprocess.run(
+                ["git", "-C", str(self.folder), "cat-file", "--batch-check"],
+                input="".join(f"{b}\n" for b in wanted).encode("ascii"),
+                capture_output=True,
+                check=False,
+            )
+        except OSError as e:
+            raise BragError(f"cannot run git: {e.strerror or e}; is git installed?") from e
+        for line in done.stdout.splitlines():
+            parts = line.split()
+            if len(parts) == 3 and parts[1] == b"blob":
+                self._sizes[parts[0].decode("ascii")] = int(parts[2])
 
     def blob(self, sha: str) -> bytes:
         """The content of blob `sha`: call only after `size` showed it is within the cap."""
@@ -239,13 +264,15 @@ class Repository:
         """{path in the plan folder: (mode, object id)} for everything in it at commit `sha`,
         subfolders included (a symbolic link may point into one)."""
         spec = f"{sha}:{self.prefix}" if self.prefix else f"{sha}:"
-        out = self._git("ls-tree", "--full-tree", "-r", "-z", spec, check=False)
+        out = self._git("ls-tree", "--full-tree", "-r", "-l", "-z", spec, check=False)
         tree: dict[str, tuple[str, str]] = {}
         for entry in (out or "").split("\0"):
             meta, tab, path = entry.partition("\t")
-            parts = meta.split()
-            if tab and len(parts) == 3:
+            parts = meta.split()  # mode, type, object id, size ("-" for a submodule)
+            if tab and len(parts) == 4:
                 tree[path] = (parts[0], parts[2])
+                if parts[3].isdigit():
+                    self._sizes[parts[2]] = int(parts[3])
         return tree
 
 
@@ -254,10 +281,15 @@ def plan_files(tree: dict[str, tuple[str, str]]) -> list[str]:
     return sorted(
         name
         for name, (mode, _) in tree.items()
-        if "/" not in name
-        and PurePosixPath(name).suffix.lower() in YAML_SUFFIXES
-        and (mode in _FILES or mode == _LINK)
+        if _is_yaml(name) and (mode in _FILES or mode == _LINK)
     )
+
+
+def _is_yaml(path: str) -> bool:
+    """Whether `path` is a .yaml or .yml file directly in the folder (as Path.suffix sees
+    it: ".yaml" alone has no suffix). Plain text operations: this runs for every change."""
+    dot = path.rfind(".")
+    return dot > 0 and "/" not in path and path[dot:].lower() in YAML_SUFFIXES
 
 
 class PlanReader:
@@ -269,6 +301,9 @@ class PlanReader:
         self.repo = repo
         self.max_bytes = max_bytes
         self._cache: dict[str, tuple[str, Any]] = {}
+        self._folder = Path(display_path(repo.folder))
+        #: how each file is shown, worked out once: a trend asks for every file at every commit
+        self._shown: dict[str, str] = {}
 
     def _document(self, blob: str, shown: str) -> Document | Problem:
         size = self.repo.size(blob)
@@ -331,17 +366,17 @@ class PlanReader:
             cached = self._cache[name] = (source, make(self._document(source, shown)))
         return cached[1]
 
-    def plan(self, tree: dict[str, tuple[str, str]], label: str | None = None) -> LoadedPlan:
-        """The plan in `tree` (from `Repository.tree_at`). Paths are shown as `label`:path
-        when a label (the revision) is given; results are shared only between plans without
-        one."""
-        folder_shown = Path(display_path(self.repo.folder))
+    def plan(
+        self, tree: dict[str, tuple[str, str]], names: list[str], label: str | None = None
+    ) -> LoadedPlan:
+        """The plan in `tree` (from `Repository.tree_at`), whose `plan_files` are `names`.
+        Paths are shown as `label`:path when a label (the revision) is given; results are
+        shared only between plans without one."""
         prefix = f"{label}:" if label else ""
         if label:
             self._cache.clear()
-        names = plan_files(tree)
         plan_name = next((n for n in PLAN_FILE_NAMES if n in names), None)
-        plan_path = f"{prefix}{folder_shown / (plan_name or 'plan.yaml')}"
+        plan_path = prefix + self._path(plan_name or "plan.yaml")
         plan: Plan | list[Problem] | None = None
         if plan_name:
             plan = self._result(tree, plan_name, plan_path, plan_result)
@@ -349,13 +384,19 @@ class PlanReader:
         for name in names:
             if name in PLAN_FILE_NAMES or name.startswith("."):
                 continue
-            shown = f"{prefix}{folder_shown / name}"
+            shown = prefix + self._path(name)
             # Without a label the plan is one point of a trend: it needs counts, not positions.
             make = area_result if label else partial(area_result, positions=False)
             areas.append(self._result(tree, name, shown, make))
         for gone in self._cache.keys() - set(names):
             del self._cache[gone]
         return assemble(self.repo.folder, plan_path, plan, areas)
+
+    def _path(self, name: str) -> str:
+        shown = self._shown.get(name)
+        if shown is None:
+            shown = self._shown[name] = str(self._folder / name)
+        return shown
 
 
 def _folder(shown: str) -> Problem:
@@ -374,12 +415,13 @@ def plan_at(
     with Repository(folder) as repo:
         revision = repo.resolve(rev)
         tree = repo.tree_at(revision.sha)
-        if not plan_files(tree):
+        names = plan_files(tree)
+        if not names:
             raise BragError(
                 f"{display_path(folder)} has no plan files at {_revision_text(rev)} "
                 f"({revision.short})"
             )
-        return PlanReader(repo, max_bytes=max_bytes).plan(tree, rev), revision
+        return PlanReader(repo, max_bytes=max_bytes).plan(tree, names, rev), revision
 
 
 @dataclass(frozen=True, slots=True)
@@ -436,18 +478,22 @@ def history(
         if out is None:
             raise BragError("git log failed: does the repository have any commit yet?")
         reader = PlanReader(repo, max_bytes=max_bytes)
+        commits = list(_commits(out))
+        repo.learn_sizes(_new_blobs(commits, repo))
         tree: dict[str, tuple[str, str]] | None = None
-        for sha, day, subject, changes in _commits(out):
+        names: list[str] = []
+        for sha, day, subject, changes in commits:
             when, note = commit_date(day, sha)
             if tree is None:
                 tree = repo.tree_at(sha)
-            else:
-                _apply(tree, changes, repo)
+                names = plan_files(tree)
+            elif _apply(tree, changes, repo):
+                names = plan_files(tree)
             if first_day is not None and when < first_day:
                 continue
-            if plan_files(tree):
+            if names:
                 with paused_gc():
-                    plan = reader.plan(tree)
+                    plan = reader.plan(tree, names)
                 yield Snapshot(Revision(sha, when, subject, sha[:12], note), plan)
 
 
@@ -474,15 +520,29 @@ def _commits(out: str) -> Iterator[tuple[str, str, str, list[str]]]:
         yield sha, day, subject, changes
 
 
-def _apply(tree: dict[str, tuple[str, str]], changes: list[str], repo: Repository) -> None:
-    """Apply one commit's `--raw -z` changes ([meta, path, ...]) to the folder's tree."""
+def _new_blobs(commits: list[tuple[str, str, str, list[str]]], repo: Repository) -> Iterator[str]:
+    """The blob ids that the commits give to plan files (whose sizes will be wanted)."""
+    for *_, changes in commits:
+        for meta, path in zip(changes[::2], changes[1::2], strict=True):
+            parts = meta.lstrip(":").split()
+            name = repo.in_folder(path)
+            if len(parts) >= 5 and name is not None and _is_yaml(name) and parts[3].strip("0"):
+                yield parts[3]
+
+
+def _apply(tree: dict[str, tuple[str, str]], changes: list[str], repo: Repository) -> bool:
+    """Apply one commit's `--raw -z` changes ([meta, path, ...]) to the folder's tree; True
+    when a plan file was added, removed or changed its mode (so `plan_files` may change)."""
+    listed = False
     for meta, path in zip(changes[::2], changes[1::2], strict=True):
         parts = meta.lstrip(":").split()
         name = repo.in_folder(path)
         if len(parts) < 5 or name is None:
             continue
-        new_mode, new_blob, status = parts[1], parts[3], parts[4]
+        old_mode, new_mode, new_blob, status = parts[0], parts[1], parts[3], parts[4]
         if status.startswith("D"):
             tree.pop(name, None)
         else:
             tree[name] = (new_mode, new_blob)
+        listed = listed or (old_mode != new_mode and _is_yaml(name))
+    return listed
