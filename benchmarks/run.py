@@ -25,6 +25,8 @@ What is measured, and why:
 * Peak memory (maximum resident set size) of `brag check` and `brag status` at 10,000 actions,
   each in a fresh child process: a small helper process runs the command and reports
   ``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``, which then covers that one command only.
+  The same for `brag check` of one area file at the 5 MB size cap, from benchmarks/memory.py:
+  the densest file possible and a real plan's shape (see that script).
 * The clean path against the error path: the same plan with about 1% of its actions given an
   unknown status, so that `brag check` builds problems with file:line:col positions.
 
@@ -53,6 +55,7 @@ from pathlib import Path
 
 import generate
 import history
+import memory as at_cap
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "benchmarks" / "work"
@@ -86,6 +89,11 @@ SAMPLE_CHECK_VS_FLOOR = 1.5
 SAMPLE_STATUS_VS_FLOOR = 1.8
 SCALING_20K_VS_10K = 2.2
 PEAK_MB = 150.0
+PEAK_AT_CAP_MB = 300.0  # from the security issue: a file at the size cap
+#: Peak RSS of the same `brag check` runs with the reader of commit 0ffd539, which composed a
+#: tree of YAML nodes (about 400 bytes a value) before it built the data, measured once on the
+#: machine of the 2026-11-25 run. Shown next to today's figures; not measured again.
+PEAK_AT_CAP_BEFORE_MB = {"dense": 882.3, "many actions": 149.9}
 TREND_SECONDS = 3.0  # from the "diff and trend" issue
 TREND_COMMITS = 1_000
 #: 10 areas of 10 actions: a large real plan (the sample has 62 actions), for the target;
@@ -413,6 +421,7 @@ class Results:
     scaling: dict[int, tuple[Timing, Timing]] = field(default_factory=dict)
     status_json_10k: Timing | None = None
     memory: list[Memory] = field(default_factory=list)
+    cap_memory: list[Memory] = field(default_factory=list)
     paths: list[Timing] = field(default_factory=list)
     trends: list[Timing] = field(default_factory=list)
     stack_floor: Timing | None = None
@@ -556,6 +565,12 @@ def run_all(runs: int, quick: bool) -> Results:
     memory_runs = 2 if quick else 3
     for command in (floor, check_main, status_main):
         results.memory.append(peak_memory(command, memory_runs))
+    for label, folder in at_cap.plans(WORK):
+        command = run_brag(
+            f"brag check, {label}", "check", rel(folder), "--as-of", AS_OF_SYNTHETIC,
+            expect=(0, 1),
+        )  # fmt: skip
+        results.cap_memory.append(peak_memory(command, memory_runs))
 
     log(f"\nbrag trend over a {TREND_COMMITS:,}-commit history")
     trends = []
@@ -650,6 +665,15 @@ def evaluate(results: Results) -> list[Target]:
                 f"{memory.peak:.1f} MB",
                 f"< {PEAK_MB:.0f} MB",
                 under(memory.peak, PEAK_MB),
+            )
+        )
+    for cap in results.cap_memory:
+        targets.append(
+            Target(
+                f"{cap.label}: peak memory for one file at the size cap",
+                f"{cap.peak:.1f} MB",
+                f"< {PEAK_AT_CAP_MB:.0f} MB",
+                under(cap.peak, PEAK_AT_CAP_MB),
             )
         )
     return targets
@@ -849,6 +873,29 @@ def report(results: Results) -> str:
         target = verdicts.get(f"{memory.label}: peak memory at {MAIN_SIZE:,} actions", "")
         rows.append((memory.label, code(memory.shown), f"{memory.peak:.1f} MB", target))
     out += table(("", "Command", "Peak RSS", f"Target (< {PEAK_MB:.0f} MB)"), rows)
+    if results.cap_memory:
+        out += [
+            "### One file at the size cap",
+            "",
+            "`brag check` of a plan whose one area file is just under the 5 MB cap, from "
+            "`benchmarks/memory.py`: the densest file possible (one action with about 2.6 "
+            "million one-letter progress notes, two bytes a value) and a real plan's shape "
+            f"({at_cap.CAP_ACTIONS:,} generated actions). Before: the reader of commit "
+            "0ffd539, which composed a tree of YAML nodes, about 400 bytes a value, before "
+            "building the data (measured once, not in this run).",
+            "",
+        ]
+        rows = []
+        for cap in results.cap_memory:
+            before = next(
+                (f"{mb:.1f} MB" for key, mb in PEAK_AT_CAP_BEFORE_MB.items() if key in cap.label),
+                "–",
+            )
+            target = verdicts.get(f"{cap.label}: peak memory for one file at the size cap", "")
+            rows.append((cap.label, code(cap.shown), before, f"{cap.peak:.1f} MB", target))
+        out += table(
+            ("", "Command", "Before", "Peak RSS", f"Target (< {PEAK_AT_CAP_MB:.0f} MB)"), rows
+        )
 
     broken = results.plans["errors"]
     clean, failing = results.paths

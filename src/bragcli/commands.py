@@ -216,11 +216,12 @@ def load_at(
     """The plan in the working tree (rev None) or at a revision; None (reported) on errors."""
     if rev is None:
         return load_or_report(folder, err, max_bytes=max_bytes), None
-    from bragcli.source.git import plan_at
+    from bragcli.source.git import notes, plan_at
 
     if not folder.is_dir():
         raise BragError(f"{folder}: no such folder")
     loaded, revision = plan_at(folder, rev, max_bytes=max_bytes)
+    err.write(notes([revision]))
     return _loaded_or_report(loaded, folder, err), revision
 
 
@@ -299,7 +300,7 @@ class TrendOptions:
 
 
 def run_trend(folder: Path, options: TrendOptions, out: TextIO, err: TextIO) -> Exit:
-    from bragcli.compute.trend import build_trend
+    from bragcli.compute.trend import build_trend, notes
     from bragcli.render.history import TREND_FORMATS
     from bragcli.source.git import history
 
@@ -309,6 +310,7 @@ def run_trend(folder: Path, options: TrendOptions, out: TextIO, err: TextIO) -> 
         history(folder, since=options.since, max_bytes=options.max_bytes), by=options.by
     )
     TREND_FORMATS[options.format](trend, out, options.color, options.as_of)
+    err.write(notes(trend, options.since, display_path(folder)))
     if options.chart is not None:
         from bragcli.render.chart import write_chart
 

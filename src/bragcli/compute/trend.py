@@ -10,6 +10,8 @@ from datetime import date, timedelta
 from bragcli.compute.rollup import DEFAULT_DUE_WITHIN, Totals, window_of
 from bragcli.deadlines import Quarters
 from bragcli.model import Area, Rating, natural_key
+from bragcli.safetext import visible
+from bragcli.source import git as history
 from bragcli.source.git import Revision, Snapshot
 
 
@@ -74,7 +76,10 @@ def _totals(facts: Iterable[_AreaFacts], as_of: date, due_within: int) -> Totals
     """The same counts as rollup.totals(view_actions(...)), from per-area facts: an action is
     overdue when its window ended before as_of, due soon when it ends within due_within."""
     result = Totals()
-    soon = as_of + timedelta(days=due_within)
+    try:
+        soon = as_of + timedelta(days=due_within)
+    except OverflowError:  # a commit dated 9999-12-31 (see history.commit_date)
+        soon = date.max
     for f in facts:
         for rating in Rating:
             result.status[rating] += f.status[rating]
@@ -149,3 +154,12 @@ def _update_records(records: dict[str, ActionRecord], area: Area, when: date) ->
             record.deadline = action.deadline
             record.deadlines.append(action.deadline or "none")
         record.area, record.title = area.id, action.title
+
+
+def notes(trend: Trend, since: str | None, folder: str) -> str:
+    """Lines for stderr: commit dates not shown as git has them, and when `since` left no
+    commit, that it did ("" when there is nothing to say)."""
+    text = history.notes(p.revision for p in trend.points)
+    if since is not None and not trend.points:
+        text += f"brag trend: no commit touched {visible(folder)} since {visible(since)}\n"
+    return text

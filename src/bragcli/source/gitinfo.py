@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+_DAY = re.compile(r"\d{4,}-\d\d-\d\d")
 
 
 @dataclass(frozen=True, slots=True)
 class Commit:
     sha: str
-    date: str  # committer date, YYYY-MM-DD
+    #: committer date, YYYY-MM-DD as git shows it (the year can be 10000 or more)
+    date: str
     #: True when the plan folder has changes not yet committed: the report is not reproducible.
     dirty: bool
 
@@ -38,9 +42,11 @@ def _git(folder: Path, *args: str) -> str | None:
 
 def commit_of(folder: Path) -> Commit | None:
     """The HEAD commit of the repository holding `folder`, or None outside git (or no git)."""
-    head = _git(folder, "log", "-1", "--format=%H %cs")
-    if not head:
+    head = _git(folder, "log", "-1", "--format=%H%x00%cs")
+    sha, _, date = (head or "").strip().partition("\x00")
+    if not sha:
         return None
-    sha, date = head.split()
+    if not _DAY.fullmatch(date):  # git stores any date it is given, and shows some as ""
+        date = "an unknown date"
     status = _git(folder, "status", "--porcelain", "--", ".")
     return Commit(sha=sha, date=date, dirty=bool(status and status.strip()))

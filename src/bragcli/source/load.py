@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from bragcli import deadlines
 from bragcli.model import Action, Area, Plan, Rating, id_key, natural_key
@@ -336,23 +335,7 @@ def _duplicate_ids(loaded: LoadedPlan) -> Iterable[Problem]:
 
 
 def _action_positions(doc: Document) -> list[dict[str, Pos]]:
-    root = doc.root
-    if not isinstance(root, MappingNode):
-        return []
-    actions = next(
-        (v for k, v in root.value if isinstance(k, ScalarNode) and k.value == "actions"), None
-    )
-    if not isinstance(actions, SequenceNode):
-        return []
-    result: list[dict[str, Pos]] = []
-    for item in actions.value:
-        positions: dict[str, Pos] = {"": (item.start_mark.line + 1, item.start_mark.column + 1)}
-        if isinstance(item, MappingNode):
-            for k, v in item.value:
-                if isinstance(k, ScalarNode):
-                    positions[k.value] = (v.start_mark.line + 1, v.start_mark.column + 1)
-        result.append(positions)
-    return result
+    return doc.item_positions("actions")
 
 
 # --- pydantic errors -> problems -------------------------------------------------------------

@@ -7,7 +7,9 @@ What this guarantees (each is a real failure of hand-edited YAML):
 * a duplicate key is an error naming both lines (PyYAML would silently keep the last);
 * anchors, aliases, merge keys (``<<``), tags and multi-document files are refused: alias
   expansion is a memory bomb and tags are code;
-* size, encoding, tabs and syntax errors become `Problem`s with a position, never a traceback.
+* size, encoding, tabs and syntax errors become `Problem`s with a position, never a traceback;
+* memory stays near the size of the data: the file is read event by event into plain data
+  and compact positions, never into a tree of YAML nodes (about 400 bytes a node).
 
 The C parser (libyaml) is used when PyYAML has it, the pure-Python one otherwise.
 """
@@ -17,14 +19,22 @@ from __future__ import annotations
 import codecs
 import re
 import stat
+from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from yaml.resolver import BaseResolver
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 
 from bragcli.problems import Problem, error
 
@@ -34,8 +44,8 @@ MAX_DEPTH = 32
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
-_DEFAULT_TAGS: dict[type[Node], str] = {ScalarNode: _STR, SequenceNode: _SEQ, MappingNode: _MAP}
 _EMPTY = "is empty: it holds nothing but blank lines or comments"
+_MULTI = "holds more than one YAML document (a second '---'); keep one area per file"
 _NBSP_INDENT = re.compile(r"[ \t]*\u00a0")
 #: git's conflict markers, at the start of a line
 _CONFLICT = re.compile(r"^(?:<{7}|>{7})(?: |$)|^={7}$", re.MULTILINE)
@@ -44,81 +54,130 @@ _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 LIBYAML = bool(getattr(yaml, "__with_libyaml__", False))
 
 if LIBYAML:
-    from yaml._yaml import CParser
-
-    class _Parser(CParser, BaseResolver):
-        """libyaml's parser and composer with a resolver that knows no implicit types."""
-
-        def __init__(self, stream: bytes) -> None:
-            CParser.__init__(self, stream)
-            BaseResolver.__init__(self)
-
-        def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
-            # Called by the composer for every untagged node: with no implicit resolvers the
-            # answer depends on the kind alone, so skip BaseResolver's general machinery.
-            return _DEFAULT_TAGS[kind]
-
-        # Called around every node for path resolvers, which bragcli does not have.
-        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-            pass
-
-        def ascend_resolver(self) -> None:
-            pass
-
+    from yaml._yaml import CParser as _Parser
 else:  # pragma: no cover - exercised only where PyYAML was built without libyaml
 
-    class _Parser(  # type: ignore[no-redef]
-        yaml.reader.Reader,
-        yaml.scanner.Scanner,
-        yaml.parser.Parser,
-        yaml.composer.Composer,
-        BaseResolver,
-    ):
+    class _Parser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):  # type: ignore[no-redef]
         def __init__(self, stream: bytes) -> None:
             yaml.reader.Reader.__init__(self, stream)
             yaml.scanner.Scanner.__init__(self)
             yaml.parser.Parser.__init__(self)
-            yaml.composer.Composer.__init__(self)
-            BaseResolver.__init__(self)
 
 
-@dataclass(slots=True)
 class Document:
-    """A file read successfully: its plain data and its node tree for positions."""
+    """A file read successfully: its plain data, and where each value of it came from.
 
-    path: str
-    data: Any
-    root: Node
+    Positions are kept compactly (`_Positions`), not as a tree of YAML nodes: a node object
+    with its two marks costs about 400 bytes, so a 5 MB file of short items held 0.8 GB of
+    nodes.
+    """
+
+    __slots__ = ("_ordinals", "_positions", "data", "path")
+
+    def __init__(self, path: str, data: Any, positions: _Positions) -> None:
+        self.path = path
+        self.data = data
+        self._positions = positions
+        #: key -> ordinal, for the large mappings that `locate` has looked into
+        self._ordinals: dict[int, dict[str, int]] = {}
 
     def locate(self, loc: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
         """1-based (line, col) of the value at `loc`, or of its key with ``key=True``.
 
-        Walks as far down `loc` as the tree goes, so a missing key points at its parent.
+        Walks as far down `loc` as the data goes, so a missing key points at its parent.
         """
-        node: Node = self.root
-        key_node: Node | None = None
+        positions = self._positions
+        node, value = 0, self.data
+        key_node: int | None = None
         for part in loc:
-            if isinstance(node, MappingNode) and isinstance(part, str):
-                for k, v in node.value:
-                    if isinstance(k, ScalarNode) and k.value == part:
-                        key_node, node = k, v
-                        break
-                else:
+            if isinstance(value, dict) and isinstance(part, str):
+                ordinal = self._ordinal(node, value, part)
+                if ordinal is None:
                     break
-            elif isinstance(node, SequenceNode) and isinstance(part, int):
-                if 0 <= part < len(node.value):
-                    key_node, node = None, node.value[part]
-                else:
+                key_node = positions.child(node, 2 * ordinal)
+                node, value = positions.child(node, 2 * ordinal + 1), value[part]
+            elif isinstance(value, list) and isinstance(part, int):
+                if not 0 <= part < len(value):
                     break
+                key_node, node, value = None, positions.child(node, part), value[part]
             else:
                 break
-        target = key_node if key and key_node is not None else node
-        return target.start_mark.line + 1, target.start_mark.column + 1
+        return positions.position(key_node if key and key_node is not None else node)
+
+    def _ordinal(self, node: int, mapping: dict[str, Any], key: str) -> int | None:
+        if key not in mapping:
+            return None
+        if len(mapping) <= 32:
+            return next(i for i, k in enumerate(mapping) if k == key)
+        ordinals = self._ordinals.get(node)
+        if ordinals is None:
+            ordinals = self._ordinals[node] = {k: i for i, k in enumerate(mapping)}
+        return ordinals[key]
+
+    def item_positions(self, key: str) -> list[dict[str, tuple[int, int]]]:
+        """For each item of the top-level list `key` (an area's actions), in file order: the
+        1-based (line, col) of the value of each of its keys, and of the item itself under "".
+
+        Empty when the data is not a mapping or `key` does not hold a list.
+        """
+        data = self.data
+        if not isinstance(data, dict) or not isinstance(data.get(key), list):
+            return []
+        # Inlined: this runs for every key of every action of every area that loads.
+        positions = self._positions
+        lines, columns, kids = positions.lines, positions.columns, positions.kids
+        items = positions.child(0, 2 * list(data).index(key) + 1)
+        first = lines[items + 1]
+        result: list[dict[str, tuple[int, int]]] = []
+        for item in data[key]:
+            node = kids[first]
+            first += 1
+            found = {"": (lines[node] + 1, columns[node] + 1)}
+            if isinstance(item, dict):
+                value = lines[node + 1] + 1
+                for name in item:
+                    at = kids[value]
+                    found[name] = (lines[at] + 1, columns[at] + 1)
+                    value += 2
+            result.append(found)
+        return result
 
 
-class _Refused(Exception):
-    def __init__(self, node: Node, code: str, message: str) -> None:
-        self.node, self.code, self.message = node, code, message
+class _Positions:
+    """Where each node of a document starts, in 8 bytes a node (16 for a collection) and 4
+    more for each collection's reference to it.
+
+    Nodes are numbered in the order they start (the root is 0); a mapping's keys are nodes
+    too, and keys starting with x- are not kept, with their values, as in the data. Node n
+    starts at 0-based ``lines[n]``, ``columns[n]`` (as the parser gives them). A collection
+    takes two numbers: its children are ``kids[lines[n + 1]:][:columns[n + 1]]`` (for a
+    mapping: key, value, key, value...).
+    """
+
+    __slots__ = ("columns", "kids", "lines")
+
+    def __init__(self, size: int) -> None:
+        kind = "I" if size < 2**32 else "Q"  # a number here never exceeds the file's size
+        self.lines, self.columns, self.kids = array(kind), array(kind), array(kind)
+
+    def child(self, node: int, index: int) -> int:
+        return self.kids[self.lines[node + 1] + index]
+
+    def position(self, node: int) -> tuple[int, int]:
+        """1-based (line, column)."""
+        return self.lines[node] + 1, self.columns[node] + 1
+
+
+def too_large(display: str, size: int, max_bytes: int) -> Problem:
+    """The problem of a file (or a blob in git) over the size cap, which is not read."""
+    return error(
+        display,
+        1,
+        1,
+        "file-too-large",
+        f"is {_size(size)}, over the {_size(max_bytes)} limit for one plan file; "
+        "split the area, or raise the limit with --max-file-size",
+    )
 
 
 def read_file(path: Path, display: str, *, max_bytes: int = MAX_FILE_BYTES) -> Document | Problem:
@@ -132,14 +191,7 @@ def read_file(path: Path, display: str, *, max_bytes: int = MAX_FILE_BYTES) -> D
             # A FIFO, socket or device would block or never end: never open one.
             return error(display, 1, 1, "unreadable", "is not a regular file; remove it")
         if size > max_bytes:
-            return error(
-                display,
-                1,
-                1,
-                "file-too-large",
-                f"is {_size(size)}, over the {_size(max_bytes)} limit for one plan file; "
-                "split the area, or raise the limit with --max-file-size",
-            )
+            return too_large(display, size, max_bytes)
         raw = path.read_bytes()
     except OSError as e:
         reason = e.strerror or str(e)
@@ -183,164 +235,240 @@ def read_bytes(raw: bytes, display: str) -> Document | Problem:
             "an unresolved git merge conflict: keep the lines you want between the <<<<<<<, "
             "======= and >>>>>>> markers and delete the markers",
         )
+    del text  # not kept while the document is read: a syntax error decodes it again
     data = raw[bom:]  # valid UTF-8, as the decoding just showed
-    if _maybe_anchor(text) or _might_be_deep(text):
-        found = _scan_events(data, display)
-        if found is not None:
-            return found
-    parser = _Parser(data)
+    parser = None
     try:
-        root = parser.get_single_node()
+        parser = _Parser(data)  # the pure-Python reader checks the first characters here
+        return _compose(parser, display, len(data))
     except yaml.MarkedYAMLError as e:
-        return _syntax_problem(e, text, display)
+        return _syntax_problem(e, data.decode("utf-8"), display)
     except yaml.reader.ReaderError as e:
         line, col = _offset_position(data, e.position)
         return error(display, line, col, "yaml-syntax", f"cannot be read: {e.reason}")
     except yaml.YAMLError as e:  # pragma: no cover - libyaml reports everything above
         return error(display, 1, 1, "yaml-syntax", f"is not valid YAML: {e}")
     finally:
-        parser.dispose()
-    if root is None:
-        return error(display, 1, 1, "empty-file", _EMPTY)
-    try:
-        value = _to_data(root, 0)
-    except _Refused as r:
-        mark = r.node.start_mark
-        return error(display, mark.line + 1, mark.column + 1, r.code, r.message)
-    return Document(display, value, root)
+        if parser is not None:
+            parser.dispose()
 
 
 def _has_conflict_marker(text: str) -> bool:
     return "<<<<<<<" in text or ">>>>>>>" in text or "=======" in text
 
 
-def _might_be_deep(text: str) -> bool:
-    """Whether the text could nest more than MAX_DEPTH levels (cheap, never a false 'no').
+#: What an open mapping expects next: a key (_KEY), or the value of a key that is not kept
+#: (_DROP); an open sequence always expects an item (_ITEM). Otherwise it holds the key.
+_KEY, _DROP, _ITEM = object(), object(), object()
 
-    A block level starts at a greater column than its parent, so block depth is at most the
-    longest line; each flow level needs a '[' or '{'. Composing a deeply nested document
-    recurses in C and can overflow the stack, so such text is first scanned event by event.
+
+def _compose(parser: Any, display: str, size: int) -> Document | Problem:
+    """Build the data and its positions from the parser's events, one event at a time.
+
+    Nothing is composed into a node tree and nothing recurses, so memory is the data plus
+    about 12 bytes a node (`_Positions`), and deep nesting is refused where it goes too deep.
+    Anchors, aliases and a second document are reported where they are met; any other
+    refusal (a tag, a duplicate key...) once the rest of the file has been read for those and
+    for syntax errors, which are reported first. Keys starting with x- are skipped with their
+    values (only anchors, aliases and depth are checked inside them).
+
+    The hot loop keeps the open collection in local variables (`value`, `kids`, `key`,
+    `x_keys`, `node`) and its parents in `stack`: this runs once for every event of the file.
     """
-    bound = text.count("[") + text.count("{") + max(map(len, text.splitlines()), default=0)
-    return bound > 1000
+    positions = _Positions(size)
+    lines, columns, all_kids = positions.lines, positions.columns, positions.kids
+    add_line, add_column, typecode = lines.append, columns.append, all_kids.typecode
+    stack: list[tuple[Any, array[int], Any, dict[str, int], int]] = []
+    root: Any = None
+    # The open collection: its data, its children's nodes (a mapping: key, value, ...), what
+    # it expects next, the line of each x- key (not in the data, but a duplicate all the same).
+    value: Any = None
+    kids: array[int] = array(typecode)
+    key: Any = _ITEM
+    x_keys: dict[str, int] = {}
+    node = 0
+    add_kid = kids.append
+    depth = 0  # open collections, the root one included
+    dropped = 0  # open collections inside a value that is not kept
+    documents = 0
+    get_event = parser.get_event
+    try:
+        while True:
+            event = get_event()
+            kind = event.__class__
+            if kind is ScalarEvent:
+                if event.anchor is not None:
+                    return _anchor_problem(event, display)
+                if dropped:
+                    continue
+                if key is _DROP:
+                    key = _KEY
+                    continue
+                tag = event.tag
+                mark = event.start_mark
+                if key is _KEY:
+                    if tag is not None and tag != "!" and tag != _STR:
+                        raise _Refused(event, "bad-key", "a key must be plain text")
+                    text: str = event.value
+                    if text in value:
+                        raise _duplicate(event, text, value, x_keys, kids, lines)
+                    if text == "<<" and not event.style:
+                        raise _Refused(
+                            event, "merge-key",
+                            "merge keys (<<) are not supported; write the keys out in full",
+                        )  # fmt: skip
+                    if text.startswith("x-"):
+                        if text in x_keys:
+                            raise _duplicate(event, text, value, x_keys, kids, lines)
+                        x_keys[text] = mark.line
+                        key = _DROP
+                        continue
+                    add_kid(len(lines))
+                    add_line(mark.line)
+                    add_column(mark.column)
+                    key = text
+                    continue
+                if tag is not None and tag != "!" and tag != _STR:
+                    raise _Refused(event, "tag", _tag_message(tag))
+                scalar = event.value
+                if not event.style and scalar in _NULLS:  # plain: None, or "" from libyaml
+                    scalar = None
+                if key is _ITEM:
+                    if depth:
+                        value.append(scalar)
+                        add_kid(len(lines))
+                    else:
+                        root = scalar  # the whole document is one scalar
+                else:
+                    value[key] = scalar
+                    add_kid(len(lines))
+                    key = _KEY
+                add_line(mark.line)
+                add_column(mark.column)
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                if event.anchor is not None:
+                    return _anchor_problem(event, display)
+                depth += 1
+                if depth > MAX_DEPTH + 1:  # the root is level 0
+                    raise _Refused(
+                        event, "too-deep", f"is nested more than {MAX_DEPTH} levels deep"
+                    )
+                if dropped:
+                    dropped += 1
+                    continue
+                if key is _DROP:
+                    key = _KEY
+                    dropped = 1
+                    continue
+                if key is _KEY:
+                    raise _Refused(event, "bad-key", "a key must be plain text")
+                is_map = kind is MappingStartEvent
+                tag = event.tag
+                if tag is not None and tag != "!" and tag != (_MAP if is_map else _SEQ):
+                    raise _Refused(event, "tag", _tag_message(tag))
+                container: Any = {} if is_map else []
+                new_node = len(lines)
+                if depth == 1:
+                    root = container
+                else:
+                    add_kid(new_node)
+                    if key is _ITEM:
+                        value.append(container)
+                    else:
+                        value[key] = container
+                        key = _KEY
+                    stack.append((value, kids, key, x_keys, node))
+                mark = event.start_mark
+                add_line(mark.line)
+                add_column(mark.column)
+                add_line(0)  # where its children are, when they are known
+                add_column(0)
+                value, kids, x_keys, node = container, array(typecode), {}, new_node
+                key = _KEY if is_map else _ITEM
+                add_kid = kids.append
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                depth -= 1
+                if dropped:
+                    dropped -= 1
+                    continue
+                lines[node + 1] = len(all_kids)
+                columns[node + 1] = len(kids)
+                all_kids.extend(kids)
+                if stack:
+                    value, kids, key, x_keys, node = stack.pop()
+                    add_kid = kids.append
+            elif kind is AliasEvent:
+                return _anchor_problem(event, display)
+            elif kind is DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    return _refused(event, display, "multi-document", _MULTI)
+            elif kind is StreamEndEvent:
+                break
+    except _Refused as refused:
+        return _unless_unreadable(get_event, refused, display)
+    if not documents:
+        return error(display, 1, 1, "empty-file", _EMPTY)
+    return Document(display, root, positions)
 
 
-def _to_data(node: Node, depth: int) -> Any:
-    """Plain data from a node tree. Hot path: scalars inside collections are handled inline."""
-    if depth > MAX_DEPTH:
-        raise _Refused(node, "too-deep", f"is nested more than {MAX_DEPTH} levels deep")
-    kind = node.__class__
-    if kind is ScalarNode:
-        return _scalar(node)
-    if kind is SequenceNode:
-        if node.tag != _SEQ:
-            raise _Refused(node, "tag", _tag_message(node.tag))
-        return [
-            _scalar(item) if item.__class__ is ScalarNode else _to_data(item, depth + 1)
-            for item in node.value
-        ]
-    if kind is MappingNode:
-        if node.tag != _MAP:
-            raise _Refused(node, "tag", _tag_message(node.tag))
-        result: dict[str, Any] = {}
-        seen: dict[str, Node] = {}
-        for knode, vnode in node.value:
-            if knode.__class__ is not ScalarNode or knode.tag != _STR:
-                raise _Refused(knode, "bad-key", "a key must be plain text")
-            key = knode.value
-            if key in seen:
-                first = seen[key].start_mark.line + 1
-                raise _Refused(
-                    knode,
-                    "duplicate-key",
-                    f"duplicate key {key!r} (first at line {first}); YAML would keep "
-                    "only the last one, so remove or rename one of them",
-                )
-            seen[key] = knode
-            if key == "<<" and not knode.style:
-                raise _Refused(
-                    knode,
-                    "merge-key",
-                    "merge keys (<<) are not supported; write the keys out in full",
-                )
-            if key.startswith("x-"):
-                continue
-            if vnode.__class__ is ScalarNode:
-                result[key] = _scalar(vnode)
-            else:
-                result[key] = _to_data(vnode, depth + 1)
-        return result
-    raise _Refused(node, "yaml-syntax", "is not a YAML value")  # pragma: no cover
+class _Refused(Exception):
+    """Something the data may not hold (a tag, a duplicate key...), found at `event`."""
+
+    def __init__(self, event: Any, code: str, message: str) -> None:
+        self.event, self.code, self.message = event, code, message
 
 
-def _scalar(node: Any) -> str | None:
-    if node.tag != _STR:
-        raise _Refused(node, "tag", _tag_message(node.tag))
-    value: str = node.value
-    if not node.style and value in _NULLS:  # plain style: None, or "" from libyaml
-        return None
-    return value
+def _unless_unreadable(get_event: Any, refused: _Refused, display: str) -> Problem:
+    """The refusal, unless the rest of the file cannot be read at all: a syntax error (raised
+    from here), an anchor or alias, or a second document is reported first, as the user must
+    fix it before anything else can be said about the file."""
+    while True:
+        event = get_event()
+        kind = event.__class__
+        if kind is AliasEvent or getattr(event, "anchor", None) is not None:
+            return _anchor_problem(event, display)
+        if kind is DocumentStartEvent:
+            return _refused(event, display, "multi-document", _MULTI)
+        if kind is StreamEndEvent:
+            return _refused(refused.event, display, refused.code, refused.message)
 
 
-def _maybe_anchor(text: str) -> bool:
-    """Whether an anchor (&a) or alias (*a) may start somewhere: after a space, a flow
-    indicator or at the start, and followed by a name. Cheap: str.find over '&' and '*'.
-    Text such as "Fostering, Adoption & Placements" is not a candidate; "**bold**" is, and
-    then the event scan decides."""
-    for sign in "&*":
-        at = text.find(sign)
-        while at != -1:
-            before = text[at - 1] if at else " "
-            after = text[at + 1 : at + 2]
-            if (
-                (before.isspace() or before in "[]{},")
-                and after
-                and not (after.isspace() or after in "[]{},")
-            ):
-                return True
-            at = text.find(sign, at + 1)
-    return False
+def _refused(event: Any, display: str, code: str, message: str) -> Problem:
+    mark = event.start_mark
+    return error(display, mark.line + 1, mark.column + 1, code, message)
+
+
+def _duplicate(
+    event: Any,
+    key: str,
+    mapping: dict[str, Any],
+    x_keys: dict[str, int],
+    kids: array[int],
+    lines: array[int],
+) -> _Refused:
+    line = x_keys[key] if key in x_keys else lines[kids[2 * list(mapping).index(key)]]
+    return _Refused(
+        event, "duplicate-key",
+        f"duplicate key {key!r} (first at line {line + 1}); YAML would keep only the last one, "
+        "so remove or rename one of them",
+    )  # fmt: skip
+
+
+def _anchor_problem(event: Any, display: str) -> Problem:
+    is_alias = event.__class__ is AliasEvent
+    shown = ("*" if is_alias else "&") + str(event.anchor)
+    mark = event.start_mark
+    return error(
+        display, mark.line + 1, mark.column + 1, "alias",
+        f"{'alias' if is_alias else 'anchor'} {shown!r}: anchors and aliases are not supported; "
+        "repeat the text instead",
+    )  # fmt: skip
 
 
 def _tag_message(tag: str) -> str:
     shown = tag.replace("tag:yaml.org,2002:", "!!")
     return f"tags such as {shown!r} are not allowed in a plan; remove the tag"
-
-
-def _scan_events(data: bytes, display: str) -> Problem | None:
-    """Scan parser events (no composition, so no expansion and no recursion) for anchors,
-    aliases and nesting deeper than MAX_DEPTH. Syntax errors are left to the composer."""
-    parser = _Parser(data)
-    depth = 0
-    try:
-        while parser.check_event():
-            event: Any = parser.get_event()
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    mark: Any = event.start_mark
-                    line, col = mark.line + 1, mark.column + 1
-                    message = f"is nested more than {MAX_DEPTH} levels deep"
-                    return error(display, line, col, "too-deep", message)
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-            anchor = getattr(event, "anchor", None)
-            if anchor is not None:
-                shown = ("*" if isinstance(event, yaml.AliasEvent) else "&") + str(anchor)
-                kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
-                return error(
-                    display,
-                    event.start_mark.line + 1,
-                    event.start_mark.column + 1,
-                    "alias",
-                    f"{kind} {shown!r}: anchors and aliases are not supported; "
-                    "repeat the text instead",
-                )
-    except yaml.YAMLError:
-        return None  # the composer reports it, with the same position
-    finally:
-        parser.dispose()
-    return None
 
 
 def _syntax_problem(e: yaml.MarkedYAMLError, text: str, display: str) -> Problem:
