@@ -387,7 +387,9 @@ def _problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
     value = err.get("input")
     name = _field_name(loc)
     where = _where(doc.data, loc)
-    if loc and loc[-1] == "[key]":  # a bad key of a mapping such as brag_key: point at the key
+    # A bad key of a mapping such as brag_key: point at the key. (A user's own key spelled
+    # "[key]" is only an unknown key: pydantic's marker follows the mapping's name.)
+    if len(loc) >= 3 and loc[-1] == "[key]" and kind != "extra_forbidden":
         loc, name = loc[:-1], str(loc[0])
         line, col = doc.locate(loc, key=True)
         return error(
