@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import typing
 import unicodedata
 from datetime import date, datetime
 from enum import StrEnum
@@ -20,10 +21,14 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic_core.core_schema import ErrorType
 
 from bragcli.safetext import excerpt
 
@@ -91,6 +96,79 @@ def _as_list(value: Any) -> Any:
     if isinstance(value, str):
         return [value]
     return value
+
+
+#: Long lists and mappings are validated this many items at a time, and validation stops
+#: once a collection has given MAX_ERRORS errors.
+CHUNK = 500
+MAX_ERRORS = 200
+
+
+def _bounded(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """Validate a long list or mapping in chunks, and stop after MAX_ERRORS errors.
+
+    pydantic reports every bad item and holds about 400 bytes for each error: a 5 MB file of
+    two million bad items (`progress: [{}, {}, ...]`) took over 2 GB. A plan with hundreds of
+    errors in one list is fixed a few at a time anyway; the loader says how many were left
+    unchecked. Short collections (nearly all) go straight to pydantic.
+    """
+    if isinstance(value, list) and len(value) > CHUNK:
+        pieces: list[Any] = [value[start : start + CHUNK] for start in range(0, len(value), CHUNK)]
+    elif isinstance(value, dict) and len(value) > CHUNK:
+        items = list(value.items())
+        pieces = [dict(items[start : start + CHUNK]) for start in range(0, len(items), CHUNK)]
+    else:
+        return handler(value)
+    result: Any = [] if isinstance(value, list) else {}
+    errors: list[InitErrorDetails] = []
+    for number, piece in enumerate(pieces):
+        try:
+            validated = handler(piece)
+        except ValidationError as exc:
+            offset = number * CHUNK if isinstance(value, list) else 0
+            for err in exc.errors(include_url=False):
+                loc = tuple(err["loc"])
+                if offset and loc and isinstance(loc[0], int):
+                    loc = (loc[0] + offset, *loc[1:])
+                errors.append(_error_details(err, loc))
+            if len(errors) >= MAX_ERRORS:
+                errors.append(
+                    InitErrorDetails(
+                        type=PydanticCustomError(
+                            "too_many_errors",
+                            "stopped after {count} errors in this list; fix them and check again",
+                            {"count": len(errors)},
+                        ),
+                        loc=(),
+                        input=None,
+                    )
+                )
+                break
+            continue
+        if isinstance(result, list):
+            result.extend(validated)
+        else:
+            result.update(validated)
+    if errors:
+        raise ValidationError.from_exception_data("collection", errors)
+    return result
+
+
+def _error_details(err: Any, loc: tuple[Any, ...]) -> InitErrorDetails:
+    """An error from `exc.errors()` as pydantic takes it back (custom types kept as such)."""
+    ctx = err.get("ctx")
+    if err["type"] in _BUILT_IN_ERRORS:
+        details = InitErrorDetails(type=err["type"], loc=loc, input=err.get("input"))
+        if ctx:
+            details["ctx"] = ctx
+        return details
+    template = err["msg"].replace("{", "{{").replace("}", "}}")
+    return InitErrorDetails(
+        type=PydanticCustomError(err["type"], template), loc=loc, input=err.get("input")
+    )
+
+
+_BUILT_IN_ERRORS = frozenset(typing.get_args(ErrorType))
 
 
 def _none_as_empty(value: Any) -> Any:
@@ -258,7 +336,10 @@ Id = Annotated[
 ]
 Date = Annotated[date, BeforeValidator(_date)]
 Number = Annotated[float, BeforeValidator(_number)]
-TextList = Annotated[list[Text], BeforeValidator(_as_list, json_schema_input_type=str | list[str])]
+Bounded = WrapValidator(_bounded)
+TextList = Annotated[
+    list[Text], BeforeValidator(_as_list, json_schema_input_type=str | list[str]), Bounded
+]
 
 
 class _Model(BaseModel):
@@ -280,10 +361,10 @@ class Plan(_Model):
         default="calendar",
         description='How "Q1 2023" is read: calendar or financial (April) quarters.',
     )
-    roles: dict[Text, Text] = Field(
+    roles: Annotated[dict[Text, Text], Bounded] = Field(
         default_factory=dict, description="Lead role -> the person who holds it."
     )
-    brag_key: dict[RatingField, Text] = Field(
+    brag_key: Annotated[dict[RatingField, Text], Bounded] = Field(
         default_factory=dict, description="The plan's own words for each rating."
     )
 
@@ -303,6 +384,7 @@ class Action(_Model):
         list[Text],
         BeforeValidator(_as_list, json_schema_input_type=str | list[str]),
         Field(min_length=1),
+        Bounded,
     ] = Field(description="The lead role, or a list of roles for a joint lead.")
     deadline: str | None = Field(
         default=None, description='As written: "March 2023", "Spring 2023", "20/12/2022", "TBC".'
@@ -343,7 +425,7 @@ class Measure(_Model):
         default=None, description='A number for higher/lower; "LOW-HIGH" for range.'
     )
     unit: str | None = None
-    readings: Annotated[list[Reading], BeforeValidator(_none_as_empty)] = Field(
+    readings: Annotated[list[Reading], BeforeValidator(_none_as_empty), Bounded] = Field(
         default_factory=list, description="Oldest first."
     )
 
@@ -399,11 +481,13 @@ class Area(_Model):
 
     id: Id
     title: Text
-    actions: Annotated[list[Action], BeforeValidator(_none_as_empty)] = Field(default_factory=list)
-    outcomes: Annotated[list[Outcome], BeforeValidator(_none_as_empty)] = Field(
+    actions: Annotated[list[Action], BeforeValidator(_none_as_empty), Bounded] = Field(
         default_factory=list
     )
-    measures: Annotated[list[Measure], BeforeValidator(_none_as_empty)] = Field(
+    outcomes: Annotated[list[Outcome], BeforeValidator(_none_as_empty), Bounded] = Field(
+        default_factory=list
+    )
+    measures: Annotated[list[Measure], BeforeValidator(_none_as_empty), Bounded] = Field(
         default_factory=list
     )
 

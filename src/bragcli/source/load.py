@@ -376,7 +376,20 @@ def _validate(doc: Document, model: type[M], what: str) -> M | list[Problem]:
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
-        return [_problem(doc, model, err) for err in exc.errors(include_url=False)]
+        errors = exc.errors(include_url=False)
+    # pydantic stops within a long list after model.MAX_ERRORS (`model._bounded`), so `errors`
+    # is bounded; a file shows at most MAX_PROBLEMS of them, then one line saying there is more.
+    stopped = [err for err in errors if err["type"] == "too_many_errors"]
+    shown = [err for err in errors if err["type"] != "too_many_errors"][:MAX_PROBLEMS]
+    problems = [_problem(doc, model, err) for err in shown]
+    if stopped or len(errors) > len(shown):
+        message = "has more errors than are shown; fix these and check again"
+        problems.append(error(doc.path, 1, 1, "too-many-errors", message))
+    return problems
+
+
+#: The most problems shown for one file (a file with thousands is fixed a few at a time).
+MAX_PROBLEMS = 200
 
 
 def _problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:

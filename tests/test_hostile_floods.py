@@ -1,0 +1,97 @@
+"""A file of thousands of errors is checked in bounded time and memory, and says there is more.
+
+pydantic reports every bad item of a list and holds about 400 bytes for each error: a 5 MB
+area file of two million bad items (`progress: [{}, {}, ...]`) took 2.4 to 4.3 GB and 40 s.
+Long lists and mappings are now validated in chunks that stop after `model.MAX_ERRORS`
+errors, and a file shows at most `load.MAX_PROBLEMS` problems and one `too-many-errors` line.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from bragcli.model import CHUNK, Area, Plan
+from bragcli.source.load import MAX_PROBLEMS
+from bragcli.source.yamlread import MAX_FILE_BYTES
+from conftest import ROOT
+
+AS_OF = "2023-01-31"
+PLAN = "title: Floods\norganisation: Tests\n"
+_PEAK_RSS = (
+    "import resource, subprocess, sys\n"
+    "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.returncode)\n"
+    "sys.stderr.write(done.stdout)\n"
+)
+_ACTION = (
+    'id: "1"\ntitle: Flood\nactions:\n  - id: "1.1"\n    title: t\n    lead: L\n    status: red\n'
+)
+
+
+def _at_the_cap(head: str, item: str, tail: str = "]\n") -> bytes:
+    count = (MAX_FILE_BYTES - len(head) - len(tail)) // (len(item) + 1)
+    return (head + ",".join([item] * count) + tail).encode()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(_at_the_cap(_ACTION + "    progress: [", "{}"), id="bad-progress-notes"),
+        pytest.param(_at_the_cap('id: "1"\ntitle: Flood\nactions: [', "a"), id="bad-actions"),
+        pytest.param(_at_the_cap('id: "1"\ntitle: Flood\nactions: [', "{}"), id="empty-actions"),
+        pytest.param(
+            _at_the_cap('id: "1"\ntitle: F\nmeasures: [{name: m, readings: [', "{}", "]}]\n"),
+            id="bad-readings",
+        ),
+    ],
+)
+def test_a_file_of_millions_of_errors_is_checked_in_bounded_memory(
+    tmp_path: Path, content: bytes
+) -> None:
+    """Promise: a file at the 5 MB cap whose every item is wrong peaks under 300 MB, shows at
+    most MAX_PROBLEMS problems, and says there is more."""
+    folder = tmp_path / "plan"
+    folder.mkdir()
+    (folder / "plan.yaml").write_text(PLAN)
+    (folder / "01.yaml").write_bytes(content)
+    assert len(content) <= MAX_FILE_BYTES
+    command = [sys.executable, "-m", "bragcli", "check", str(folder), "--as-of", AS_OF]
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK_RSS, *command], capture_output=True, text=True,
+        check=True, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    kib, returncode = map(int, done.stdout.split())
+    lines = done.stderr.splitlines()
+    assert returncode == 1
+    assert kib * 1024 < 300 * 1_000_000, f"peak {kib * 1024 / 1e6:.0f} MB"
+    assert len(lines) == MAX_PROBLEMS + 1
+    assert lines[0].endswith(
+        "error [too-many-errors] has more errors than are shown; fix these and check again"
+    )
+    assert all(":" in line and "error [" in line for line in lines)
+
+
+def test_long_valid_lists_and_mappings_validate_whole() -> None:
+    """Chunked validation is invisible on valid data: every item comes through, in order."""
+    count = CHUNK * 2 + 7
+    actions = [{"id": f"1.{i}", "title": "t", "lead": "L", "status": "red"} for i in range(count)]
+    area = Area.model_validate({"id": "1", "title": "t", "actions": actions})
+    assert [a.id for a in area.actions] == [f"1.{i}" for i in range(count)]
+    roles = {f"Role {i}": f"Holder {i}" for i in range(count)}
+    plan = Plan.model_validate({"title": "t", "organisation": "o", "roles": roles})
+    assert plan.roles == roles
+
+
+def test_an_error_late_in_a_long_list_points_at_its_own_item() -> None:
+    """An error after the first chunk keeps its true index (and so its true line)."""
+    count = CHUNK * 2 + 7
+    actions = [{"id": f"1.{i}", "title": "t", "lead": "L", "status": "red"} for i in range(count)]
+    actions[CHUNK + 3]["status"] = "purpel"
+    with pytest.raises(ValidationError) as caught:
+        Area.model_validate({"id": "1", "title": "t", "actions": actions})
+    assert [e["loc"] for e in caught.value.errors()] == [("actions", CHUNK + 3, "status")]
