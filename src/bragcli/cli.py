@@ -23,6 +23,7 @@ from typing import Any
 import click
 
 from bragcli import __version__
+from bragcli.deadlines import MAX_DAYS, parse_days
 from bragcli.problems import BragError, Exit
 from bragcli.safetext import excerpt, visible, visible_lines
 
@@ -70,9 +71,6 @@ def _as_of_option(func: Any) -> Any:
 #: machines plans are checked on, so a larger limit would be a typo, or a way to switch the
 #: guard off, never a real need.
 MAX_MEGABYTES = 1024
-#: The largest --due-within and --stale-days: 100 years. A wider window is a typo, and dates
-#: end at 9999-12-31.
-MAX_DAYS = 36500
 
 
 class MegabytesParam(click.ParamType):  # type: ignore[type-arg]
@@ -104,17 +102,12 @@ class DaysParam(click.ParamType):  # type: ignore[type-arg]
     name = "DAYS"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        text = str(value).strip()
-        if isinstance(value, int) or (text.isdigit() and text.isascii() and len(text) <= 9):
-            days = value if isinstance(value, int) else int(text)
-            if 0 <= days <= MAX_DAYS:
-                return days
-        self.fail(
-            f"{excerpt(str(value))} is not a whole number of days from 0 to {MAX_DAYS} "
-            "(100 years), e.g. 30",
-            param,
-            ctx,
-        )
+        if isinstance(value, int):
+            return value  # a default, not typed by the user
+        try:
+            return parse_days(str(value))
+        except ValueError as e:
+            self.fail(f"{excerpt(str(value))} {e}", param, ctx)
 
 
 def _max_size_option(func: Any) -> Any:
