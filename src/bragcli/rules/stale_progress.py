@@ -15,8 +15,8 @@ CODE = "stale-progress"
 LEVEL = Level.WARNING
 SCOPE = Scope.ACTION
 SUMMARY = (
-    "`updated` is more than `checks: stale_days` in plan.yaml (default "
-    f"{DEFAULT_STALE_DAYS}; `--stale-days` wins) before the as-of date. Blue actions are exempt."
+    "`updated` is more days before the as-of date than `checks: stale_days` in plan.yaml "
+    f"(default {DEFAULT_STALE_DAYS}; `--stale-days` wins). Blue actions are exempt."
 )
 FIX = "Ask the lead for an update."
 ENABLED = True
