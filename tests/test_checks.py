@@ -9,7 +9,8 @@ import pytest
 
 from bragcli.compute.rollup import window_of
 from bragcli.model import Action, Plan
-from bragcli.rules import RULES, Context
+from bragcli.rules.base import Context
+from bragcli.rules.registry import RULES
 
 PLAN = Plan(
     title="Plan",
@@ -30,15 +31,15 @@ def findings(rule_id: str, plan: Plan = PLAN, stale_days: int = 42, **fields: An
     }
     values.update(fields)
     action = Action.model_validate(values)
-    rule = next(r for r in RULES if r.id == rule_id)
+    rule = next(r for r in RULES if rule_id == r.CODE)
     ctx = Context(plan, AS_OF, stale_days)
     return [message for _key, message in rule.check(ctx, action, window_of(action, "calendar"))]
 
 
 def test_every_rule_has_a_unique_id_and_a_summary() -> None:
-    ids = [r.id for r in RULES]
-    assert len(ids) == len(set(ids)) == 7
-    assert all(r.summary.endswith(".") for r in RULES)
+    ids = [r.CODE for r in RULES]
+    assert len(ids) == len(set(ids)) == 8
+    assert all(r.SUMMARY.endswith(".") and r.FIX.endswith(".") for r in RULES)
 
 
 @pytest.mark.parametrize("deadline", [None, "", "TBC", "ongoing", "ASAP"])

@@ -23,6 +23,7 @@ from typing import Any
 import click
 
 from bragcli import __version__
+from bragcli.deadlines import MAX_DAYS, parse_days
 from bragcli.problems import BragError, Exit
 from bragcli.safetext import excerpt, visible, visible_lines
 
@@ -70,9 +71,6 @@ def _as_of_option(func: Any) -> Any:
 #: machines plans are checked on, so a larger limit would be a typo, or a way to switch the
 #: guard off, never a real need.
 MAX_MEGABYTES = 1024
-#: The largest --due-within and --stale-days: 100 years. A wider window is a typo, and dates
-#: end at 9999-12-31.
-MAX_DAYS = 36500
 
 
 class MegabytesParam(click.ParamType):  # type: ignore[type-arg]
@@ -104,17 +102,12 @@ class DaysParam(click.ParamType):  # type: ignore[type-arg]
     name = "DAYS"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        text = str(value).strip()
-        if isinstance(value, int) or (text.isdigit() and text.isascii() and len(text) <= 9):
-            days = value if isinstance(value, int) else int(text)
-            if 0 <= days <= MAX_DAYS:
-                return days
-        self.fail(
-            f"{excerpt(str(value))} is not a whole number of days from 0 to {MAX_DAYS} "
-            "(100 years), e.g. 30",
-            param,
-            ctx,
-        )
+        if isinstance(value, int):
+            return value  # a default, not typed by the user
+        try:
+            return parse_days(str(value))
+        except ValueError as e:
+            self.fail(f"{excerpt(str(value))} {e}", param, ctx)
 
 
 def _max_size_option(func: Any) -> Any:
@@ -128,12 +121,12 @@ def _max_size_option(func: Any) -> Any:
     )(func)
 
 
-def _days_option(name: str, default: int, help_text: str) -> Callable[[Any], Any]:
+def _days_option(name: str, default: int | None, help_text: str) -> Callable[[Any], Any]:
     return click.option(
         name,
         type=DaysParam(),
         default=default,
-        show_default=True,
+        show_default=default is not None,
         metavar="DAYS",
         help=help_text,
     )
@@ -146,8 +139,9 @@ _DUE_WITHIN_OPTION = _days_option(
 )
 _STALE_DAYS_OPTION = _days_option(
     "--stale-days",
-    42,
-    f"Flag an action as stale when its last update is older than DAYS (0 to {MAX_DAYS}).",
+    None,
+    f"Flag an action as stale when its last update is older than DAYS (0 to {MAX_DAYS}). "
+    "Default: checks: stale_days in plan.yaml, else 42.",
 )
 _COLOR_OPTION = click.option(
     "--color",
@@ -189,13 +183,43 @@ def cli(debug: bool) -> None:
     """
 
 
+class WarningCodeParam(click.ParamType):  # type: ignore[type-arg]
+    """The code of one of brag check's warnings (errors cannot be turned off)."""
+
+    name = "CODE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from bragcli.rules.registry import not_a_warning
+
+        code = str(value)
+        reason = not_a_warning(code)
+        if reason is not None:
+            self.fail(f"{excerpt(code)} {reason}", param, ctx)
+        return code
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @_as_of_option
 @_days_option(
-    "--stale-days", 42,
-    f"Warn when an action's last progress update is older than DAYS (0 to {MAX_DAYS}).",
+    "--stale-days", None,
+    f"Warn when an action's last progress update is older than DAYS (0 to {MAX_DAYS}). "
+    "Default: checks: stale_days in plan.yaml, else 42.",
 )  # fmt: skip
+@click.option(
+    "--disable",
+    multiple=True,
+    type=WarningCodeParam(),
+    help="Do not report this warning (repeatable), whatever plan.yaml's checks: say. Errors "
+    "cannot be disabled.",
+)
+@click.option(
+    "--enable",
+    multiple=True,
+    type=WarningCodeParam(),
+    help="Report this warning (repeatable), also when plan.yaml's checks: disable it or it is "
+    "off by default.",
+)
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only errors.")
 @click.option(
     "--format",
@@ -210,7 +234,9 @@ def cli(debug: bool) -> None:
 def check(
     paths: tuple[Path, ...],
     as_of: date | None,
-    stale_days: int,
+    stale_days: int | None,
+    disable: tuple[str, ...],
+    enable: tuple[str, ...],
     strict: bool,
     fmt: str | None,
     max_file_size: float,
@@ -223,15 +249,19 @@ def check(
     2 when a path is missing or is not a plan file (hidden, or not .yaml).
     """
     from bragcli.commands import CheckOptions, run_check
+    from bragcli.rules.run import RuleChoices
 
-    options = CheckOptions(
-        as_of=as_of or _today(),
-        stale_days=stale_days,
-        strict=strict,
-        format=fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"),
-        max_bytes=int(max_file_size * 1024 * 1024),
-    )
-    _exit(lambda: run_check(paths or (DEFAULT_PLAN,), options, sys.stdout, sys.stderr))
+    def run() -> Exit:
+        options = CheckOptions(
+            as_of=as_of or _today(),
+            strict=strict,
+            format=fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"),
+            max_bytes=int(max_file_size * 1024 * 1024),
+            rules=RuleChoices(disable=disable, enable=enable, stale_days=stale_days),
+        )
+        return run_check(paths or (DEFAULT_PLAN,), options, sys.stdout, sys.stderr)
+
+    _exit(run)
 
 
 @cli.command()

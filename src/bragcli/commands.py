@@ -21,16 +21,18 @@ from bragcli.source.load import YAML_SUFFIXES, LoadedPlan, display_path, load_pl
 if TYPE_CHECKING:
     from bragcli.compute.rollup import Filters
     from bragcli.model import Area
+    from bragcli.rules.run import RuleChoices
     from bragcli.source.git import Revision
 
 
 @dataclass(frozen=True, slots=True)
 class CheckOptions:
     as_of: date
-    stale_days: int
     strict: bool
     format: str
     max_bytes: int
+    #: --disable, --enable, --stale-days: they win over plan.yaml's checks:
+    rules: RuleChoices
 
 
 def _targets(paths: Sequence[Path]) -> tuple[dict[Path, set[str] | None], list[str]]:
@@ -66,8 +68,9 @@ def run_check(paths: Sequence[Path], options: CheckOptions, out: TextIO, err: Te
     """`brag check`: every problem of every path. A path that cannot be checked (missing, not a
     plan file) is reported on stderr and makes the exit code 2, after the others are checked."""
     from bragcli.render.problem_formats import REPORTERS, summary
-    from bragcli.rules import run_checks
+    from bragcli.rules.run import run_checks
 
+    options.rules.refuse_contradictions()
     folders, refused = _targets(paths)
     for reason in refused:
         err.write(f"brag: {reason}\n")
@@ -82,7 +85,7 @@ def run_check(paths: Sequence[Path], options: CheckOptions, out: TextIO, err: Te
             refused.append(str(e))
             continue
         checked += 1
-        found = loaded.problems + run_checks(loaded, options.as_of, options.stale_days)
+        found = loaded.problems + run_checks(loaded, options.as_of, options.rules)
         if only is not None:
             found = [p for p in found if p.path in only]
             files += len(only)
@@ -112,7 +115,8 @@ class StatusOptions:
     as_of: date
     filters: Filters
     due_within: int
-    stale_days: int
+    #: None: plan.yaml's checks: stale_days
+    stale_days: int | None
     format: str
     color: str
     max_bytes: int

@@ -21,7 +21,15 @@ from typing import Literal
 
 from bragcli.safetext import excerpt
 
-__all__ = ["NO_DATE_WORDS", "DeadlineError", "Quarters", "Window", "parse_deadline"]
+__all__ = [
+    "MAX_DAYS",
+    "NO_DATE_WORDS",
+    "DeadlineError",
+    "Quarters",
+    "Window",
+    "parse_days",
+    "parse_deadline",
+]
 
 Quarters = Literal["calendar", "financial"]
 
@@ -40,6 +48,24 @@ NO_DATE_WORDS: frozenset[str] = frozenset(
         "not applicable",
     }
 )
+
+#: The most days bragcli counts for a window (--due-within, --stale-days, `checks: stale_days`):
+#: 100 years. A wider window is a typo, and dates end at 9999-12-31.
+MAX_DAYS = 36500
+
+
+def parse_days(text: str) -> int:
+    """A whole number of days from 0 to MAX_DAYS, written in plain digits (`30`).
+
+    Raises ValueError whose message follows the value in a sentence ("is not a whole ...").
+    """
+    written = text.strip()
+    if written.isascii() and written.isdigit() and len(written) <= 9:
+        days = int(written)
+        if days <= MAX_DAYS:
+            return days
+    raise ValueError(f"is not a whole number of days from 0 to {MAX_DAYS} (100 years), e.g. 30")
+
 
 MIN_YEAR = 1900
 MAX_YEAR = 2199

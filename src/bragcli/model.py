@@ -30,6 +30,7 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 from pydantic_core.core_schema import ErrorType
 
+from bragcli.deadlines import MAX_DAYS, parse_days
 from bragcli.safetext import excerpt
 
 
@@ -348,6 +349,89 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+#: Days after an action's last progress update before it counts as stale (`checks: stale_days`,
+#: `--stale-days`).
+DEFAULT_STALE_DAYS = 42
+
+
+def _days(value: Any) -> Any:
+    """A number of days: text by the rule of `deadlines.parse_days`, or a whole number."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str):
+        try:
+            return parse_days(value)
+        except ValueError as e:
+            raise _problem("bad_number", str(e)) from e
+    return value  # neither text nor a number: pydantic says what it is
+
+
+def _warning_code(code: str) -> str:
+    """An item of `checks: disable` or `enable`: the code of one of brag check's warnings."""
+    from bragcli.rules.registry import not_a_warning
+
+    reason = not_a_warning(code)
+    if reason is not None:
+        raise _problem("unknown_code", f"{excerpt(code)} {reason}")
+    return code
+
+
+def _warning_codes_schema(schema: dict[str, Any]) -> None:
+    """Editors complete and check the codes: the schema lists them (read when it is made)."""
+    from bragcli.rules.registry import WARNING_CODES
+
+    schema["enum"] = list(WARNING_CODES)
+
+
+#: Checked against the registry of brag check's rules; the schema lists the codes for editors.
+WarningCode = Annotated[
+    str, AfterValidator(_warning_code), Field(json_schema_extra=_warning_codes_schema)
+]
+WarningCodes = Annotated[
+    list[WarningCode],
+    BeforeValidator(_none_as_empty),
+    BeforeValidator(_as_list, json_schema_input_type=WarningCode | list[WarningCode]),
+]
+
+
+class Checks(_Model):
+    """`checks:` in plan.yaml: which warnings `brag check` reports, and their settings.
+
+    The command line wins: `--disable`, `--enable` and `--stale-days` override these.
+    """
+
+    disable: WarningCodes = Field(
+        default_factory=list,
+        description="Warnings this plan has accepted: brag check does not report them. "
+        "Errors cannot be disabled.",
+    )
+    enable: WarningCodes = Field(
+        default_factory=list,
+        description="Warnings that are off by default, to report too.",
+    )
+    stale_days: Annotated[int, BeforeValidator(_days)] = Field(
+        default=DEFAULT_STALE_DAYS,
+        ge=0,
+        le=MAX_DAYS,
+        description="stale-progress: days after the last progress update before an action is "
+        "stale (also for brag status and brag actions).",
+    )
+
+    @model_validator(mode="after")
+    def _not_both(self) -> Checks:
+        both = [code for code in self.disable if code in self.enable]
+        if both:
+            raise ValueError(
+                f"{', '.join(map(excerpt, both))} is both in disable and in enable; keep one"
+            )
+        return self
+
+
+def _empty_mapping(value: Any) -> Any:
+    """`checks:` written as a bare key is an empty mapping."""
+    return {} if value is None else value
+
+
 class Plan(_Model):
     """`plan.yaml`: the plan itself."""
 
@@ -366,6 +450,10 @@ class Plan(_Model):
     )
     brag_key: Annotated[dict[RatingField, Text], Bounded] = Field(
         default_factory=dict, description="The plan's own words for each rating."
+    )
+    checks: Annotated[Checks, BeforeValidator(_empty_mapping)] = Field(
+        default_factory=Checks,
+        description="Which warnings brag check reports: disable, enable, stale_days.",
     )
 
     def holder(self, role: str) -> str | None:

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from bragcli.deadlines import Quarters, Window, parse_deadline
+from bragcli.model import DEFAULT_STALE_DAYS as DEFAULT_STALE_DAYS
 from bragcli.model import Action, Area, Measure, Plan, Rating, Reading, natural_key
 
 DEFAULT_DUE_WITHIN = 30
-DEFAULT_STALE_DAYS = 42
 
 
 def window_of(action: Action, quarters: Quarters) -> Window | None:
@@ -124,9 +124,14 @@ def view_actions(
     as_of: date,
     *,
     due_within: int = DEFAULT_DUE_WITHIN,
-    stale_days: int = DEFAULT_STALE_DAYS,
+    stale_days: int | None = None,
 ) -> list[ActionView]:
-    """Every action of every area, in the order given, with its computed state."""
+    """Every action of every area, in the order given, with its computed state.
+
+    `stale_days` None: the plan's `checks: stale_days` (DEFAULT_STALE_DAYS unless set).
+    """
+    if stale_days is None:
+        stale_days = plan.checks.stale_days
     views = []
     for area in areas:
         for action in area.actions:
@@ -266,7 +271,7 @@ def build_status(
     *,
     filters: Filters = Filters(),
     due_within: int = DEFAULT_DUE_WITHIN,
-    stale_days: int = DEFAULT_STALE_DAYS,
+    stale_days: int | None = None,
 ) -> Status:
     """Roll the plan up at `as_of`. Filters apply to the totals as well as to the actions."""
     views = [

@@ -1,0 +1,81 @@
+"""What every problem code declares, and what a warning rule module provides.
+
+A rule is a module (as yamllint's rules are) with module-level constants and a `check()`; the
+`RuleModule` protocol says which. Load-time errors have no module of their own: the loader
+emits them, and `registry` declares them with the same fields.
+
+Named tuples rather than dataclasses: `brag check` imports this module on every run, and a
+named tuple class is several times cheaper to create.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from enum import StrEnum
+from typing import NamedTuple, Protocol
+
+from bragcli.deadlines import Window
+from bragcli.model import Action, Plan
+from bragcli.problems import Level
+
+
+class Scope(StrEnum):
+    """What a problem is about, and so what must be read to find it."""
+
+    #: one action, judged with plan.yaml's settings
+    ACTION = "action"
+    #: one file on its own, plan.yaml or an area file: its bytes, its YAML, its keys and values
+    FILE = "file"
+    #: the plan folder as a whole: several files together
+    PLAN = "plan"
+
+
+class Declaration(NamedTuple):
+    """One problem code, as the documentation and the configuration see it."""
+
+    code: str
+    level: Level
+    scope: Scope
+    #: what it means: one line of Markdown for the README's tables
+    summary: str
+    #: what to do about it (warnings)
+    fix: str = ""
+    #: reported unless turned off (errors are always reported)
+    enabled: bool = True
+
+
+class Context(NamedTuple):
+    """What a rule may look at besides the action."""
+
+    plan: Plan
+    as_of: date
+    #: --stale-days, else plan.yaml's checks: stale_days
+    stale_days: int
+
+
+#: (key, message): the key of the action's value the warning points at ("" for the action)
+Finding = tuple[str, str]
+
+
+class RuleModule(Protocol):
+    """A warning rule: a module under bragcli/rules/ with these names."""
+
+    CODE: str
+    LEVEL: Level
+    SCOPE: Scope
+    SUMMARY: str
+    FIX: str
+    #: reported unless disabled; False: only when enabled (`--enable`, `checks: enable`)
+    ENABLED: bool
+    #: the plan.yaml keys the rule reads; when plan.yaml does not load, a rule that reads any
+    #: is not run (its findings would rest on guessed settings), the others still are
+    PLAN_SETTINGS: tuple[str, ...]
+
+    def check(self, ctx: Context, action: Action, window: Window | None) -> Iterator[Finding]:
+        """The findings for one action; `window` is its deadline's (None: not a date)."""
+        ...
+
+
+def declaration(rule: RuleModule) -> Declaration:
+    return Declaration(rule.CODE, rule.LEVEL, rule.SCOPE, rule.SUMMARY, rule.FIX, rule.ENABLED)

@@ -1,0 +1,35 @@
+"""stale-progress: an action whose last progress update is older than the stale days."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bragcli.compute.rollup import is_stale
+from bragcli.deadlines import Window
+from bragcli.model import DEFAULT_STALE_DAYS, Action
+from bragcli.problems import Level
+from bragcli.rules.base import Context, Finding, Scope
+from bragcli.source.load import shown_id
+
+CODE = "stale-progress"
+LEVEL = Level.WARNING
+SCOPE = Scope.ACTION
+SUMMARY = (
+    "`updated` is more days before the as-of date than `checks: stale_days` in plan.yaml "
+    f"(default {DEFAULT_STALE_DAYS}; `--stale-days` wins). Blue actions are exempt."
+)
+FIX = "Ask the lead for an update."
+ENABLED = True
+#: the days come through the context: --stale-days, else checks: stale_days, else the default
+PLAN_SETTINGS: tuple[str, ...] = ()
+
+
+def check(ctx: Context, action: Action, window: Window | None) -> Iterator[Finding]:
+    if action.updated is not None and is_stale(action, ctx.as_of, ctx.stale_days):
+        age = (ctx.as_of - action.updated).days
+        yield (
+            "updated",
+            f"action {shown_id(action.id)}: progress last updated {action.updated.isoformat()}, "
+            f"{age} days before {ctx.as_of.isoformat()} (over {ctx.stale_days}); "
+            "ask the lead for an update",
+        )
