@@ -9,9 +9,7 @@ characters, and every line is measured with rich.cells.cell_len, as the terminal
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +17,7 @@ import pytest
 from rich.cells import cell_len
 
 from conftest import Run
+from test_history import Repo
 
 WIDTHS = [80, 100, 120]
 #: How each rating word starts (a narrow screen cuts "Not started" to "Not start…")
@@ -89,33 +88,16 @@ def wide_plan(tmp_path: Path) -> Path:
     return folder
 
 
-def git(root: Path, *args: str, when: str) -> None:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org",
-        "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.org",
-        "GIT_AUTHOR_DATE": f"{when}T12:00:00", "GIT_COMMITTER_DATE": f"{when}T12:00:00",
-    }  # fmt: skip
-    subprocess.run(["git", "-C", str(root), *args], env=env, check=True, capture_output=True)
-
-
 @pytest.fixture
 def wide_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Two commits of the plan: in the second, every action changes rating and deadline."""
-    root = tmp_path / "repo"
-    folder = root / "plans"
-    folder.mkdir(parents=True)
-    git(root, "init", "-q", "-b", "main", when="2023-01-10")
-    (folder / "plan.yaml").write_text(PLAN, encoding="utf-8")
+    repo = Repo(tmp_path / "repo")
     before = [(i, t, lead, "May 2022", "green", []) for i, t, lead, _d, _s, _n in ACTIONS]
-    (folder / "01-area.yaml").write_text(area_yaml(before, AREA_TITLE), encoding="utf-8")
-    git(root, "add", "-A", when="2023-01-10")
-    git(root, "commit", "-qm", "January", when="2023-01-10")
-    (folder / "01-area.yaml").write_text(area_yaml(ACTIONS, AREA_TITLE), encoding="utf-8")
-    git(root, "add", "-A", when="2023-03-10")
-    git(root, "commit", "-qm", "March", when="2023-03-10")
-    monkeypatch.chdir(root)
-    return folder
+    repo.commit("January", "2023-01-10",
+                {"plan.yaml": PLAN, "01-area.yaml": area_yaml(before, AREA_TITLE)})  # fmt: skip
+    repo.commit("March", "2023-03-10", {"01-area.yaml": area_yaml(ACTIONS, AREA_TITLE)})
+    monkeypatch.chdir(repo.root)
+    return repo.plans
 
 
 def view(run: Run, monkeypatch: pytest.MonkeyPatch, width: int, *args: str | Path) -> list[str]:

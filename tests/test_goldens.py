@@ -27,7 +27,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from markdown_it import MarkdownIt
 from rich.cells import cell_len
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,18 +137,9 @@ def totals() -> list[int]:
 
 def table_shapes(markdown: str) -> list[list[int]]:
     """For each Markdown table, the number of cells of its header and of each row."""
-    tables: list[list[int]] = []
-    cells = 0
-    for token in MarkdownIt().enable("table").parse(markdown):
-        if token.type == "table_open":
-            tables.append([])
-        elif token.type == "tr_open":
-            cells = 0
-        elif token.type in {"th_open", "td_open"}:
-            cells += 1
-        elif token.type == "tr_close":
-            tables[-1].append(cells)
-    return tables
+    from test_report import _tables
+
+    return _tables(markdown)
 
 
 def test_status_text_totals_match_the_json_and_fit_a_ci_log() -> None:

@@ -22,6 +22,7 @@ from rich.style import Style
 from bragcli.model import Rating
 from bragcli.render.palette import BLACK, PALETTE, WHITE, Swatch
 from conftest import ROOT, SAMPLE_AS_OF, SAMPLE_PLAN, Run
+from test_history import Repo
 
 SOURCE = ROOT / "src" / "bragcli"
 PALETTE_FILE = SOURCE / "render" / "palette.py"
@@ -183,26 +184,17 @@ def test_the_xlsx_export_fills_each_rating_from_the_palette(run: Run, tmp_path: 
 def test_trend_bars_chart_and_diff_use_the_palette(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from test_display_width import git
-
-    root = tmp_path / "repo"
-    (root / "plans").mkdir(parents=True)
-    git(root, "init", "-q", "-b", "main", when="2023-01-10")
-    plan = "title: T\norganisation: C\n"
     action = '  - {{id: "{0}", title: A{0}, lead: L, deadline: March 2023, status: {1}}}\n'
 
     def area(statuses: list[str]) -> str:
         rows = "".join(action.format(i, s) for i, s in enumerate(statuses, 1))
         return f'id: "1"\ntitle: Area\nactions:\n{rows}'
 
-    (root / "plans" / "plan.yaml").write_text(plan)
-    (root / "plans" / "01.yaml").write_text(area(["green", "green", "red"]))
-    git(root, "add", "-A", when="2023-01-10")
-    git(root, "commit", "-qm", "one", when="2023-01-10")
-    (root / "plans" / "01.yaml").write_text(area(["blue", "amber", "red", "not-started"]))
-    git(root, "add", "-A", when="2023-02-10")
-    git(root, "commit", "-qm", "two", when="2023-02-10")
-    monkeypatch.chdir(root)
+    repo = Repo(tmp_path / "repo")
+    plan = "title: T\norganisation: C\n"
+    repo.commit("one", "2023-01-10", {"plan.yaml": plan, "01.yaml": area(["green"] * 3)})
+    repo.commit("two", "2023-02-10", {"01.yaml": area(["blue", "amber", "red", "not-started"])})
+    monkeypatch.chdir(repo.root)
 
     trend = run("trend", "--as-of", "2023-03-01", "--color", "always").stdout
     for swatch in PALETTE.values():

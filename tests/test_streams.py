@@ -7,32 +7,24 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT, SAMPLE_AS_OF, SAMPLE_PLAN, Run
-from test_display_width import git
+from test_history import Repo
 
 
 @pytest.fixture
 def history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A repository whose plan changed once: a rating and a deadline."""
-    root = tmp_path / "repo"
-    folder = root / "plans"
-    folder.mkdir(parents=True)
-    git(root, "init", "-q", "-b", "main", when="2023-01-10")
-    shutil.copy(SAMPLE_PLAN / "plan.yaml", folder / "plan.yaml")
+    repo = Repo(tmp_path / "repo")
+    plan = (SAMPLE_PLAN / "plan.yaml").read_text(encoding="utf-8")
     area = (SAMPLE_PLAN / "03-risk-of-harm.yaml").read_text(encoding="utf-8")
-    (folder / "03.yaml").write_text(area, encoding="utf-8")
-    git(root, "add", "-A", when="2023-01-10")
-    git(root, "commit", "-qm", "one", when="2023-01-10")
-    (folder / "03.yaml").write_text(area.replace("status: red", "status: amber"))
-    git(root, "add", "-A", when="2023-02-10")
-    git(root, "commit", "-qm", "two", when="2023-02-10")
-    monkeypatch.chdir(root)
-    return folder
+    repo.commit("one", "2023-01-10", {"plan.yaml": plan, "03.yaml": area})
+    repo.commit("two", "2023-02-10", {"03.yaml": area.replace("status: red", "status: amber")})
+    monkeypatch.chdir(repo.root)
+    return repo.plans
 
 
 def test_check_prints_problems_on_stdout_and_its_summary_on_stderr(run: Run) -> None:

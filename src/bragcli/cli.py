@@ -55,7 +55,6 @@ from bragcli.render import (
 from bragcli.render.problem_formats import REPORTERS
 
 if TYPE_CHECKING:
-    from bragcli.commands import StatusOptions
     from bragcli.model import Rating
 from bragcli.safetext import excerpt, visible, visible_lines
 
@@ -366,51 +365,46 @@ class RatingParam(click.ParamType):  # type: ignore[type-arg]
 RATING = RatingParam()
 
 
-def _status_options(
-    as_of: date | None,
-    areas: tuple[str, ...],
-    lead: str | None,
-    statuses: tuple[Rating, ...],
-    overdue: bool,
-    due_within: int,
-    stale_days: int,
-    fmt: StatusFormat,
-    color: ColorChoice,
-    max_file_size: float,
-    rev: str | None,
-) -> StatusOptions:
-    from bragcli.commands import StatusOptions
-    from bragcli.compute.rollup import Filters
+def _view(per_action: bool, help_text: str) -> Callable[..., None]:
+    """The callback of `status` (the roll-up) or `actions` (one row per action): the same
+    options, one view each."""
 
-    return StatusOptions(
-        as_of=as_of or _today(),
-        filters=Filters(areas=areas, lead=lead or None, statuses=statuses, overdue_only=overdue),
-        due_within=due_within,
-        stale_days=stale_days,
-        format=fmt,
-        color=color,
-        max_bytes=int(max_file_size * 1024 * 1024),
-        rev=rev,
-    )
+    def view(
+        plan_dir: Path,
+        as_of: date | None,
+        areas: tuple[str, ...],
+        lead: str | None,
+        statuses: tuple[Rating, ...],
+        overdue: bool,
+        due_within: int,
+        stale_days: int,
+        fmt: StatusFormat,
+        color: ColorChoice,
+        max_file_size: float,
+        rev: str | None,
+    ) -> None:
+        from bragcli.commands import StatusOptions, run_status
+        from bragcli.compute.rollup import Filters
+
+        options = StatusOptions(
+            as_of=as_of or _today(),
+            filters=Filters(
+                areas=areas, lead=lead or None, statuses=statuses, overdue_only=overdue
+            ),
+            due_within=due_within,
+            stale_days=stale_days,
+            format=fmt,
+            color=color,
+            max_bytes=int(max_file_size * 1024 * 1024),
+            rev=rev,
+        )
+        _exit(lambda: run_status(plan_dir, options, sys.stdout, sys.stderr, per_action=per_action))
+
+    view.__doc__ = help_text
+    return view
 
 
-@cli.command()
-@_view_options(STATUS_FORMATS)
-def status(
-    plan_dir: Path,
-    as_of: date | None,
-    areas: tuple[str, ...],
-    lead: str | None,
-    statuses: tuple[Rating, ...],
-    overdue: bool,
-    due_within: int,
-    stale_days: int,
-    fmt: StatusFormat,
-    color: ColorChoice,
-    max_file_size: float,
-    rev: str | None,
-) -> None:
-    """The board-meeting view of a plan (default: plans/).
+_STATUS_HELP = """The board-meeting view of a plan (default: plans/).
 
     \b
     Shows, at the --as-of date:
@@ -421,39 +415,13 @@ def status(
 
     Filters (--area, --lead, --status, --overdue) apply to the totals too.
     """
-    from bragcli.commands import run_status
-
-    options = _status_options(as_of, areas, lead, statuses, overdue, due_within, stale_days,
-                              fmt, color, max_file_size, rev)  # fmt: skip
-    _exit(lambda: run_status(plan_dir, options, sys.stdout, sys.stderr))
-
-
-@cli.command()
-@_view_options(ACTIONS_FORMATS)
-def actions(
-    plan_dir: Path,
-    as_of: date | None,
-    areas: tuple[str, ...],
-    lead: str | None,
-    statuses: tuple[Rating, ...],
-    overdue: bool,
-    due_within: int,
-    stale_days: int,
-    fmt: StatusFormat,
-    color: ColorChoice,
-    max_file_size: float,
-    rev: str | None,
-) -> None:
-    """One row per action, for drilling in (default plan: plans/).
+_ACTIONS_HELP = """One row per action, for drilling in (default plan: plans/).
 
     Columns: id, area, title, lead (with the named holder), deadline as written, due date,
     status, impact and flags (overdue, due soon, stale). Takes the same filters as status.
     """
-    from bragcli.commands import run_status
-
-    options = _status_options(as_of, areas, lead, statuses, overdue, due_within, stale_days,
-                              fmt, color, max_file_size, rev)  # fmt: skip
-    _exit(lambda: run_status(plan_dir, options, sys.stdout, sys.stderr, per_action=True))
+status = cli.command("status")(_view_options(STATUS_FORMATS)(_view(False, _STATUS_HELP)))
+actions = cli.command("actions")(_view_options(ACTIONS_FORMATS)(_view(True, _ACTIONS_HELP)))
 
 
 def _not_nan(ctx: click.Context, param: click.Parameter, value: float) -> float:

@@ -41,10 +41,8 @@ def _side(label: str, rev: Revision | None) -> str:
 
 def diff_terminal(result: DiffResult, out: TextIO, color: ColorChoice = "auto") -> None:
     # The terminal's modules are imported here: the other formats do without rich.
-    from rich.cells import cell_len
-
     from bragcli.render.palette import BAD, GOOD
-    from bragcli.render.screen import Screen, shorten
+    from bragcli.render.screen import Screen, cells, shorten
 
     def style(change: Change) -> str | None:
         """Better in green, worse (and a deadline that slipped) in red."""
@@ -57,7 +55,7 @@ def diff_terminal(result: DiffResult, out: TextIO, color: ColorChoice = "auto") 
     screen = Screen(out, color)
     old, new = _side(result.from_label, result.from_rev), _side(result.to_label, result.to_rev)
     heading = f"Changes from {old} to {new}"
-    if cell_len(visible(heading)) <= screen.width:
+    if cells(visible(heading)) <= screen.width:
         screen.line((heading, "bold"))
     else:  # "to" under "from"
         screen.paragraph(f"Changes from {old}", "bold")
@@ -66,7 +64,7 @@ def diff_terminal(result: DiffResult, out: TextIO, color: ColorChoice = "auto") 
     for area, summary in result.by_area.items():
         screen.blank()
         heading = f"Area {visible(area)}"
-        room = screen.width - cell_len(heading) - 2
+        room = screen.width - cells(heading) - 2
         title = shorten(visible(result.area_titles.get(area, "")), min(60, room))
         screen.shown_line((f"{heading}{': ' + title if title else ''}", "bold"))
         screen.paragraph(str(summary), indent=2)
@@ -74,7 +72,7 @@ def diff_terminal(result: DiffResult, out: TextIO, color: ColorChoice = "auto") 
         for change in (c for c in result.changes if c.area == area):
             if change.id != last:
                 action = f"  {visible(change.id)}  "
-                room = screen.width - cell_len(action)
+                room = screen.width - cells(action)
                 screen.shown_line(action + shorten(visible(change.title), min(70, room)))
                 last = change.id
             screen.paragraph(change.describe(), style(change), indent=8)

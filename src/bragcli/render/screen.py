@@ -52,6 +52,12 @@ Span = tuple[str, str | None]
 Cell = str | Span
 
 
+def cells(text: str) -> int:
+    """The cells `text` takes in a terminal (`rich.cells.cell_len`; ASCII at once, as its length:
+    the text here has been made `visible`, so it holds no control character)."""
+    return len(text) if text.isascii() else cell_len(text)
+
+
 def _is_terminal(out: TextIO) -> bool:
     try:
         return out.isatty()
@@ -84,24 +90,25 @@ def fit(text: str, width: int, right: bool = False) -> str:
     (on the left when `right`)."""
     if width <= 0:
         return ""
-    size = cell_len(text)
+    size = cells(text)
     if size > width:
         # The longest start that fits (one cell short where a wide character would straddle)
-        text = chop_cells(text, width - 1)[0] + ELLIPSIS if width > 1 else ELLIPSIS
-        size = cell_len(text)
+        head = text[: width - 1] if text.isascii() else chop_cells(text, width - 1)[0]
+        text = head + ELLIPSIS if width > 1 else ELLIPSIS
+        size = cells(head) + 1 if width > 1 else 1
     padding = " " * (width - size)
     return padding + text if right else text + padding
 
 
 def pad(text: str, width: int) -> str:
     """`text` padded to at least `width` cells (never cut), like f"{text:<{width}}"."""
-    return text + " " * max(width - cell_len(text), 0)
+    return text + " " * max(width - cells(text), 0)
 
 
 def shorten(text: str, width: int) -> str:
     """One line of at most `width` cells, cut at a word with an ellipsis when longer."""
     text = " ".join(text.split())
-    if cell_len(text) <= width:
+    if cells(text) <= width:
         return text
     if width <= 1:
         return ELLIPSIS[:width]
@@ -117,7 +124,7 @@ def wrap(text: str, width: int) -> list[str]:
     lines: list[str] = []
     line = ""
     for word in text.split():
-        while cell_len(word) > width:
+        while cells(word) > width:
             if line:
                 lines.append(line)
                 line = ""
@@ -126,7 +133,7 @@ def wrap(text: str, width: int) -> list[str]:
             word = word[len(piece) :]
         if not line:
             line = word
-        elif cell_len(line) + 1 + cell_len(word) <= width:
+        elif cells(line) + 1 + cells(word) <= width:
             line = f"{line} {word}"
         else:
             lines.append(line)
@@ -134,6 +141,20 @@ def wrap(text: str, width: int) -> list[str]:
     if line or not lines:
         lines.append(line)
     return lines
+
+
+def _cut(parts: list[Span], width: int) -> list[Span]:
+    """The spans that fit in `width` cells, the last one cut with an ellipsis."""
+    kept: list[Span] = []
+    room = width
+    for piece, style in parts:
+        size = cells(piece)
+        if size > room:
+            kept.append((fit(piece, room), style))
+            break
+        kept.append((piece, style))
+        room -= size
+    return kept
 
 
 def _can_encode(out: TextIO, text: str) -> bool:
@@ -174,16 +195,16 @@ class Screen:
 
         A line wider than the screen is cut, with an ellipsis, where it reaches the edge."""
         parts = [(s, None) if isinstance(s, str) else s for s in spans]
-        room = self.width
-        text = ""
-        for piece, style in parts:
-            size = cell_len(piece)
-            if size > room:
-                text += self._paint(fit(piece, room), style)
-                break
-            text += self._paint(piece, style)
-            room -= size
-        self.lines.append(text if self.colour else text.rstrip(" "))
+        if cells("".join(piece for piece, _style in parts)) > self.width:
+            parts = _cut(parts, self.width)
+        self.fitted_line(*parts)
+
+    def fitted_line(self, *parts: Span) -> None:
+        """As `shown_line`, for spans known to fit the width (a table's rows): not measured."""
+        if self.colour:
+            self.lines.append("".join([self._paint(piece, style) for piece, style in parts]))
+        else:
+            self.lines.append("".join([piece for piece, _style in parts]).rstrip(" "))
 
     def paragraph(
         self, text: str, style: str | None = None, *, indent: int = 0, lead: str = ""
@@ -236,8 +257,9 @@ def layout(
     """
     widths = []
     for i, column in enumerate(columns):
-        widest_cell = max((cell_len(_text(row[i])) for row in rows), default=0)
-        natural = max(widest_cell, *(cell_len(h) for h in headers[i]))
+        texts = [_text(row[i]) for row in rows]
+        widest_cell = max((len(t) if t.isascii() else cell_len(t) for t in texts), default=0)
+        natural = max(widest_cell, *(cells(h) for h in headers[i]))
         widths.append(min(natural, column.max_width) if column.max_width else natural)
     flexible = [i for i, c in enumerate(columns) if c.ratio]
     for gap, least in ((GAP, 10), (1, 10), (1, 6)):
@@ -290,21 +312,25 @@ def grid(
             spans.append(" " * gap)
         screen.line(*spans[:-1])
     screen.line(screen.rule * min(screen.width, sum(widths) + gap * (len(columns) - 1)))
+    # The rows fit the screen when their columns do (layout made sure of that where it can).
+    fits = sum(widths) + gap * (len(columns) - 1) <= screen.width
+    add = screen.fitted_line if fits else screen.shown_line
     for row in rows:
-        screen.shown_line(*_cells(row, columns, widths, gap))
+        add(*_cells(row, columns, widths, gap))
     if footer:
         screen.blank()
-        screen.shown_line(*_cells(footer, columns, widths, gap))
+        add(*_cells(footer, columns, widths, gap))
 
 
 def _cells(
     row: Sequence[Cell], columns: Sequence[Column], widths: list[int], gap: int
-) -> list[Span | str]:
-    spans: list[Span | str] = []
+) -> list[Span]:
+    spans: list[Span] = []
+    space = (" " * gap, None)
     for cell, column, width in zip(row, columns, widths, strict=True):
         if isinstance(cell, str):
-            spans.append(fit(cell, width, column.right))
+            spans.append((fit(cell, width, column.right), None))
         else:
             spans.append((fit(cell[0], width, column.right), cell[1]))
-        spans.append(" " * gap)
+        spans.append(space)
     return spans[:-1]

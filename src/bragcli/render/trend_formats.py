@@ -24,10 +24,8 @@ _BAR_MAX = 40
 
 def trend_terminal(trend: Trend, out: TextIO, color: ColorChoice, as_of: date) -> None:
     # The terminal's modules are imported here: the other formats do without rich.
-    from rich.cells import cell_len
-
     from bragcli.render.palette import PALETTE
-    from bragcli.render.screen import Screen, Span, fit, shorten
+    from bragcli.render.screen import Screen, Span, cells, fit, shorten
 
     screen = Screen(out, color)
     if not trend.points:
@@ -67,7 +65,7 @@ def trend_terminal(trend: Trend, out: TextIO, color: ColorChoice, as_of: date) -
     stuck.sort(key=lambda r: (r.since, natural_key(r.id)))
     # The id column is as wide as the widest id listed (at least 6 cells, at most a third of
     # the screen), so that what follows the ids lines up.
-    widest_id = max((cell_len(visible(r.id)) for r in (*replanned, *stuck)), default=0)
+    widest_id = max((cells(visible(r.id)) for r in (*replanned, *stuck)), default=0)
     ids = min(max(widest_id, 6), screen.width // 3)
     screen.blank()
     screen.line((f"Re-planned actions ({len(replanned)})", "bold"))
@@ -83,7 +81,7 @@ def trend_terminal(trend: Trend, out: TextIO, color: ColorChoice, as_of: date) -
         days = (as_of - record.since).days
         held = f"since {record.since.isoformat()} ({plural(days, 'day')})"
         start = f"  {fit(visible(record.id), ids)} {rating_word(record.status):<6} {held}  "
-        room = min(50, screen.width - cell_len(start))
+        room = min(50, screen.width - cells(start))
         screen.shown_line(start + shorten(visible(record.title), room))
     screen.write()
 
