@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+from pathlib import Path
 from typing import Any, get_args
 
 import click
@@ -15,7 +16,8 @@ from bragcli import commands, render
 from bragcli.cli import cli
 from bragcli.render.appendix import template_dir
 from bragcli.render.problem_formats import REPORTERS
-from conftest import ROOT
+from conftest import ROOT, SAMPLE_PLAN, Run
+from test_history import Repo
 
 #: command -> (its registry's names, the format type)
 REGISTRIES: dict[str, tuple[list[str], Any]] = {
@@ -106,3 +108,24 @@ def test_no_command_takes_options_as_untyped_keyword_arguments() -> None:
         if isinstance(node, ast.FunctionDef) and (node.args.kwarg or node.args.vararg)
     ]
     assert loose == []
+
+
+@pytest.mark.parametrize("command", ["status", "actions", "diff", "trend"])
+def test_color_means_the_same_in_every_command(
+    run: Run, command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """always colours even with NO_COLOR set (the README: `--color always|never` overrides);
+    auto follows NO_COLOR and the terminal (CliRunner's output is not one)."""
+    repo = Repo(tmp_path / "repo")
+    plan = (SAMPLE_PLAN / "plan.yaml").read_text(encoding="utf-8")
+    area = (SAMPLE_PLAN / "03-risk-of-harm.yaml").read_text(encoding="utf-8")
+    repo.commit("one", "2023-01-10", {"plan.yaml": plan, "03.yaml": area})
+    repo.commit("two", "2023-02-10", {"03.yaml": area.replace("status: red", "status: amber")})
+    monkeypatch.chdir(repo.root)
+    args = ["HEAD~1", "HEAD"] if command == "diff" else ["--as-of", "2023-03-01"]
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" in run(command, *args, "--color", "always").stdout
+    assert "\x1b[" not in run(command, *args, "--color", "auto").stdout
+    monkeypatch.delenv("NO_COLOR")
+    assert "\x1b[" not in run(command, *args).stdout  # auto, and not a terminal
+    assert "\x1b[" not in run(command, *args, "--color", "never").stdout

@@ -106,7 +106,8 @@ def pad(text: str, width: int) -> str:
 
 
 def shorten(text: str, width: int) -> str:
-    """One line of at most `width` cells, cut at a word with an ellipsis when longer."""
+    """One line of at most `width` cells, cut at a word with an ellipsis when longer: what
+    `wording.short` does in characters for documents, in cells for the terminal."""
     text = " ".join(text.split())
     if cells(text) <= width:
         return text
