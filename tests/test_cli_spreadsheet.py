@@ -46,7 +46,7 @@ def test_partial_imports_the_good_rows(run: Run, tracker: Path, tmp_path: Path) 
     target = tmp_path / "plans"
     result = run("import", tracker, "-o", target, "--organisation", "Council", "--partial")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[-1] == "imported 2 actions in 1 area; next: brag check " + (
+    assert result.stderr.splitlines()[-1] == "imported 2 actions in 1 area; next: brag check " + (
         str(target)
     )
     loaded = load_plan(target)

@@ -403,7 +403,7 @@ def test_init_force_never_adds_the_example_area_beside_real_ones(run: Run, tmp_p
     result = run("init", tmp_path, "--force")
     assert result.exit_code == 0, result.output
     assert f"skipped {tmp_path / 'plans/01-example-area.yaml'} (plans/ already has area " in (
-        result.stdout
+        result.stderr
     )
     assert not (tmp_path / "plans" / "01-example-area.yaml").exists()
     assert snapshot(tmp_path / "plans") == before
@@ -419,5 +419,5 @@ def test_init_never_writes_through_a_dangling_link(run: Run, tmp_path: Path) -> 
     (tmp_path / "plans" / "plan.yaml").symlink_to(tmp_path / "outside.yaml")
     result = run("init", tmp_path, "--force")
     assert result.exit_code == 0, result.output
-    assert "(it exists; not overwritten)" in result.stdout
+    assert "(it exists; not overwritten)" in result.stderr
     assert not (tmp_path / "outside.yaml").exists()

@@ -21,7 +21,8 @@ def test_init_writes_a_plan_that_checks_clean(
     assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == (
         sorted(FILES)
     )
-    assert result.stdout.splitlines()[0] == f"created {target / 'plans/plan.yaml'}"
+    assert result.stdout == ""  # the files are the result; the list of them is a message
+    assert result.stderr.splitlines()[0] == f"created {target / 'plans/plan.yaml'}"
     monkeypatch.chdir(target)
     checked = run("check", "--strict", "--as-of", "2030-01-01")
     assert (checked.exit_code, checked.stdout) == (0, "")
@@ -53,7 +54,7 @@ def test_force_adds_missing_files_and_keeps_existing_ones(run: Run, tmp_path: Pa
     result = run("init", tmp_path, "--force")
     assert result.exit_code == 0
     assert (tmp_path / "plans" / "plan.yaml").read_text() == mine
-    assert f"kept    {tmp_path / 'plans/plan.yaml'} (it exists; not overwritten)" in result.stdout
+    assert f"kept    {tmp_path / 'plans/plan.yaml'} (it exists; not overwritten)" in result.stderr
     assert (tmp_path / "plans" / "01-example-area.yaml").exists()
 
 

@@ -1,4 +1,5 @@
-"""`brag report`: golden appendices, Markdown that renders, HTML that is safe, templates."""
+"""`brag report`: Markdown that renders, HTML that is safe, templates (golden appendices:
+test_goldens.py)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,6 @@ from markdown_it import MarkdownIt
 
 from conftest import SAMPLE_AS_OF, SAMPLE_PLAN, Run
 
-GOLDEN = Path(__file__).parent / "golden"
-
 
 @pytest.fixture
 def sample_copy(tmp_path: Path) -> Path:
@@ -28,18 +27,6 @@ def report(run: Run, folder: Path, *args: str) -> str:
     result = run("report", folder, "--as-of", SAMPLE_AS_OF, *args)
     assert result.exit_code == 0, result.stderr
     return result.stdout
-
-
-@pytest.mark.parametrize(
-    ("fmt", "golden"),
-    [
-        ("markdown", "report-sample.md"),
-        ("html", "report-sample.html"),
-        ("text", "report-sample.txt"),
-    ],
-)
-def test_golden_report(run: Run, sample_copy: Path, fmt: str, golden: str) -> None:
-    assert report(run, sample_copy, "--format", fmt) == (GOLDEN / golden).read_text("utf-8")
 
 
 def _tables(markdown: str) -> list[list[int]]:

@@ -40,5 +40,5 @@ def test_schema_command_prints_and_writes(run: Run, tmp_path: Path) -> None:
     assert json.loads(printed.stdout)["title"] == "bragcli plan.yaml"
     target = tmp_path / "area.json"
     written = run("schema", "-o", target)
-    assert written.stderr == f"wrote {target}\n"
+    assert written.stderr == f"brag schema: wrote {target}\n"
     assert target.read_text(encoding="utf-8") == schema_text("area")

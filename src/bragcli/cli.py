@@ -1,6 +1,19 @@
 """The `brag` command line: options in, one call to `commands`, exit with its code.
 
-No YAML, date or formatting logic lives here.
+No YAML, date or formatting logic lives here. Every `--format` choice comes from the command's
+renderer registry (`render.STATUS_FORMATS` and the others, `problem_formats.REPORTERS`), and
+every choice is typed (`render.ColorChoice`, `StatusFormat`, ...) down to the Options.
+
+Streams, the same rule for every command:
+
+- standard output carries the command's result and nothing else: what was asked for and may be
+  piped on or redirected to a file (the view of `status`, `actions`, `diff`, `trend`; the
+  report; the problems `check` finds; the schema). A command whose result is written to files
+  (`report -o`, `schema -o`, `export`, `import`, `init`) writes nothing to standard output.
+- standard error carries what is said about the run: "brag CMD: wrote FILE" and the files
+  `init` and `import` wrote, summaries ("brag check: 2 warnings (3 files checked)"), warnings,
+  and errors ("brag: ...", exit 2). So `brag ... > file` holds exactly the result, and the
+  messages stay on the screen. tests/test_streams.py checks this for every command.
 """
 
 from __future__ import annotations
@@ -15,16 +28,35 @@ import sys
 # bragcli uses no pydantic plugin; looking for them scans every installed distribution's
 # metadata on the first model built, which is a good part of a short command's run time.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, get_args
 
 import click
 
 from bragcli import __version__
 from bragcli.deadlines import MAX_DAYS, parse_days
 from bragcli.problems import BragError, Exit
+from bragcli.render import (
+    ACTIONS_FORMATS,
+    DIFF_FORMATS,
+    REPORT_TEMPLATES,
+    STATUS_FORMATS,
+    TREND_FORMATS,
+    CheckFormat,
+    ColorChoice,
+    DiffFormat,
+    ExportFormat,
+    ReportFormat,
+    StatusFormat,
+    TrendBy,
+    TrendFormat,
+)
+from bragcli.render.problem_formats import REPORTERS
+
+if TYPE_CHECKING:
+    from bragcli.model import Rating
 from bragcli.safetext import excerpt, visible, visible_lines
 
 DEFAULT_PLAN = Path("plans")
@@ -146,7 +178,7 @@ _STALE_DAYS_OPTION = _days_option(
 _COLOR_OPTION = click.option(
     "--color",
     "--colour",
-    type=click.Choice(["auto", "always", "never"]),
+    type=click.Choice(get_args(ColorChoice)),
     default="auto",
     show_default=True,
     help="Colour in the terminal format. auto follows the terminal and NO_COLOR.",
@@ -224,7 +256,7 @@ class WarningCodeParam(click.ParamType):  # type: ignore[type-arg]
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "github"]),
+    type=click.Choice(list(REPORTERS)),
     default=None,
     help="text: one line per problem (file:line:col: level [code] message); json: for "
     "tools; github: GitHub Actions annotations and then the text. Default: github when "
@@ -238,7 +270,7 @@ def check(
     disable: tuple[str, ...],
     enable: tuple[str, ...],
     strict: bool,
-    fmt: str | None,
+    fmt: CheckFormat | None,
     max_file_size: float,
 ) -> None:
     """Validate plan folders (default: plans/) and report every problem.
@@ -251,11 +283,13 @@ def check(
     from bragcli.commands import CheckOptions, run_check
     from bragcli.rules.run import RuleChoices
 
+    default: CheckFormat = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
     def run() -> Exit:
         options = CheckOptions(
             as_of=as_of or _today(),
             strict=strict,
-            format=fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"),
+            format=fmt or default,
             max_bytes=int(max_file_size * 1024 * 1024),
             rules=RuleChoices(disable=disable, enable=enable, stale_days=stale_days),
         )
@@ -286,16 +320,14 @@ def schema(kind: str, output: Path | None) -> None:
 
         hint = f"choose a file outside the plan folder, e.g. -o schemas/{kind}.schema.json"
         write_text(output, text, hint=hint)
-        click.echo(f"wrote {output}", err=True)
+        click.echo(f"brag schema: wrote {output}", err=True)
         return Exit.OK
 
     _exit(run)
 
 
-def _view_options(func: Any) -> Any:
-    """Options shared by `status` and `actions`."""
-    from bragcli.render import STATUS_FORMATS
-
+def _view_options(formats: Iterable[StatusFormat]) -> Callable[[Any], Any]:
+    """The options of `status` and `actions`, with --format from the command's registry."""
     decorators: list[Callable[[Any], Any]] = [
         click.argument(
             "plan_dir", required=False, default=DEFAULT_PLAN, type=click.Path(path_type=Path)
@@ -328,7 +360,7 @@ def _view_options(func: Any) -> Any:
         click.option(
             "--format",
             "fmt",
-            type=click.Choice(list(STATUS_FORMATS)),
+            type=click.Choice(list(formats)),
             default="terminal",
             show_default=True,
             help="terminal for people; json, csv or markdown for tools and papers.",
@@ -337,9 +369,13 @@ def _view_options(func: Any) -> Any:
         _max_size_option,
         _rev_option,
     ]
-    for decorator in reversed(decorators):
-        func = decorator(func)
-    return func
+
+    def apply(func: Any) -> Any:
+        for decorator in reversed(decorators):
+            func = decorator(func)
+        return func
+
+    return apply
 
 
 class RatingParam(click.ParamType):  # type: ignore[type-arg]
@@ -360,31 +396,46 @@ class RatingParam(click.ParamType):  # type: ignore[type-arg]
 RATING = RatingParam()
 
 
-def _status_options(kwargs: dict[str, Any]) -> Any:
-    from bragcli.commands import StatusOptions
-    from bragcli.compute.rollup import Filters
+def _view(per_action: bool, help_text: str) -> Callable[..., None]:
+    """The callback of `status` (the roll-up) or `actions` (one row per action): the same
+    options, one view each."""
 
-    return StatusOptions(
-        as_of=kwargs["as_of"] or _today(),
-        filters=Filters(
-            areas=tuple(kwargs["areas"]),
-            lead=kwargs["lead"] or None,
-            statuses=tuple(kwargs["statuses"]),
-            overdue_only=kwargs["overdue"],
-        ),
-        due_within=kwargs["due_within"],
-        stale_days=kwargs["stale_days"],
-        format=kwargs["fmt"],
-        color=kwargs["color"],
-        max_bytes=int(kwargs["max_file_size"] * 1024 * 1024),
-        rev=kwargs["rev"],
-    )
+    def view(
+        plan_dir: Path,
+        as_of: date | None,
+        areas: tuple[str, ...],
+        lead: str | None,
+        statuses: tuple[Rating, ...],
+        overdue: bool,
+        due_within: int,
+        stale_days: int,
+        fmt: StatusFormat,
+        color: ColorChoice,
+        max_file_size: float,
+        rev: str | None,
+    ) -> None:
+        from bragcli.commands import StatusOptions, run_status
+        from bragcli.compute.rollup import Filters
+
+        options = StatusOptions(
+            as_of=as_of or _today(),
+            filters=Filters(
+                areas=areas, lead=lead or None, statuses=statuses, overdue_only=overdue
+            ),
+            due_within=due_within,
+            stale_days=stale_days,
+            format=fmt,
+            color=color,
+            max_bytes=int(max_file_size * 1024 * 1024),
+            rev=rev,
+        )
+        _exit(lambda: run_status(plan_dir, options, sys.stdout, sys.stderr, per_action=per_action))
+
+    view.__doc__ = help_text
+    return view
 
 
-@cli.command()
-@_view_options
-def status(plan_dir: Path, **kwargs: Any) -> None:
-    """The board-meeting view of a plan (default: plans/).
+_STATUS_HELP = """The board-meeting view of a plan (default: plans/).
 
     \b
     Shows, at the --as-of date:
@@ -395,24 +446,13 @@ def status(plan_dir: Path, **kwargs: Any) -> None:
 
     Filters (--area, --lead, --status, --overdue) apply to the totals too.
     """
-    from bragcli.commands import run_status
-
-    options = _status_options(kwargs)
-    _exit(lambda: run_status(plan_dir, options, sys.stdout, sys.stderr))
-
-
-@cli.command()
-@_view_options
-def actions(plan_dir: Path, **kwargs: Any) -> None:
-    """One row per action, for drilling in (default plan: plans/).
+_ACTIONS_HELP = """One row per action, for drilling in (default plan: plans/).
 
     Columns: id, area, title, lead (with the named holder), deadline as written, due date,
     status, impact and flags (overdue, due soon, stale). Takes the same filters as status.
     """
-    from bragcli.commands import run_status
-
-    options = _status_options(kwargs)
-    _exit(lambda: run_status(plan_dir, options, sys.stdout, sys.stderr, per_action=True))
+status = cli.command("status")(_view_options(STATUS_FORMATS)(_view(False, _STATUS_HELP)))
+actions = cli.command("actions")(_view_options(ACTIONS_FORMATS)(_view(True, _ACTIONS_HELP)))
 
 
 def _not_nan(ctx: click.Context, param: click.Parameter, value: float) -> float:
@@ -428,7 +468,7 @@ def _not_nan(ctx: click.Context, param: click.Parameter, value: float) -> float:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["markdown", "html", "text"]),
+    type=click.Choice(list(REPORT_TEMPLATES)),
     default="markdown",
     show_default=True,
     help="markdown for GitHub, pandoc or a paper; html for a standalone page that prints to "
@@ -461,7 +501,7 @@ def _not_nan(ctx: click.Context, param: click.Parameter, value: float) -> float:
 def report(
     plan_dir: Path,
     as_of: date | None,
-    fmt: str,
+    fmt: ReportFormat,
     output: Path | None,
     template: Path | None,
     template_timeout: float,
@@ -504,26 +544,26 @@ def _plan_option(func: Any) -> Any:
     )(func)
 
 
-def _use_colour(choice: str) -> bool:
-    if choice == "auto":
-        return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    return choice == "always"
-
-
 @cli.command()
 @click.argument("revs", nargs=-1, metavar="[REV_A] [REV_B]")
 @_plan_option
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["terminal", "markdown", "json"]),
+    type=click.Choice(list(DIFF_FORMATS)),
     default="terminal",
     show_default=True,
     help="markdown pastes into a board paper or a pull-request comment; json is for tools.",
 )
 @_COLOR_OPTION
 @_max_size_option
-def diff(revs: tuple[str, ...], plan_dir: Path, fmt: str, color: str, max_file_size: float) -> None:
+def diff(
+    revs: tuple[str, ...],
+    plan_dir: Path,
+    fmt: DiffFormat,
+    color: ColorChoice,
+    max_file_size: float,
+) -> None:
     """What changed in the plan, action by action, between two versions in git.
 
     \b
@@ -540,9 +580,7 @@ def diff(revs: tuple[str, ...], plan_dir: Path, fmt: str, color: str, max_file_s
     """
     from bragcli.commands import DiffOptions, run_diff
 
-    options = DiffOptions(
-        format=fmt, color=_use_colour(color), max_bytes=int(max_file_size * 1024 * 1024)
-    )
+    options = DiffOptions(format=fmt, color=color, max_bytes=int(max_file_size * 1024 * 1024))
     _exit(lambda: run_diff(plan_dir, revs, options, sys.stdout, sys.stderr))
 
 
@@ -555,7 +593,7 @@ def diff(revs: tuple[str, ...], plan_dir: Path, fmt: str, color: str, max_file_s
 )
 @click.option(
     "--by",
-    type=click.Choice(["commit", "month"]),
+    type=click.Choice(get_args(TrendBy)),
     default="commit",
     show_default=True,
     help="One point per commit that touched the plan, or the last commit of each month.",
@@ -563,7 +601,7 @@ def diff(revs: tuple[str, ...], plan_dir: Path, fmt: str, color: str, max_file_s
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["terminal", "markdown", "json", "csv"]),
+    type=click.Choice(list(TREND_FORMATS)),
     default="terminal",
     show_default=True,
     help="terminal shows a table and a chart; the others are for papers and tools.",
@@ -580,11 +618,11 @@ def diff(revs: tuple[str, ...], plan_dir: Path, fmt: str, color: str, max_file_s
 def trend(
     plan_dir: Path,
     since: str | None,
-    by: str,
-    fmt: str,
+    by: TrendBy,
+    fmt: TrendFormat,
     chart: Path | None,
     as_of: date | None,
-    color: str,
+    color: ColorChoice,
     max_file_size: float,
 ) -> None:
     """BRAG totals through the plan's git history, and how often each action was re-planned.
@@ -599,7 +637,7 @@ def trend(
         since=since,
         by=by,
         format=fmt,
-        color=_use_colour(color),
+        color=color,
         chart=chart,
         as_of=as_of or _today(),
         max_bytes=int(max_file_size * 1024 * 1024),
@@ -631,15 +669,17 @@ def init(directory: Path, force: bool) -> None:
 
     def run() -> Exit:
         created = create(directory, force=force)
+        # The files are the result; what was written is said on standard error.
         for name in created.written:
-            click.echo(f"created {directory / name}")
+            click.echo(f"created {directory / name}", err=True)
         for name in created.kept:
-            click.echo(f"kept    {directory / name} (it exists; not overwritten)")
+            click.echo(f"kept    {directory / name} (it exists; not overwritten)", err=True)
         for name, reason in created.skipped:
-            click.echo(f"skipped {directory / name} ({reason})")
+            click.echo(f"skipped {directory / name} ({reason})", err=True)
         click.echo(
             f"\nNext: edit {directory / 'plans'}/*.yaml, then run `brag check` and "
-            f"`brag status` in {directory}."
+            f"`brag status` in {directory}.",
+            err=True,
         )
         return Exit.OK
 
@@ -693,7 +733,7 @@ def import_(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "xlsx"]),
+    type=click.Choice(get_args(ExportFormat)),
     default=None,
     help="Default: from the output file's suffix.",
 )
@@ -706,7 +746,7 @@ def import_(
 @_rev_option
 def export(
     plan_dir: Path,
-    fmt: str | None,
+    fmt: ExportFormat | None,
     output: Path,
     as_of: date | None,
     max_file_size: float,
@@ -721,7 +761,7 @@ def export(
     """
     from bragcli.commands import ExportOptions, run_export
 
-    chosen = fmt or ("xlsx" if output.suffix.lower() == ".xlsx" else "csv")
+    chosen: ExportFormat = fmt or ("xlsx" if output.suffix.lower() == ".xlsx" else "csv")
     options = ExportOptions(
         format=chosen,
         output=output,

@@ -21,6 +21,15 @@ from bragcli.source.load import YAML_SUFFIXES, LoadedPlan, display_path, load_pl
 if TYPE_CHECKING:
     from bragcli.compute.rollup import Filters
     from bragcli.model import Area
+    from bragcli.render import (
+        ColorChoice,
+        DiffFormat,
+        ExportFormat,
+        ReportFormat,
+        StatusFormat,
+        TrendBy,
+        TrendFormat,
+    )
     from bragcli.rules.run import RuleChoices
     from bragcli.source.git import Revision
 
@@ -117,8 +126,8 @@ class StatusOptions:
     due_within: int
     #: None: plan.yaml's checks: stale_days
     stale_days: int | None
-    format: str
-    color: str
+    format: StatusFormat
+    color: ColorChoice
     max_bytes: int
     rev: str | None = None
 
@@ -128,7 +137,7 @@ def run_status(
 ) -> Exit:
     """`brag status` (the roll-up) or, with per_action, `brag actions` (one row per action)."""
     from bragcli.compute.rollup import build_status
-    from bragcli.render import ACTIONS_FORMATS, STATUS_FORMATS, render
+    from bragcli.render import ACTIONS_FORMATS, STATUS_FORMATS
 
     loaded, _revision = load_at(folder, options.rev, err, max_bytes=options.max_bytes)
     if loaded is None:
@@ -150,14 +159,14 @@ def run_status(
         stale_days=options.stale_days,
     )
     registry = ACTIONS_FORMATS if per_action else STATUS_FORMATS
-    render(registry, options.format, status, out, options.color)
+    registry[options.format](status, out, options.color)
     return Exit.OK
 
 
 @dataclass(frozen=True, slots=True)
 class ReportOptions:
     as_of: date
-    format: str
+    format: ReportFormat
     output: Path | None
     template: Path | None
     due_within: int
@@ -252,8 +261,8 @@ def append_step_summary(
 
 @dataclass(frozen=True, slots=True)
 class DiffOptions:
-    format: str
-    color: bool
+    format: DiffFormat
+    color: ColorChoice
     max_bytes: int
 
 
@@ -264,7 +273,8 @@ def run_diff(
     import io
 
     from bragcli.compute.changes import diff_plans, summarise
-    from bragcli.render.history import DIFF_FORMATS, DiffResult, diff_markdown
+    from bragcli.render import DIFF_FORMATS
+    from bragcli.render.diff_formats import DiffResult, diff_markdown
     from bragcli.source.git import WORKTREE, Repository
 
     if len(revs) > 2:
@@ -295,9 +305,9 @@ def run_diff(
 @dataclass(frozen=True, slots=True)
 class TrendOptions:
     since: str | None
-    by: str
-    format: str
-    color: bool
+    by: TrendBy
+    format: TrendFormat
+    color: ColorChoice
     chart: Path | None
     as_of: date
     max_bytes: int
@@ -305,7 +315,7 @@ class TrendOptions:
 
 def run_trend(folder: Path, options: TrendOptions, out: TextIO, err: TextIO) -> Exit:
     from bragcli.compute.trend import build_trend, notes
-    from bragcli.render.history import TREND_FORMATS
+    from bragcli.render import TREND_FORMATS
     from bragcli.source.git import history
 
     if not folder.is_dir():
@@ -384,10 +394,11 @@ def run_import(source: Path, options: ImportOptions, out: TextIO, err: TextIO) -
             "--force to replace files of the same name"
         )
     _refuse_id_clashes(folder, [n for n in existing if n not in files], imported.areas)
+    # The plan files are the result; what was written is said on standard error.
     for path in write_plan_files(folder, files, replace=options.force):
-        out.write(f"wrote {path}\n")
+        err.write(f"wrote {path}\n")
     actions = sum(len(a.actions) for a in imported.areas)
-    out.write(
+    err.write(
         f"imported {actions} action{'s' if actions != 1 else ''} in {len(imported.areas)} "
         f"area{'s' if len(imported.areas) != 1 else ''}; next: brag check {folder}\n"
     )
@@ -451,7 +462,7 @@ def _title_from(source: Path) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ExportOptions:
-    format: str
+    format: ExportFormat
     output: Path
     as_of: date
     max_bytes: int

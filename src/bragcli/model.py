@@ -37,28 +37,13 @@ from bragcli.safetext import excerpt
 class Rating(StrEnum):
     """A BRAG rating. The order of declaration is the display order."""
 
+    # How each rating is shown (word, letter, symbol, colours): bragcli.render.palette.
     BLUE = "blue"
     GREEN = "green"
     AMBER = "amber"
     RED = "red"
     NOT_STARTED = "not-started"
 
-    @property
-    def letter(self) -> str:
-        return _LETTERS[self]
-
-    @property
-    def label(self) -> str:
-        return "not started" if self is Rating.NOT_STARTED else self.value
-
-
-_LETTERS = {
-    Rating.BLUE: "B",
-    Rating.GREEN: "G",
-    Rating.AMBER: "A",
-    Rating.RED: "R",
-    Rating.NOT_STARTED: "-",
-}
 
 #: Other spellings people use for "not yet due to start".
 NOT_STARTED_SPELLINGS = frozenset(

@@ -1106,14 +1106,6 @@ def write_csv(rows: list[list[str]], path: Path) -> None:
     write_bytes(path, csv_bytes(rows))
 
 
-#: Rating -> (fill, text colour), as RGB hex.
-RATING_COLOURS: dict[Rating, tuple[str, str]] = {
-    Rating.BLUE: ("1D4ED8", "FFFFFF"),
-    Rating.GREEN: ("166534", "FFFFFF"),
-    Rating.AMBER: ("FBBF24", "000000"),
-    Rating.RED: ("B91C1C", "FFFFFF"),
-    Rating.NOT_STARTED: ("E5E7EB", "000000"),
-}
 _WIDE_COLUMNS = frozenset({"area title", "action", "lead", "progress"})
 
 
@@ -1132,6 +1124,8 @@ def xlsx_bytes(rows: list[list[str]]) -> bytes:
     and other controls) are written escaped (\\x00); a leading apostrophe is doubled where
     import would take it for csv_safe's, so the text comes back as it was.
     """
+    from bragcli.render.palette import PALETTE
+
     openpyxl = _openpyxl()
     styles = _openpyxl("openpyxl.styles")
     utils = _openpyxl("openpyxl.utils")
@@ -1146,10 +1140,10 @@ def xlsx_bytes(rows: list[list[str]]) -> bytes:
     }
     fills = {
         rating: (
-            styles.PatternFill(fill_type="solid", start_color=f"FF{fill}", end_color=f"FF{fill}"),
-            styles.Font(color=f"FF{text}"),
+            styles.PatternFill(fill_type="solid", start_color=swatch.xlsx, end_color=swatch.xlsx),
+            styles.Font(color=swatch.xlsx_ink),
         )
-        for rating, (fill, text) in RATING_COLOURS.items()
+        for rating, swatch in PALETTE.items()
     }
     bold = styles.Font(bold=True)
     wrap = styles.Alignment(wrap_text=True, vertical="top")

@@ -1,10 +1,11 @@
 """`brag report`: the committee appendix through jinja2 templates.
 
-The default templates (Markdown, HTML, text) ship inside the package; `--template PATH` uses
-the user's own. Every template, default or not, runs in the sandbox of `render.sandbox`, with
-StrictUndefined (a typo fails loudly instead of printing nothing), on the plain read-only
-context of `render.appendix_context`. HTML templates are autoescaped; Markdown templates
-escape with the `md` filters; every printed value has its control characters shown escaped.
+The default templates (Markdown, HTML, text: `render.REPORT_TEMPLATES`) ship inside the
+package; `--template PATH` uses the user's own. Every template, default or not, runs in the
+sandbox of `render.sandbox`, with StrictUndefined (a typo fails loudly instead of printing
+nothing), on the plain read-only context of `render.appendix_context`. HTML templates are
+autoescaped; Markdown templates escape with the `md` filters; every printed value has its
+control characters shown escaped.
 
 A template's work is bounded three ways:
 
@@ -44,7 +45,9 @@ from jinja2.exceptions import SecurityError
 
 from bragcli.model import Rating
 from bragcli.problems import BragError
+from bragcli.render import REPORT_TEMPLATES, ReportFormat
 from bragcli.render import wording as fmt
+from bragcli.render.palette import PALETTE
 from bragcli.render.sandbox import (
     MAX_TEXT,
     FolderLoader,
@@ -54,26 +57,12 @@ from bragcli.render.sandbox import (
 )
 from bragcli.safetext import excerpt, visible
 
-DEFAULT_TEMPLATES = {
-    "markdown": "report.md.j2",
-    "html": "report.html.j2",
-    "text": "report.txt.j2",
-}
-
 #: Seconds a template may run (`--template-timeout`).
 DEFAULT_TIMEOUT = 10.0
 #: Bytes of memory a template may use beyond what bragcli already holds (where enforced).
 MEMORY_LIMIT = 512 * 1024 * 1024
 #: Seconds past the time limit after which a template that cannot be interrupted is killed.
 GRACE = 2.0
-
-SYMBOLS = {
-    Rating.BLUE: "🔵",
-    Rating.GREEN: "🟢",
-    Rating.AMBER: "🟠",
-    Rating.RED: "🔴",
-    Rating.NOT_STARTED: "⚪",
-}
 
 _MB = 1024 * 1024
 
@@ -112,7 +101,19 @@ def _symbol(value: object) -> str:
     rating = _rating_of(value)
     if rating is None:
         return "–"
-    return f"{SYMBOLS[rating]} {fmt.rating_word(rating)}"
+    return f"{PALETTE[rating].symbol} {fmt.rating_word(rating)}"
+
+
+def _rating_colour(value: object) -> str:
+    """The rating's colour from the palette, for CSS (the HTML report's badges)."""
+    rating = _rating_of(value)
+    return PALETTE[rating].css if rating is not None else "transparent"
+
+
+def _rating_ink(value: object) -> str:
+    """The colour of text on the rating's colour (black or white), for CSS."""
+    rating = _rating_of(value)
+    return PALETTE[rating].css_ink if rating is not None else "inherit"
 
 
 def _rating_class(value: object) -> str:
@@ -141,6 +142,8 @@ def _filters(context: Mapping[str, Any]) -> dict[str, Callable[..., Any]]:
         "rating": _rating,
         "rating_symbol": _symbol,
         "rating_class": _rating_class,
+        "rating_colour": _rating_colour,
+        "rating_ink": _rating_ink,
         "uk_date": fmt.uk_date,
         "lead": _lead(context["plan"]["roles"]),
         "plural": fmt.plural,
@@ -158,7 +161,7 @@ def _filters(context: Mapping[str, Any]) -> dict[str, Callable[..., Any]]:
 
 def render_report(
     context: Mapping[str, Any],
-    fmt_name: str,
+    fmt_name: ReportFormat,
     template: Path | None = None,
     *,
     timeout: float = DEFAULT_TIMEOUT,
@@ -169,7 +172,7 @@ def render_report(
     kind that goes over a limit.
     """
     if template is None:
-        loader = FolderLoader(template_dir(), DEFAULT_TEMPLATES[fmt_name])
+        loader = FolderLoader(template_dir(), REPORT_TEMPLATES[fmt_name])
         shown = loader.main
     else:
         shown = visible(str(template))

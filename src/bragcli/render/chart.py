@@ -15,16 +15,8 @@ from xml.sax.saxutils import escape
 from bragcli.compute.trend import Trend
 from bragcli.model import Rating
 from bragcli.problems import BragError
+from bragcli.render.palette import BLACK, PALETTE, WHITE
 from bragcli.render.wording import rating_word
-
-#: Fill colours with dark or light text chosen for contrast.
-FILLS = {
-    Rating.BLUE: ("#1d4ed8", "#ffffff"),
-    Rating.GREEN: ("#166534", "#ffffff"),
-    Rating.AMBER: ("#fbbf24", "#000000"),
-    Rating.RED: ("#b91c1c", "#ffffff"),
-    Rating.NOT_STARTED: ("#d1d5db", "#000000"),
-}
 
 
 def write_chart(trend: Trend, path: Path, title: str, plan_paths: Sequence[Path] = ()) -> None:
@@ -63,10 +55,10 @@ def svg(trend: Trend, title: str) -> str:
             for p in points
         )
         + ".</desc>",
-        '<rect width="100%" height="100%" fill="#ffffff"/>',
+        f'<rect width="100%" height="100%" fill="{WHITE}"/>',
         f'<text x="{left}" y="24" font-size="16" font-weight="bold">{escape(title)}</text>',
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + len(points) * (bar + gap)}" '
-        f'y2="{top + plot_h}" stroke="#000"/>',
+        f'y2="{top + plot_h}" stroke="{BLACK}"/>',
         f'<text x="{left - 8}" y="{top + 4}" text-anchor="end">{peak}</text>',
         f'<text x="{left - 8}" y="{top + plot_h + 4}" text-anchor="end">0</text>',
     ]
@@ -79,16 +71,17 @@ def svg(trend: Trend, title: str) -> str:
                 continue
             h = count * unit
             y -= h
-            fill, ink = FILLS[rating]
+            swatch = PALETTE[rating]
             out.append(
-                f'<rect x="{x}" y="{y:.1f}" width="{bar}" height="{h:.1f}" fill="{fill}" '
-                f'stroke="#000" stroke-width="0.5"><title>{point.revision.date.isoformat()}: '
+                f'<rect x="{x}" y="{y:.1f}" width="{bar}" height="{h:.1f}" '
+                f'fill="{swatch.colour}" stroke="{BLACK}" stroke-width="0.5">'
+                f"<title>{point.revision.date.isoformat()}: "
                 f"{count} {rating_word(rating).lower()}</title></rect>"
             )
             if h >= 13:
                 out.append(
                     f'<text x="{x + bar / 2}" y="{y + h / 2 + 4:.1f}" text-anchor="middle" '
-                    f'fill="{ink}">{count}</text>'
+                    f'fill="{swatch.ink}">{count}</text>'
                 )
         label_y = top + plot_h + 14
         out.append(
@@ -98,10 +91,10 @@ def svg(trend: Trend, title: str) -> str:
         )
     legend_x = left + len(points) * (bar + gap) + 20
     for j, rating in enumerate(Rating):
-        fill, _ink = FILLS[rating]
         ly = top + j * 22
         out.append(
-            f'<rect x="{legend_x}" y="{ly}" width="14" height="14" fill="{fill}" stroke="#000"/>'
+            f'<rect x="{legend_x}" y="{ly}" width="14" height="14" '
+            f'fill="{PALETTE[rating].colour}" stroke="{BLACK}"/>'
         )
         out.append(f'<text x="{legend_x + 20}" y="{ly + 12}">{rating_word(rating)}</text>')
     out.append("</svg>")
@@ -127,9 +120,8 @@ def _png(trend: Trend, title: str) -> bytes:
     bottom = [0] * len(points)
     for rating in Rating:
         values = [p.totals.status[rating] for p in points]
-        fill, _ink = FILLS[rating]
-        ax.bar(range(len(points)), values, bottom=bottom, color=fill, edgecolor="black",
-               linewidth=0.4, label=rating_word(rating))  # fmt: skip
+        ax.bar(range(len(points)), values, bottom=bottom, color=PALETTE[rating].colour,
+               edgecolor=BLACK, linewidth=0.4, label=rating_word(rating))  # fmt: skip
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_xticks(range(len(points)), labels, rotation=45, ha="right", fontsize=8)
     ax.set_ylabel("Actions")

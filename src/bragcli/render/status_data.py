@@ -1,4 +1,7 @@
-"""`brag status` and `brag actions` as JSON, CSV and Markdown. No rich, no jinja2 here."""
+"""`brag status` and `brag actions` as JSON, CSV and Markdown. No rich, no jinja2 here.
+
+Every renderer takes the `--color` choice, as the registries' renderers all do, and has no
+use for it."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from typing import Any, TextIO
 
 from bragcli.compute.rollup import ActionView, MeasureView, Status, Totals
 from bragcli.model import Rating
-from bragcli.render import jsonout
+from bragcli.render import ColorChoice, jsonout
 from bragcli.render.wording import (
     csv_safe,
     lead_text,
@@ -69,7 +72,7 @@ def measure_json(view: MeasureView) -> dict[str, Any]:
     }
 
 
-def status_json(status: Status, out: TextIO) -> None:
+def status_json(status: Status, out: TextIO, color: ColorChoice = "never") -> None:
     plan = status.plan
     document = {
         "plan": {
@@ -90,7 +93,7 @@ def status_json(status: Status, out: TextIO) -> None:
     jsonout.dump(document, out)
 
 
-def actions_json(status: Status, out: TextIO) -> None:
+def actions_json(status: Status, out: TextIO, color: ColorChoice = "never") -> None:
     jsonout.dump([action_json(v, status) for v in status.actions], out)
 
 
@@ -112,7 +115,7 @@ def _cell(value: str | None) -> str:
     return csv_safe(visible(value or ""))
 
 
-def status_csv(status: Status, out: TextIO) -> None:
+def status_csv(status: Status, out: TextIO, color: ColorChoice = "never") -> None:
     """The roll-up: one row per area and a total row."""
     writer = _writer(out)
     writer.writerow(ROLLUP_COLUMNS)
@@ -126,7 +129,7 @@ def status_csv(status: Status, out: TextIO) -> None:
         )  # fmt: skip
 
 
-def actions_csv(status: Status, out: TextIO) -> None:
+def actions_csv(status: Status, out: TextIO, color: ColorChoice = "never") -> None:
     writer = _writer(out)
     writer.writerow(ACTION_COLUMNS)
     for view in status.actions:
@@ -184,7 +187,7 @@ def _attention_rows(views: list[ActionView], status: Status) -> list[list[str]]:
     ]
 
 
-def status_markdown(status: Status, out: TextIO) -> None:
+def status_markdown(status: Status, out: TextIO, color: ColorChoice = "never") -> None:
     lines = _heading(status)
     lines += ["## Activity by improvement area", ""]
     header = ["Area", "Title", *_COUNT_HEADER, "Actions", "Overdue", f"Due ≤{status.due_within}d",
@@ -239,7 +242,7 @@ def _measure_row(view: MeasureView) -> list[str]:
     ]
 
 
-def actions_markdown(status: Status, out: TextIO) -> None:
+def actions_markdown(status: Status, out: TextIO, color: ColorChoice = "never") -> None:
     lines = _heading(status)
     header = ["ID", "Area", "Action", "Lead", "Deadline", "Due", "Status", "Impact", "Flags"]
     rows = [

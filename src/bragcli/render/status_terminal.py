@@ -3,29 +3,19 @@
 Ratings are never colour alone: every rating is a word, coloured where colour is available, so
 the view reads the same for colour-blind readers, with NO_COLOR, piped, and in CI logs.
 
-rich decides about the terminal (width, colour support, NO_COLOR) and styles the text; the
-tables are laid out here. A council-wide plan can list thousands of overdue actions, and rich's
-general-purpose Table took seconds to lay them out; this grid takes milliseconds.
-
-Text reaches the terminal only through `Screen.line`, which shows it `visible` (control, bidi
-and invisible characters escaped, no GitHub workflow command) before adding any style. Plan
-text is never parsed as rich markup, so `[bold]` or `[link=...]` in a title shows as written.
+The tables are laid out in cells by `render.screen` (which also makes plan text `visible`);
+the colours of ratings come from `render.palette`.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TextIO
-
-from rich.color import ColorSystem
-from rich.console import Console
-from rich.style import Style
 
 from bragcli.compute.rollup import ActionView, MeasureView, Status, Totals
 from bragcli.model import Rating
+from bragcli.render import ColorChoice
+from bragcli.render.palette import BAD, BAD_BOLD, GOOD, GOOD_BOLD, PALETTE
+from bragcli.render.screen import Cell, Column, Screen, Span, grid
 from bragcli.render.status_data import flags
 from bragcli.render.wording import (
     lead_text,
@@ -36,183 +26,16 @@ from bragcli.render.wording import (
     uk_date,
     with_unit,
 )
-from bragcli.safetext import visible
-
-STYLES = {
-    Rating.BLUE: "bold bright_blue",
-    Rating.GREEN: "bold green",
-    Rating.AMBER: "bold yellow",
-    Rating.RED: "bold red",
-    Rating.NOT_STARTED: "bold bright_black",
-}
-
-#: A piece of text and its rich style (None: plain).
-Span = tuple[str, str | None]
-Cell = str | Span
-
-GAP = 2
 
 
-def console(out: TextIO, color: str, *, is_terminal: bool) -> Console:
-    """A console for `out`: colour as asked ('auto' follows the terminal and NO_COLOR)."""
-    width = None
-    if not is_terminal and not os.environ.get("COLUMNS"):
-        width = 100  # CI logs and pipes: wide enough for the tables, narrow enough to read
-    elif is_terminal:
-        width = shutil.get_terminal_size().columns
-    return Console(
-        file=out,
-        width=width,
-        force_terminal=color == "always" or (is_terminal and color == "auto"),
-        no_color=True if color == "never" else None,
-        color_system=None if color == "never" else "auto",
-        highlight=False,
-        emoji=False,
-    )
-
-
-_SYSTEMS = {
-    "standard": ColorSystem.STANDARD,
-    "256": ColorSystem.EIGHT_BIT,
-    "truecolor": ColorSystem.TRUECOLOR,
-    "windows": ColorSystem.WINDOWS,
-}
-
-
-def _can_encode(out: TextIO, text: str) -> bool:
-    try:
-        text.encode(getattr(out, "encoding", None) or "utf-8")
-    except (UnicodeEncodeError, LookupError):
-        return False
-    return True
-
-
-class Screen:
-    """Lines of styled text, written out at the end without trailing spaces."""
-
-    def __init__(self, out: TextIO, color: str) -> None:
-        is_terminal = out.isatty() if hasattr(out, "isatty") else False
-        con = console(out, color, is_terminal=is_terminal)
-        self.out = out
-        self.width = con.width
-        system = None if con.no_color else con.color_system
-        self.system = _SYSTEMS.get(system) if system else None
-        self.lines: list[str] = []
-        self._styles: dict[str, Style] = {}
-        #: the rule under table headers: a line where the output can show one (not ASCII)
-        self.rule = "─" if _can_encode(out, "─") else "-"
-
-    def _paint(self, text: str, style: str | None) -> str:
-        if not style or self.system is None or not text:
-            return text
-        parsed = self._styles.get(style)
-        if parsed is None:
-            parsed = self._styles[style] = Style.parse(style)
-        return parsed.render(text, color_system=self.system)
-
-    def line(self, *spans: Span | str) -> None:
-        """One line of spans; each span's text is shown `visible` before it is styled."""
-        self.shown_line(*(_visible(s) for s in spans))
-
-    def shown_line(self, *spans: Span | str) -> None:
-        """As `line`, for spans whose text has been made `visible` already (table cells)."""
-        parts = [(s, None) if isinstance(s, str) else s for s in spans]
-        text = "".join(self._paint(t, style) for t, style in parts)
-        self.lines.append(text.rstrip(" ") if self.system is None else text)
-
-    def blank(self) -> None:
-        self.lines.append("")
-
-    def write(self) -> None:
-        self.out.write("\n".join(self.lines) + "\n")
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    header: str  # may hold a line break: a header on two lines
-    right: bool = False
-    #: 0 for a column as wide as its widest cell; >0 for a share of the width left over
-    ratio: int = 0
-    header_style: str | None = None
-    #: a fixed column never wider than this (longer cells are cut with an ellipsis)
-    max_width: int = 0
-
-
-def _text(cell: Cell) -> str:
-    return cell if isinstance(cell, str) else cell[0]
-
-
-def _visible(cell: Cell) -> Cell:
-    """The cell as `Screen.line` shows it: `grid` measures and cuts cells as shown."""
-    return visible(cell) if isinstance(cell, str) else (visible(cell[0]), cell[1])
-
-
-def _fit(text: str, width: int, right: bool) -> str:
-    if len(text) > width:
-        text = text[: max(width - 1, 0)] + "…"
-    return text.rjust(width) if right else text.ljust(width)
-
-
-def grid(
-    screen: Screen,
-    title: str | None,
-    columns: Sequence[Column],
-    rows: Sequence[Sequence[Cell]],
-    footer: Sequence[Cell] | None = None,
-) -> None:
-    """A table: a bold title, headers, a rule, the rows and an optional footer row."""
-    rows = [[_visible(cell) for cell in row] for row in rows]
-    footer = [_visible(cell) for cell in footer] if footer else None
-    everything = [*rows, *([footer] if footer else [])]
-    headers = [c.header.split("\n") for c in columns]
-    widths = []
-    for i, column in enumerate(columns):
-        widest_cell = max((len(_text(row[i])) for row in everything), default=0)
-        width = max(widest_cell, *(len(h) for h in headers[i]))
-        widths.append(min(width, column.max_width) if column.max_width else width)
-    flexible = [i for i, c in enumerate(columns) if c.ratio]
-    if flexible:
-        fixed = sum(w for i, w in enumerate(widths) if i not in flexible)
-        left = screen.width - fixed - GAP * (len(columns) - 1)
-        shares = sum(columns[i].ratio for i in flexible)
-        given = {i: left * columns[i].ratio // shares for i in flexible}
-        given[flexible[0]] += left - sum(given.values())  # what rounding left over
-        for i in flexible:
-            widths[i] = max(10, min(widths[i], given[i]))
-    if title:
-        screen.line((title, "bold"))
-    depth = max(len(h) for h in headers)
-    for level in range(depth):
-        spans: list[Span | str] = []
-        for i, column in enumerate(columns):
-            lines = [""] * (depth - len(headers[i])) + headers[i]
-            header = _fit(lines[level], widths[i], column.right)
-            spans.append((header, column.header_style or "bold"))
-            spans.append(" " * GAP)
-        screen.line(*spans[:-1])
-    screen.line(screen.rule * min(screen.width, sum(widths) + GAP * (len(columns) - 1)))
-    for row in rows:
-        screen.shown_line(*_cells(row, columns, widths))
-    if footer:
-        screen.blank()
-        screen.shown_line(*_cells(footer, columns, widths))
-
-
-def _cells(row: Sequence[Cell], columns: Sequence[Column], widths: list[int]) -> list[Span | str]:
-    spans: list[Span | str] = []
-    for cell, column, width in zip(row, columns, widths, strict=True):
-        if isinstance(cell, str):
-            spans.append(_fit(cell, width, column.right))
-        else:
-            spans.append((_fit(cell[0], width, column.right), cell[1]))
-        spans.append(" " * GAP)
-    return spans[:-1]
+def _style(rating: Rating) -> str:
+    return PALETTE[rating].terminal_style
 
 
 def rating_cell(rating: Rating | None) -> Span:
     if rating is None:
         return ("–", "dim")
-    return (rating_word(rating), STYLES[rating])
+    return (rating_word(rating), _style(rating))
 
 
 def _count(value: int, style: str) -> Span:
@@ -221,11 +44,13 @@ def _count(value: int, style: str) -> Span:
 
 def _impact(totals: Totals) -> str:
     """Impact ratings as compact letter counts, e.g. 'G2 A1' (the key is printed below)."""
-    parts = [f"{r.letter}{totals.impact[r]}" for r in Rating if totals.impact[r]]
+    parts = [f"{PALETTE[r].letter}{totals.impact[r]}" for r in Rating if totals.impact[r]]
     return " ".join(parts) if parts else "–"
 
 
-IMPACT_KEY = "Impact rated: " + ", ".join(f"{r.letter} {r.label}" for r in Rating)
+IMPACT_KEY = "Impact rated: " + ", ".join(
+    f"{swatch.letter} {swatch.word.lower()}" for swatch in PALETTE.values()
+)
 
 
 def describe_filters(status: Status) -> str:
@@ -236,7 +61,7 @@ def describe_filters(status: Status) -> str:
     if f.lead:
         parts.append(f"lead matching {f.lead!r}")
     if f.statuses:
-        parts.append("rated " + " or ".join(r.label for r in f.statuses))
+        parts.append("rated " + " or ".join(rating_word(r).lower() for r in f.statuses))
     if f.overdue_only:
         parts.append("overdue actions")
     return "; ".join(parts)
@@ -263,7 +88,7 @@ def _rollup(screen: Screen, status: Status) -> None:
         Column("Area"),
         Column("Improvement area", ratio=1),
         *(
-            Column(labels.get(r, rating_word(r)), right=True, header_style=STYLES[r])
+            Column(labels.get(r, rating_word(r)), right=True, header_style=_style(r))
             for r in Rating
         ),
         Column("Total", right=True),
@@ -279,18 +104,18 @@ def _rollup(screen: Screen, status: Status) -> None:
         row: list[Cell] = [
             summary.area.id,
             summary.area.title,
-            *(_count(s.status[r], STYLES[r]) for r in Rating),
+            *(_count(s.status[r], _style(r)) for r in Rating),
             str(s.actions),
-            _count(s.overdue, "bold red"),
+            _count(s.overdue, BAD_BOLD),
             _count(s.due_soon, "bold"),
         ]
         rows.append(row + ([_impact(s)] if show_impact else []))
     footer: list[Cell] = [
         ("Total", "bold"),
         "",
-        *(_count(t.status[r], STYLES[r]) for r in Rating),
+        *(_count(t.status[r], _style(r)) for r in Rating),
         (str(t.actions), "bold"),
-        _count(t.overdue, "bold red"),
+        _count(t.overdue, BAD_BOLD),
         _count(t.due_soon, "bold"),
     ]
     grid(screen, "Activity by improvement area", columns, rows,
@@ -334,11 +159,11 @@ def _attention(
 def _measures(screen: Screen, measures: list[MeasureView]) -> None:
     rows: list[list[Cell]] = []
     for view in measures:
-        judged = {True: ("yes", "bold green"), False: ("no", "bold red"), None: ("–", "dim")}
+        judged = {True: ("yes", GOOD_BOLD), False: ("no", BAD_BOLD), None: ("–", "dim")}
         meets: Cell = judged[view.meets]
         change: Cell = ("–", "dim")
         if view.change is not None:
-            style = {"better": "green", "worse": "red"}.get(view.trend or "")
+            style = {"better": GOOD, "worse": BAD}.get(view.trend or "")
             trend = f" {view.trend}" if view.trend else ""
             change = (signed(view.change, view.measure) + trend, style)
         assert view.latest is not None
@@ -365,7 +190,7 @@ def _measures(screen: Screen, measures: list[MeasureView]) -> None:
     grid(screen, "Measures that matter (latest readings)", columns, rows)
 
 
-def status_terminal(status: Status, out: TextIO, color: str = "auto") -> None:
+def status_terminal(status: Status, out: TextIO, color: ColorChoice = "auto") -> None:
     screen = Screen(out, color)
     _header(screen, status)
     _rollup(screen, status)
@@ -379,7 +204,7 @@ def status_terminal(status: Status, out: TextIO, color: str = "auto") -> None:
     screen.write()
 
 
-def actions_terminal(status: Status, out: TextIO, color: str = "auto") -> None:
+def actions_terminal(status: Status, out: TextIO, color: ColorChoice = "auto") -> None:
     screen = Screen(out, color)
     _header(screen, status)
     views = status.actions
@@ -408,7 +233,7 @@ def actions_terminal(status: Status, out: TextIO, color: str = "auto") -> None:
             v.due.isoformat() if v.due else "–",
             rating_cell(v.action.status),
             rating_cell(v.action.impact),
-            (", ".join(flags(v, short=True)), "bold red" if v.overdue else None),
+            (", ".join(flags(v, short=True)), BAD_BOLD if v.overdue else None),
         ]
         for v in views
     ]

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from bragcli.model import Measure, Plan, Rating
+from bragcli.render.palette import PALETTE
 from bragcli.safetext import visible, visible_lines
 
 
@@ -23,7 +24,7 @@ def plural(count: int, noun: str) -> str:
 
 def rating_word(rating: Rating | None) -> str:
     """The word shown for a rating: 'Blue', 'Not started', or '' when unrated."""
-    return rating.label.capitalize() if rating is not None else ""
+    return PALETTE[rating].word if rating is not None else ""
 
 
 def number(value: float) -> str:

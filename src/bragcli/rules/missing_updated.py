@@ -33,7 +33,7 @@ def check(ctx: Context, action: Action, window: Window | None) -> Iterator[Findi
     if action.updated is None and action.status in _STARTED:
         yield (
             "status",
-            f"action {shown_id(action.id)} is {action.status.label} but has no updated date, so "
+            f"action {shown_id(action.id)} is {action.status.value} but has no updated date, so "
             "nobody can tell how current its progress is; add updated: with the date of its "
             "last progress update",
         )

@@ -1,0 +1,337 @@
+"""The terminal, for every view people read there: `brag status`, `actions`, `diff`, `trend`.
+
+Widths are cells, not characters. A terminal shows a CJK character or most emoji in two cells
+and a combining accent in none, so every width here is measured with `rich.cells.cell_len`,
+and text is cut and padded by cells (`set_cell_size`, `chop_cells`), never with len(): a title
+such as "✅ 完成" takes the room it is shown in, and the columns after it stay in line.
+
+Every line fits the screen: tables give up room from their widest columns first, paragraphs
+wrap, titles are shortened at a word with an ellipsis, and a line that still would not fit is
+cut. The width is COLUMNS when set, else the terminal's, else 100 (CI logs and pipes: wide
+enough for the tables, narrow enough to read).
+
+Text reaches the terminal only through `Screen.line` (or `Screen.shown_line` for text that
+went through `visible` already), which shows plan text `visible` (control, bidi and invisible
+characters escaped, no GitHub workflow command) before adding any style. Plan text is never
+parsed as rich markup, so `[bold]` or `[link=...]` in a title shows as written. Styles are rich
+style strings; the colours of ratings come from `render.palette`.
+
+A council-wide plan can list thousands of overdue actions, and rich's general-purpose Table
+took seconds to lay them out; the grid here takes milliseconds. rich's Console is not used
+either: deciding the width and whether to colour is a few lines, and importing it cost more
+than the rest of a small `brag status`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TextIO
+
+from rich.cells import cell_len, chop_cells
+from rich.color import ColorSystem
+from rich.style import Style
+
+from bragcli.render import ColorChoice
+from bragcli.safetext import visible
+
+#: The width when the output is neither a terminal nor given one by COLUMNS.
+PIPE_WIDTH = 100
+#: The narrowest screen laid out; a narrower COLUMNS is taken as this.
+MIN_WIDTH = 20
+#: Cells between two table columns (1 where the screen is too narrow for 2).
+GAP = 2
+#: A table column never gets narrower than this to fit the screen.
+MIN_COLUMN = 3
+ELLIPSIS = "…"
+
+#: A piece of text and its rich style (None: plain).
+Span = tuple[str, str | None]
+Cell = str | Span
+
+
+def cells(text: str) -> int:
+    """The cells `text` takes in a terminal (`rich.cells.cell_len`; ASCII at once, as its length:
+    the text here has been made `visible`, so it holds no control character)."""
+    return len(text) if text.isascii() else cell_len(text)
+
+
+def _is_terminal(out: TextIO) -> bool:
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def screen_width(out: TextIO) -> int:
+    """COLUMNS when it is a number; else the terminal's width; else PIPE_WIDTH."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isascii() and columns.isdigit() and len(columns) <= 6:
+        return max(int(columns), MIN_WIDTH)
+    if _is_terminal(out):
+        return max(shutil.get_terminal_size((PIPE_WIDTH, 24)).columns, MIN_WIDTH)
+    return PIPE_WIDTH
+
+
+def colour_on(out: TextIO, choice: ColorChoice) -> bool:
+    """Whether to colour: --color always/never decide; auto colours a terminal unless NO_COLOR
+    is set (https://no-color.org) or TERM says the terminal cannot show colour."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") in {"dumb", "unknown"}:
+        return False
+    return _is_terminal(out)
+
+
+def fit(text: str, width: int, right: bool = False) -> str:
+    """`text` in exactly `width` cells: cut with an ellipsis when longer, padded when shorter
+    (on the left when `right`)."""
+    if width <= 0:
+        return ""
+    size = cells(text)
+    if size > width:
+        # The longest start that fits (one cell short where a wide character would straddle)
+        head = text[: width - 1] if text.isascii() else chop_cells(text, width - 1)[0]
+        text = head + ELLIPSIS if width > 1 else ELLIPSIS
+        size = cells(head) + 1 if width > 1 else 1
+    padding = " " * (width - size)
+    return padding + text if right else text + padding
+
+
+def pad(text: str, width: int) -> str:
+    """`text` padded to at least `width` cells (never cut), like f"{text:<{width}}"."""
+    return text + " " * max(width - cells(text), 0)
+
+
+def shorten(text: str, width: int) -> str:
+    """One line of at most `width` cells, cut at a word with an ellipsis when longer: what
+    `wording.short` does in characters for documents, in cells for the terminal."""
+    text = " ".join(text.split())
+    if cells(text) <= width:
+        return text
+    if width <= 1:
+        return ELLIPSIS[:width]
+    head = chop_cells(text, width - 1)[0]
+    if " " in head:
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(",;:.") + ELLIPSIS
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Words of `text` in lines of at most `width` cells; a longer word is broken."""
+    width = max(width, 1)
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        while cells(word) > width:
+            if line:
+                lines.append(line)
+                line = ""
+            piece, *_rest = chop_cells(word, width)
+            lines.append(piece)
+            word = word[len(piece) :]
+        if not line:
+            line = word
+        elif cells(line) + 1 + cells(word) <= width:
+            line = f"{line} {word}"
+        else:
+            lines.append(line)
+            line = word
+    if line or not lines:
+        lines.append(line)
+    return lines
+
+
+def _cut(parts: list[Span], width: int) -> list[Span]:
+    """The spans that fit in `width` cells, the last one cut with an ellipsis."""
+    kept: list[Span] = []
+    room = width
+    for piece, style in parts:
+        size = cells(piece)
+        if size > room:
+            kept.append((fit(piece, room), style))
+            break
+        kept.append((piece, style))
+        room -= size
+    return kept
+
+
+def _can_encode(out: TextIO, text: str) -> bool:
+    try:
+        text.encode(getattr(out, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+class Screen:
+    """Lines of styled text, at most `width` cells each, written out at the end."""
+
+    def __init__(self, out: TextIO, color: ColorChoice) -> None:
+        self.out = out
+        self.width = screen_width(out)
+        self.colour = colour_on(out, color)
+        self.lines: list[str] = []
+        self._styles: dict[str, Style] = {}
+        #: the rule under table headers: a line where the output can show one (not ASCII)
+        self.rule = "─" if _can_encode(out, "─") else "-"
+
+    def _paint(self, text: str, style: str | None) -> str:
+        if not style or not self.colour or not text:
+            return text
+        parsed = self._styles.get(style)
+        if parsed is None:
+            parsed = self._styles[style] = Style.parse(style)
+        # The sixteen standard colours are all bragcli uses: every colour terminal has them.
+        return parsed.render(text, color_system=ColorSystem.STANDARD)
+
+    def line(self, *spans: Span | str) -> None:
+        """One line of spans; each span's text is shown `visible` before it is styled."""
+        self.shown_line(*(_visible(s) for s in spans))
+
+    def shown_line(self, *spans: Span | str) -> None:
+        """As `line`, for spans whose text has been made `visible` already (table cells).
+
+        A line wider than the screen is cut, with an ellipsis, where it reaches the edge."""
+        parts = [(s, None) if isinstance(s, str) else s for s in spans]
+        if cells("".join(piece for piece, _style in parts)) > self.width:
+            parts = _cut(parts, self.width)
+        self.fitted_line(*parts)
+
+    def fitted_line(self, *parts: Span) -> None:
+        """As `shown_line`, for spans known to fit the width (a table's rows): not measured."""
+        if self.colour:
+            self.lines.append("".join([self._paint(piece, style) for piece, style in parts]))
+        else:
+            self.lines.append("".join([piece for piece, _style in parts]).rstrip(" "))
+
+    def paragraph(
+        self, text: str, style: str | None = None, *, indent: int = 0, lead: str = ""
+    ) -> None:
+        """`text` wrapped to the screen, its lines indented `indent` cells; `lead` (an id, say)
+        stands in the first line's indent, cut to fit it. Both are shown `visible`."""
+        first = fit(visible(lead), indent - 1) + " " if lead else " " * indent
+        for i, piece in enumerate(wrap(visible(text), self.width - indent)):
+            self.shown_line(first if i == 0 else " " * indent, (piece, style))
+
+    def blank(self) -> None:
+        self.lines.append("")
+
+    def write(self) -> None:
+        self.out.write("\n".join(self.lines) + "\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    header: str  # may hold a line break: a header on two lines
+    right: bool = False
+    #: 0 for a column as wide as its widest cell; >0 for a share of the width left over
+    ratio: int = 0
+    header_style: str | None = None
+    #: a fixed column never wider than this (longer cells are cut with an ellipsis)
+    max_width: int = 0
+
+
+def _text(cell: Cell) -> str:
+    return cell if isinstance(cell, str) else cell[0]
+
+
+def _visible(cell: Cell) -> Cell:
+    """The cell as `Screen.line` shows it: `grid` measures and cuts cells as shown."""
+    return visible(cell) if isinstance(cell, str) else (visible(cell[0]), cell[1])
+
+
+def layout(
+    width: int,
+    columns: Sequence[Column],
+    headers: Sequence[Sequence[str]],
+    rows: Sequence[Sequence[Cell]],
+) -> tuple[list[int], int]:
+    """Each column's width in cells, and the gap between columns, to fit in `width` cells.
+
+    A fixed column is as wide as its widest cell or header line (at most `max_width`); the
+    flexible columns share what is left by their ratios, at least 10 cells each. A table still
+    too wide for the screen closes its gaps to one cell, then lets its flexible columns shrink
+    to 6 cells, and then takes cells from its widest columns first, down to MIN_COLUMN.
+    """
+    widths = []
+    for i, column in enumerate(columns):
+        texts = [_text(row[i]) for row in rows]
+        widest_cell = max((len(t) if t.isascii() else cell_len(t) for t in texts), default=0)
+        natural = max(widest_cell, *(cells(h) for h in headers[i]))
+        widths.append(min(natural, column.max_width) if column.max_width else natural)
+    flexible = [i for i, c in enumerate(columns) if c.ratio]
+    for gap, least in ((GAP, 10), (1, 10), (1, 6)):
+        fitted = _share(width - gap * (len(columns) - 1), columns, widths, flexible, least)
+        if sum(fitted) + gap * (len(columns) - 1) <= width:
+            return fitted, gap
+    budget = width - gap * (len(columns) - 1)
+    level = max(fitted)
+    while level > MIN_COLUMN and sum(min(w, level) for w in fitted) > budget:
+        level -= 1
+    return [min(w, level) for w in fitted], gap
+
+
+def _share(
+    room: int, columns: Sequence[Column], widths: list[int], flexible: list[int], least: int
+) -> list[int]:
+    """The widths with the flexible columns given their share of `room` (at least `least`)."""
+    widths = list(widths)
+    if flexible:
+        left = room - sum(w for i, w in enumerate(widths) if i not in flexible)
+        shares = sum(columns[i].ratio for i in flexible)
+        given = {i: left * columns[i].ratio // shares for i in flexible}
+        given[flexible[0]] += left - sum(given.values())  # what rounding left over
+        for i in flexible:
+            widths[i] = max(min(least, widths[i]), min(widths[i], given[i]))
+    return widths
+
+
+def grid(
+    screen: Screen,
+    title: str | None,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Cell]],
+    footer: Sequence[Cell] | None = None,
+) -> None:
+    """A table: a bold title, headers, a rule, the rows and an optional footer row."""
+    rows = [[_visible(cell) for cell in row] for row in rows]
+    footer = [_visible(cell) for cell in footer] if footer else None
+    headers = [c.header.split("\n") for c in columns]
+    widths, gap = layout(screen.width, columns, headers, [*rows, *([footer] if footer else [])])
+    if title:
+        screen.line((title, "bold"))
+    depth = max(len(h) for h in headers)
+    for level in range(depth):
+        spans: list[Span | str] = []
+        for i, column in enumerate(columns):
+            lines = [""] * (depth - len(headers[i])) + headers[i]
+            header = fit(lines[level], widths[i], column.right)
+            spans.append((header, column.header_style or "bold"))
+            spans.append(" " * gap)
+        screen.line(*spans[:-1])
+    screen.line(screen.rule * min(screen.width, sum(widths) + gap * (len(columns) - 1)))
+    # The rows fit the screen when their columns do (layout made sure of that where it can).
+    fits = sum(widths) + gap * (len(columns) - 1) <= screen.width
+    add = screen.fitted_line if fits else screen.shown_line
+    for row in rows:
+        add(*_cells(row, columns, widths, gap))
+    if footer:
+        screen.blank()
+        add(*_cells(footer, columns, widths, gap))
+
+
+def _cells(
+    row: Sequence[Cell], columns: Sequence[Column], widths: list[int], gap: int
+) -> list[Span]:
+    spans: list[Span] = []
+    space = (" " * gap, None)
+    for cell, column, width in zip(row, columns, widths, strict=True):
+        if isinstance(cell, str):
+            spans.append((fit(cell, width, column.right), None))
+        else:
+            spans.append((fit(cell[0], width, column.right), cell[1]))
+        spans.append(space)
+    return spans[:-1]

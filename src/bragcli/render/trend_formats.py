@@ -1,0 +1,159 @@
+"""`brag trend` in every format: terminal (a table with a stacked bar per point), Markdown,
+JSON and CSV. Registered in `render.TREND_FORMATS`; the chart file is `render.chart`'s.
+
+The terminal view is laid out in cells on a `render.screen.Screen`, which shows plan text
+`visible` before colouring it; a bar is letters (B, G, A, R, -) in the palette's colours, so
+it reads without colour too.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from typing import Any, TextIO
+
+from bragcli.compute.trend import Trend
+from bragcli.model import Rating, natural_key
+from bragcli.render import ColorChoice, jsonout
+from bragcli.render.wording import md_cell, md_table, plural, rating_word, short, uk_date
+from bragcli.safetext import visible
+
+#: the widest bar, in letters (a bar of more actions is scaled down to this)
+_BAR_MAX = 40
+
+
+def trend_terminal(trend: Trend, out: TextIO, color: ColorChoice, as_of: date) -> None:
+    # The terminal's modules are imported here: the other formats do without rich.
+    from bragcli.render.palette import PALETTE
+    from bragcli.render.screen import Screen, Span, cells, fit, shorten
+
+    screen = Screen(out, color)
+    if not trend.points:
+        screen.line("No commit touched the plan in that range.")
+        screen.write()
+        return
+    key = ", ".join(f"{s.letter} {s.word.lower()}" for s in PALETTE.values())
+    screen.line(("BRAG totals through history", "bold"))
+    screen.paragraph(f"Each action is a letter: {key}.")
+    screen.paragraph("Over: actions overdue at the date of that commit.")
+    letters = " ".join(f"{s.letter:>3}" for s in PALETTE.values())
+    screen.line(f"{'Date':<10}  {'Commit':<12}  {letters} {'All':>4} {'Over':>4}  Chart")
+    rows = []
+    for point in trend.points:
+        t = point.totals
+        counts = " ".join(f"{t.status[r]:>3}" for r in Rating)
+        start = (
+            f"{point.revision.date.isoformat():<10}  {point.revision.short:<12}  {counts} "
+            f"{t.actions:>4} {t.overdue:>4}  "
+        )
+        flag = f"  ({plural(point.errors, 'error')})" if point.errors else ""
+        rows.append((start, t.status, flag))
+    room = screen.width - max(len(start) + len(flag) for start, _counts, flag in rows)
+    widest = max(p.totals.actions for p in trend.points) or 1
+    scale = min(1.0, max(min(room, _BAR_MAX), 1) / widest)
+    for start, status, flag in rows:
+        bar: list[Span] = []
+        for rating in Rating:
+            # at least one letter for a rating that has actions, so that none disappears
+            width = max(round(status[rating] * scale), 1) if status[rating] else 0
+            swatch = PALETTE[rating]
+            bar.append((swatch.letter * width, swatch.terminal))
+        screen.line(start, *bar, flag)
+
+    replanned = [r for r in trend.actions if r.replanned]
+    stuck = [r for r in trend.actions if r.status in (Rating.RED, Rating.AMBER)]
+    stuck.sort(key=lambda r: (r.since, natural_key(r.id)))
+    # The id column is as wide as the widest id listed (at least 6 cells, at most a third of
+    # the screen), so that what follows the ids lines up.
+    widest_id = max((cells(visible(r.id)) for r in (*replanned, *stuck)), default=0)
+    ids = min(max(widest_id, 6), screen.width // 3)
+    screen.blank()
+    screen.line((f"Re-planned actions ({len(replanned)})", "bold"))
+    for record in replanned:
+        screen.paragraph(
+            f"re-planned {plural(record.replanned, 'time')}: {' → '.join(record.deadlines)}",
+            indent=2 + ids + 1,
+            lead=f"  {record.id}",
+        )
+    screen.blank()
+    screen.line((f"Red and amber actions, longest held first (as of {uk_date(as_of)})", "bold"))
+    for record in stuck:
+        days = (as_of - record.since).days
+        held = f"since {record.since.isoformat()} ({plural(days, 'day')})"
+        start = f"  {fit(visible(record.id), ids)} {rating_word(record.status):<6} {held}  "
+        room = min(50, screen.width - cells(start))
+        screen.shown_line(start + shorten(visible(record.title), room))
+    screen.write()
+
+
+def _point_row(point: Any) -> list[str]:
+    t = point.totals
+    return [
+        point.revision.date.isoformat(),
+        point.revision.short,
+        *(str(t.status[r]) for r in Rating),
+        str(t.actions),
+        str(t.overdue),
+        str(point.errors),
+    ]
+
+
+_POINT_HEADER = ["date", "commit", *(r.value for r in Rating), "actions", "overdue", "errors"]
+
+
+def trend_markdown(trend: Trend, out: TextIO, color: ColorChoice, as_of: date) -> None:
+    header = ["Date", "Commit", *(rating_word(r) for r in Rating), "Actions", "Overdue", "Errors"]
+    lines = ["## BRAG totals through history", ""]
+    lines += md_table(header, [_point_row(p) for p in trend.points], "ll" + "r" * 8)
+    lines += ["", f"## Actions ({uk_date(as_of)})", ""]
+    rows = [
+        [md_cell(r.id), md_cell(short(r.title, 60)), str(r.replanned),
+         md_cell(" → ".join(r.deadlines)), rating_word(r.status), r.since.isoformat(),
+         str((as_of - r.since).days)]
+        for r in trend.actions
+    ]  # fmt: skip
+    lines += md_table(
+        ["ID", "Action", "Re-planned", "Deadlines", "Rating", "Since", "Days"], rows, "llrlllr"
+    )
+    out.write("\n".join(lines) + "\n")
+
+
+def trend_json(trend: Trend, out: TextIO, color: ColorChoice, as_of: date) -> None:
+    document = {
+        "as_of": as_of.isoformat(),
+        "points": [
+            {
+                "commit": p.revision.sha,
+                "date": p.revision.date.isoformat(),
+                "subject": p.revision.subject,
+                "totals": {
+                    **{r.value: p.totals.status[r] for r in Rating},
+                    "actions": p.totals.actions,
+                    "overdue": p.totals.overdue,
+                },
+                "errors": p.errors,
+            }
+            for p in trend.points
+        ],
+        "actions": [
+            {
+                "id": r.id,
+                "area": r.area,
+                "title": r.title,
+                "status": r.status.value,
+                "since": r.since.isoformat(),
+                "days_held": (as_of - r.since).days,
+                "replanned": r.replanned,
+                "deadlines": r.deadlines,
+            }
+            for r in trend.actions
+        ],
+    }
+    jsonout.dump(document, out)
+
+
+def trend_csv(trend: Trend, out: TextIO, color: ColorChoice, as_of: date) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(_POINT_HEADER)
+    for point in trend.points:
+        writer.writerow(_point_row(point))
