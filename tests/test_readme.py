@@ -6,6 +6,7 @@ read the diff: it is what users will see).
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import shlex
@@ -32,6 +33,13 @@ CODES_TABLE = re.compile(
 )
 _demo: list[Path] = []
 _scratch: list[Path] = []
+
+
+@atexit.register
+def _remove_temporary_folders() -> None:
+    """The demo repository and scratch folder live for one run, and are removed after it."""
+    for folder in (*_scratch, *(d.parent for d in _demo)):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def scratch_folder() -> Path:
