@@ -46,3 +46,28 @@ def plan_dir(tmp_path: Path) -> Callable[..., Path]:
         return folder
 
     return make
+
+
+_PEAK_RSS = (
+    "import resource, subprocess, sys\n"
+    "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.returncode)\n"
+    "sys.stderr.write(done.stdout)\n"
+)
+
+
+def brag_peak_memory(*args: str) -> tuple[int, int, str]:
+    """Run `python -m bragcli ARGS` in its own process: (peak RSS in bytes, exit code, stdout).
+
+    The process's own peak, as the kernel counts it (Linux gives ru_maxrss in KiB).
+    """
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "bragcli", *args]
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK_RSS, *command], capture_output=True, text=True,
+        check=True, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    kib, returncode = map(int, done.stdout.split())
+    return kib * 1024, returncode, done.stderr

@@ -8,8 +8,6 @@ errors, and a file shows at most `load.MAX_PROBLEMS` problems and one `too-many-
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,16 +16,10 @@ from pydantic import ValidationError
 from bragcli.model import CHUNK, Area, Plan
 from bragcli.source.load import MAX_PROBLEMS
 from bragcli.source.yamlread import MAX_FILE_BYTES
-from conftest import ROOT
+from conftest import brag_peak_memory
 
 AS_OF = "2023-01-31"
 PLAN = "title: Floods\norganisation: Tests\n"
-_PEAK_RSS = (
-    "import resource, subprocess, sys\n"
-    "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.returncode)\n"
-    "sys.stderr.write(done.stdout)\n"
-)
 _ACTION = (
     'id: "1"\ntitle: Flood\nactions:\n  - id: "1.1"\n    title: t\n    lead: L\n    status: red\n'
 )
@@ -60,15 +52,10 @@ def test_a_file_of_millions_of_errors_is_checked_in_bounded_memory(
     (folder / "plan.yaml").write_text(PLAN)
     (folder / "01.yaml").write_bytes(content)
     assert len(content) <= MAX_FILE_BYTES
-    command = [sys.executable, "-m", "bragcli", "check", str(folder), "--as-of", AS_OF]
-    done = subprocess.run(
-        [sys.executable, "-c", _PEAK_RSS, *command], capture_output=True, text=True,
-        check=True, cwd=ROOT, timeout=300,
-    )  # fmt: skip
-    kib, returncode = map(int, done.stdout.split())
-    lines = done.stderr.splitlines()
+    peak, returncode, stdout = brag_peak_memory("check", str(folder), "--as-of", AS_OF)
+    lines = stdout.splitlines()
     assert returncode == 1
-    assert kib * 1024 < 300 * 1_000_000, f"peak {kib * 1024 / 1e6:.0f} MB"
+    assert peak < 300 * 1_000_000, f"peak {peak / 1e6:.0f} MB"
     assert len(lines) == MAX_PROBLEMS + 1
     assert lines[0].endswith(
         "error [too-many-errors] has more errors than are shown; fix these and check again"

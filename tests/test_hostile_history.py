@@ -21,7 +21,7 @@ import pytest
 
 from bragcli.source.git import Repository
 from bragcli.source.yamlread import MAX_FILE_BYTES, Document, read_bytes
-from conftest import ROOT, Run
+from conftest import Run, brag_peak_memory
 from test_history import PLAN, area
 
 AS_OF = "2023-06-30"
@@ -467,13 +467,6 @@ def test_reading_a_dense_file_holds_the_data_not_a_node_tree() -> None:
     assert peak < 30 * 1_000_000, f"reading took {peak / 1e6:.0f} MB"
 
 
-_PEAK_RSS = (
-    "import resource, subprocess, sys\n"
-    "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.returncode)\n"
-)
-
-
 @pytest.fixture
 def dense_plan(tmp_path: Path) -> Iterator[Path]:
     folder = tmp_path / "dense"
@@ -487,11 +480,6 @@ def dense_plan(tmp_path: Path) -> Iterator[Path]:
 def test_brag_check_of_a_file_at_the_cap_peaks_under_300_mb(dense_plan: Path) -> None:
     """The issue's case: a 5 MB file at the cap took 0.86 GB; benchmarks/memory.py measures it."""
     assert (dense_plan / "01-dense.yaml").stat().st_size <= MAX_FILE_BYTES
-    command = [sys.executable, "-m", "bragcli", "check", str(dense_plan), "--as-of", AS_OF]
-    done = subprocess.run(
-        [sys.executable, "-c", _PEAK_RSS, *command], capture_output=True, text=True,
-        check=True, cwd=ROOT, timeout=300,
-    )  # fmt: skip
-    kib, returncode = map(int, done.stdout.split())
+    peak, returncode, _ = brag_peak_memory("check", str(dense_plan), "--as-of", AS_OF)
     assert returncode == 0  # read, validated and checked: a valid plan
-    assert kib * 1024 < 300 * 1_000_000, f"peak {kib * 1024 / 1e6:.0f} MB"
+    assert peak < 300 * 1_000_000, f"peak {peak / 1e6:.0f} MB"
