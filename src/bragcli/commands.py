@@ -212,32 +212,31 @@ def run_report(folder: Path, options: ReportOptions, out: TextIO, err: TextIO) -
     return Exit.OK
 
 
-def _loaded_or_report(loaded: LoadedPlan, folder: Path, err: TextIO) -> LoadedPlan | None:
-    if loaded.errors or loaded.plan is None:
-        for problem in loaded.errors:
-            err.write(f"{problem}\n")
-        err.write(
-            f"brag: {display_path(folder)} has {len(loaded.errors)} error"
-            f"{'s' if len(loaded.errors) != 1 else ''}; fix them first (brag check lists them)\n"
-        )
-        return None
-    return loaded
-
-
 def load_at(
     folder: Path, rev: str | None, err: TextIO, *, max_bytes: int
 ) -> tuple[LoadedPlan | None, Revision | None]:
-    """The plan in the working tree (rev None) or at a revision; None (reported) on errors."""
+    """The plan in the working tree (rev None) or at a revision, through the one pipeline of
+    `source.load`. The plan is None when it has errors: they are printed on `err`, for a
+    command that reports on a plan (brag check lists everything, warnings too)."""
+    revision = None
     if rev is None:
-        return load_or_report(folder, err, max_bytes=max_bytes), None
-    from bragcli.source.git import notes
-    from bragcli.source.load import plan_at
+        loaded = load_plan(folder, max_bytes=max_bytes)
+    else:
+        from bragcli.source.git import notes
+        from bragcli.source.load import plan_at
 
-    if not folder.is_dir():
-        raise BragError(f"{folder}: no such folder")
-    loaded, revision = plan_at(folder, rev, max_bytes=max_bytes)
-    err.write(notes([revision]))
-    return _loaded_or_report(loaded, folder, err), revision
+        loaded, revision = plan_at(folder, rev, max_bytes=max_bytes)
+        err.write(notes([revision]))
+    errors = loaded.errors
+    if errors or loaded.plan is None:
+        for problem in errors:
+            err.write(f"{problem}\n")
+        err.write(
+            f"brag: {display_path(folder)} has {len(errors)} error{'s' if len(errors) != 1 else ''}"
+            "; fix them first (brag check lists them)\n"
+        )
+        return None, revision
+    return loaded, revision
 
 
 def append_step_summary(
@@ -481,8 +480,3 @@ def run_export(folder: Path, options: ExportOptions, out: TextIO, err: TextIO) -
     write_bytes(options.output, data, [folder], hint=hint)
     err.write(f"brag export: wrote {len(rows) - 1} actions to {options.output}\n")
     return Exit.OK
-
-
-def load_or_report(folder: Path, err: TextIO, *, max_bytes: int) -> LoadedPlan | None:
-    """Load a plan for a reporting command; on errors, print them and return None."""
-    return _loaded_or_report(load_plan(folder, max_bytes=max_bytes), folder, err)

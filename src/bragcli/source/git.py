@@ -165,6 +165,8 @@ class Repository:
     """The git repository that holds a plan folder."""
 
     def __init__(self, folder: Path) -> None:
+        if not folder.is_dir():
+            raise BragError(f"{visible(str(folder))}: no such folder")
         self.folder = folder
         #: the plan folder as messages show it
         self.shown = display_path(folder)
