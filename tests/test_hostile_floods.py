@@ -14,7 +14,7 @@ import pytest
 from pydantic import ValidationError
 
 from bragcli.model import CHUNK, Area, Plan
-from bragcli.source.load import MAX_PROBLEMS
+from bragcli.source.validate import MAX_PROBLEMS
 from bragcli.source.yamlread import MAX_FILE_BYTES
 from conftest import brag_peak_memory
 

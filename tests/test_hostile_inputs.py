@@ -18,8 +18,7 @@ from click.testing import Result
 from bragcli.deadlines import parse_deadline
 from bragcli.model import Area, Measure, Plan, Reading
 from bragcli.problems import Problem
-from bragcli.source import load
-from bragcli.source.yamlread import Document
+from bragcli.source import files
 from conftest import EXAMPLES, Run
 
 AS_OF = "2023-01-31"
@@ -65,15 +64,15 @@ def secret(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """Every path the loader hands to the YAML reader, resolved."""
+    """Every path the working tree source reads, resolved."""
     seen: list[Path] = []
-    real = load.read_file
+    real = files.file_bytes
 
-    def spy(path: Path, display: str, *, max_bytes: int) -> Document | Problem:
+    def spy(path: Path, shown: str, max_bytes: int) -> bytes | Problem:
         seen.append(path.resolve())
-        return real(path, display, max_bytes=max_bytes)
+        return real(path, shown, max_bytes)
 
-    monkeypatch.setattr(load, "read_file", spy)
+    monkeypatch.setattr(files, "file_bytes", spy)
     return seen
 
 

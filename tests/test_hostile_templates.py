@@ -491,7 +491,7 @@ def test_every_value_in_the_context_is_plain_immutable_data() -> None:
     dates, booleans and None: no model, dataclass or object with methods to call."""
     loaded = load_plan(SAMPLE_PLAN)
     assert loaded.plan is not None
-    from bragcli.source.gitinfo import Commit
+    from bragcli.source.git import Commit
 
     context = report_context(
         loaded.plan,

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from bragcli.problems import Problem
-from bragcli.source.yamlread import Document, read_bytes, read_file
+from bragcli.source.files import read_file
+from bragcli.source.yamlread import Document, read_bytes
 
 
 def data(text: str | bytes) -> object:

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, TextIO
 
 from bragcli.problems import BragError, Exit, Level, Problem
 from bragcli.safetext import excerpt, visible
-from bragcli.source.load import YAML_SUFFIXES, LoadedPlan, display_path, load_plan, not_a_plan_file
+from bragcli.source.files import YAML_SUFFIXES, display_path, not_a_plan_file
+from bragcli.source.load import LoadedPlan, load_plan
 
 if TYPE_CHECKING:
     from bragcli.compute.rollup import Filters
@@ -180,7 +181,7 @@ def run_report(folder: Path, options: ReportOptions, out: TextIO, err: TextIO) -
     """`brag report`: the committee appendix through a template, to stdout or a file."""
     from bragcli.render.appendix import render_report
     from bragcli.render.appendix_context import report_context
-    from bragcli.source.gitinfo import Commit, commit_of
+    from bragcli.source.git import Commit, commit_of
 
     loaded, revision = load_at(folder, options.rev, err, max_bytes=options.max_bytes)
     if loaded is None:
@@ -211,31 +212,31 @@ def run_report(folder: Path, options: ReportOptions, out: TextIO, err: TextIO) -
     return Exit.OK
 
 
-def _loaded_or_report(loaded: LoadedPlan, folder: Path, err: TextIO) -> LoadedPlan | None:
-    if loaded.errors or loaded.plan is None:
-        for problem in loaded.errors:
-            err.write(f"{problem}\n")
-        err.write(
-            f"brag: {display_path(folder)} has {len(loaded.errors)} error"
-            f"{'s' if len(loaded.errors) != 1 else ''}; fix them first (brag check lists them)\n"
-        )
-        return None
-    return loaded
-
-
 def load_at(
     folder: Path, rev: str | None, err: TextIO, *, max_bytes: int
 ) -> tuple[LoadedPlan | None, Revision | None]:
-    """The plan in the working tree (rev None) or at a revision; None (reported) on errors."""
+    """The plan in the working tree (rev None) or at a revision, through the one pipeline of
+    `source.load`. The plan is None when it has errors: they are printed on `err`, for a
+    command that reports on a plan (brag check lists everything, warnings too)."""
+    revision = None
     if rev is None:
-        return load_or_report(folder, err, max_bytes=max_bytes), None
-    from bragcli.source.git import notes, plan_at
+        loaded = load_plan(folder, max_bytes=max_bytes)
+    else:
+        from bragcli.source.git import notes
+        from bragcli.source.load import plan_at
 
-    if not folder.is_dir():
-        raise BragError(f"{folder}: no such folder")
-    loaded, revision = plan_at(folder, rev, max_bytes=max_bytes)
-    err.write(notes([revision]))
-    return _loaded_or_report(loaded, folder, err), revision
+        loaded, revision = plan_at(folder, rev, max_bytes=max_bytes)
+        err.write(notes([revision]))
+    errors = loaded.errors
+    if errors or loaded.plan is None:
+        for problem in errors:
+            err.write(f"{problem}\n")
+        err.write(
+            f"brag: {display_path(folder)} has {len(errors)} error{'s' if len(errors) != 1 else ''}"
+            "; fix them first (brag check lists them)\n"
+        )
+        return None, revision
+    return loaded, revision
 
 
 def append_step_summary(
@@ -316,7 +317,7 @@ class TrendOptions:
 def run_trend(folder: Path, options: TrendOptions, out: TextIO, err: TextIO) -> Exit:
     from bragcli.compute.trend import build_trend, notes
     from bragcli.render import TREND_FORMATS
-    from bragcli.source.git import history
+    from bragcli.source.load import history
 
     if not folder.is_dir():
         raise BragError(f"{folder}: no such folder")
@@ -349,7 +350,7 @@ def run_import(source: Path, options: ImportOptions, out: TextIO, err: TextIO) -
     written all or none, never through a symbolic link, and each is read back first."""
     from bragcli.outputs import write_plan_files
     from bragcli.safetext import visible
-    from bragcli.source.load import PLAN_FILE_NAMES
+    from bragcli.source.files import PLAN_FILE_NAMES
     from bragcli.spreadsheet import import_actions, import_files, plan_yaml, read_rows
 
     if not source.is_file():
@@ -407,7 +408,7 @@ def run_import(source: Path, options: ImportOptions, out: TextIO, err: TextIO) -
 
 def _area_files_in(folder: Path) -> list[str]:
     """The names of the area files already in `folder` (none when it does not exist)."""
-    from bragcli.source.load import PLAN_FILE_NAMES, YAML_SUFFIXES
+    from bragcli.source.files import PLAN_FILE_NAMES, plan_file_names
 
     if not folder.is_dir():
         return []
@@ -415,20 +416,14 @@ def _area_files_in(folder: Path) -> list[str]:
         names = os.listdir(folder)
     except OSError as e:
         raise BragError(f"{folder}: cannot be read: {e.strerror or e}") from e
-    return sorted(
-        name
-        for name in names
-        if name.lower().endswith(YAML_SUFFIXES)
-        and name not in PLAN_FILE_NAMES
-        and not name.startswith(".")
-    )
+    return [name for name in plan_file_names(names) if name not in PLAN_FILE_NAMES]
 
 
 def _refuse_id_clashes(folder: Path, kept: Sequence[str], areas: Sequence[Area]) -> None:
     """With --force, area files that stay must not hold an id the import writes again."""
     from bragcli.safetext import excerpt
+    from bragcli.source.files import read_file
     from bragcli.source.load import AreaSource, area_result
-    from bragcli.source.yamlread import read_file
 
     area_ids = {a.id for a in areas}
     action_ids = {x.id for a in areas for x in a.actions}
@@ -485,8 +480,3 @@ def run_export(folder: Path, options: ExportOptions, out: TextIO, err: TextIO) -
     write_bytes(options.output, data, [folder], hint=hint)
     err.write(f"brag export: wrote {len(rows) - 1} actions to {options.output}\n")
     return Exit.OK
-
-
-def load_or_report(folder: Path, err: TextIO, *, max_bytes: int) -> LoadedPlan | None:
-    """Load a plan for a reporting command; on errors, print them and return None."""
-    return _loaded_or_report(load_plan(folder, max_bytes=max_bytes), folder, err)

@@ -29,8 +29,8 @@ from typing import Any
 from bragcli.model import Area, Plan
 from bragcli.problems import BragError
 from bragcli.safetext import visible
-from bragcli.source.load import PLAN_FILE_NAMES, YAML_SUFFIXES, display_path
-from bragcli.source.yamlread import MAX_FILE_BYTES, Document, read_file
+from bragcli.source.files import PLAN_FILE_NAMES, YAML_SUFFIXES, display_path, read_file
+from bragcli.source.yamlread import MAX_FILE_BYTES, Document
 
 __all__ = [
     "append_text",

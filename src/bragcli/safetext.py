@@ -87,3 +87,9 @@ def excerpt(text: str, limit: int = 40) -> str:
     if len(shown) > limit:
         shown = shown[: limit - 1] + "…"
     return f"'{shown}'"
+
+
+def shown_id(identifier: str) -> str:
+    """An id as messages show it: escaped and, if very long, cut short (ids are checked to be
+    visible text, but an id of ten thousand characters is still an id)."""
+    return excerpt(identifier)[1:-1]

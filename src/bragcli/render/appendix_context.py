@@ -27,7 +27,7 @@ from bragcli.compute.rollup import (
 )
 from bragcli.model import Area, Measure, Plan, Rating, Reading
 from bragcli.render import wording as fmt
-from bragcli.source.gitinfo import Commit
+from bragcli.source.git import Commit
 
 #: A read-only mapping of the template context.
 Record = Mapping[str, Any]

@@ -13,7 +13,7 @@ from bragcli.deadlines import Window
 from bragcli.model import Action, Rating
 from bragcli.problems import Level
 from bragcli.rules.base import Context, Finding, Scope
-from bragcli.source.load import shown_id
+from bragcli.safetext import shown_id
 
 CODE = "missing-updated"
 LEVEL = Level.WARNING

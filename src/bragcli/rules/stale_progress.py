@@ -9,7 +9,7 @@ from bragcli.deadlines import Window
 from bragcli.model import DEFAULT_STALE_DAYS, Action
 from bragcli.problems import Level
 from bragcli.rules.base import Context, Finding, Scope
-from bragcli.source.load import shown_id
+from bragcli.safetext import shown_id
 
 CODE = "stale-progress"
 LEVEL = Level.WARNING

@@ -8,8 +8,7 @@ from bragcli.deadlines import Window
 from bragcli.model import Action
 from bragcli.problems import Level
 from bragcli.rules.base import Context, Finding, Scope
-from bragcli.safetext import excerpt
-from bragcli.source.load import shown_id
+from bragcli.safetext import excerpt, shown_id
 
 #: A two-digit year further than this from the plan's start (or the as-of date) is suspicious.
 FAR_YEARS = 10

@@ -9,8 +9,7 @@ from bragcli.deadlines import Window
 from bragcli.model import Action
 from bragcli.problems import Level
 from bragcli.rules.base import Context, Finding, Scope
-from bragcli.safetext import excerpt
-from bragcli.source.load import shown_id
+from bragcli.safetext import excerpt, shown_id
 
 CODE = "unknown-lead"
 LEVEL = Level.WARNING

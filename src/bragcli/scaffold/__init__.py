@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bragcli.problems import BragError
 from bragcli.schema import schema_text
-from bragcli.source.load import PLAN_FILE_NAMES, YAML_SUFFIXES
+from bragcli.source.files import PLAN_FILE_NAMES, YAML_SUFFIXES
 
 HERE = Path(__file__).resolve().parent
 

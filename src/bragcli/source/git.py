@@ -1,66 +1,53 @@
-"""Reading a plan from git history: a plan at any revision, and the series of plans over time.
+"""The git repository that holds a plan folder: the one place bragcli runs git.
+
+`Repository` is the only wrapper; everything is asked through its public methods. It knows
+commits, trees and blobs, not plans: which files are plan files, and how they are read, is
+`files.py`'s business.
 
 All git access goes through a few processes, whatever the length of the history: one
-`git log --raw` lists every commit that touched the plan folder with the blobs it changed, one
-`git ls-tree` gives the folder's files at the first of those commits, and two long-lived
-`git cat-file` processes give each blob's size (`--batch-check`) and then, when it is within
-the size cap, its content (`--batch`). A file that did not change between commits has the
-same blob id, so it is read and validated once.
+`git log --raw` lists every commit that touched the plan folder with the blobs it changed
+(`folder_log`), one `git ls-tree` gives the folder's files at a commit (`tree_at`), and two
+long-lived `git cat-file` processes give each blob's size (`--batch-check`) and then, when it
+is within the size cap, its content (`--batch`).
 
-What is read from git is held to the same rules as the working tree: a blob over the size
-cap is refused unread, and a symbolic link (mode 120000) is followed only to a file inside
-the plan folder, in the same commit. Git gives everything here as it was committed, so a
-hostile repository's file names, dates and subjects are parsed with care: a name is never
-taken as an option, a date beyond what Python can hold is clamped with a note.
+Git gives everything here as it was committed, so a hostile repository's file names, dates and
+subjects are parsed with care: a name is never taken as an option, a date beyond what Python
+can hold is clamped with a note.
 """
 
 from __future__ import annotations
 
-import errno
-import os
-import posixpath
 import re
 import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING
 
-from bragcli.model import Plan
-from bragcli.problems import BragError, Problem, error
+from bragcli.problems import BragError
 from bragcli.safetext import excerpt, visible
-from bragcli.source.load import (
-    PLAN_FILE_NAMES,
-    YAML_SUFFIXES,
-    AreaResult,
-    LoadedPlan,
-    area_result,
-    assemble,
-    display_path,
-    paused_gc,
-    plan_result,
-)
-from bragcli.source.yamlread import MAX_FILE_BYTES, Document, read_bytes, too_large
+from bragcli.source.files import display_path
+
+if TYPE_CHECKING:
+    from bragcli.source.load import LoadedPlan
 
 WORKTREE = "WORKTREE"
 
-#: git's modes for a symbolic link and for the files it can hold (plain and executable)
-_LINK = "120000"
-_FILES = ("100644", "100755", "100664")
-#: longest link target followed (Linux's PATH_MAX), and most links followed in a chain
-_MAX_TARGET = 4096
-_MAX_LINKS = 40
 #: a commit date as `%cs` gives it; git writes years after 9999 in full
 _DAY = re.compile(r"(\d{4,})-(\d\d)-(\d\d)")
 #: the start of one commit in `git log --format=%x01%H...` output (sha-1 or sha-256 ids)
 _COMMIT = re.compile(r"\n?\x01([0-9a-f]{40}|[0-9a-f]{64})")
 _SINCE_DATE = re.compile(r"\d{4}-\d\d-\d\d")
 
+#: A tree: {path in the plan folder: (mode, object id)}, subfolders included.
+Tree = dict[str, tuple[str, str]]
+
 
 @dataclass(frozen=True, slots=True)
 class Revision:
+    """A commit a plan was read at."""
+
     sha: str
     date: date
     subject: str
@@ -72,6 +59,45 @@ class Revision:
     @property
     def short(self) -> str:
         return self.sha[:12]
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """The commit the working tree's plan was read from, so a published report can be traced."""
+
+    sha: str
+    #: committer date, YYYY-MM-DD as git shows it (the year can be 10000 or more)
+    date: str
+    #: True when the plan folder has changes not yet committed: the report is not reproducible.
+    dirty: bool
+
+    @property
+    def short(self) -> str:
+        return self.sha[:12]
+
+    def __str__(self) -> str:
+        return f"{self.short}{' with uncommitted changes' if self.dirty else ''} ({self.date})"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One file of the plan folder that a commit added, changed or deleted."""
+
+    #: its path in the plan folder
+    name: str
+    old_mode: str
+    new_mode: str
+    #: its new object id (zeros when deleted)
+    blob: str
+    deleted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The plan as it was at one commit of its history."""
+
+    revision: Revision
+    plan: LoadedPlan
 
 
 def commit_date(text: str, sha: str) -> tuple[date, str | None]:
@@ -105,48 +131,76 @@ def notes(revisions: Iterable[Revision | None]) -> str:
     return "".join(f"brag: note: {note}\n" for note in seen)
 
 
-def _revision_text(rev: str) -> str:
+def since_date(since: str) -> date | None:
+    """`--since` as a date when it is written as one (YYYY-MM-DD), else None (a revision).
+
+    Raises BragError for text shaped like a date that is not one (2023-02-30).
+    """
+    if not _SINCE_DATE.fullmatch(since):
+        return None
+    try:
+        return date.fromisoformat(since)
+    except ValueError:
+        raise BragError(
+            f"--since {excerpt(since)} is not a date; write a date as YYYY-MM-DD "
+            "(2023-03-01), or give a tag, branch or commit id"
+        ) from None
+
+
+def revision_text(rev: str) -> str:
+    """A revision as the user gave it, for a message: short and escaped."""
     return excerpt(rev, 60)
+
+
+def commit_of(folder: Path) -> Commit | None:
+    """The HEAD commit of the repository holding `folder`, or None outside git (or no git)."""
+    try:
+        with Repository(folder) as repo:
+            return repo.head_commit()
+    except BragError:
+        return None
 
 
 class Repository:
     """The git repository that holds a plan folder."""
 
     def __init__(self, folder: Path) -> None:
+        if not folder.is_dir():
+            raise BragError(f"{visible(str(folder))}: no such folder")
         self.folder = folder
-        top = self._git("rev-parse", "--show-toplevel", check=False)
-        if top is None:
+        #: the plan folder as messages show it
+        self.shown = display_path(folder)
+        found = self._git("rev-parse", "--show-toplevel", "--show-prefix", check=False)
+        if found is None:
             raise BragError(
-                f"{display_path(folder)} is not in a git repository, so there is no history to "
-                "read; run `git init` and commit the plan, or leave out the revision"
+                f"{self.shown} is not in a git repository, so there is no history to read; run "
+                "`git init` and commit the plan, or leave out the revision"
             )
-        self.root = Path(top.strip())
-        prefix = (self._git("rev-parse", "--show-prefix") or "").strip()
+        top, _, prefix = found.partition("\n")
+        self.root = Path(top)
         #: The plan folder relative to the repository root, as git writes paths ("" at the top).
-        self.prefix = prefix.rstrip("/")
+        self.prefix = prefix.strip().rstrip("/")
         self._batch: subprocess.Popen[bytes] | None = None
         self._check: subprocess.Popen[bytes] | None = None
         #: blob sizes already known (from `ls-tree -l` or asked in bulk)
         self._sizes: dict[str, int] = {}
 
-    # --- plumbing -------------------------------------------------------------------------
+    def __enter__(self) -> Repository:
+        return self
 
-    def _git(self, *args: str, check: bool = True) -> str | None:
-        try:
-            result = subprocess.run(
-                ["git", "-C", str(self.folder), *args],
-                capture_output=True,
-                check=False,
-            )
-        except OSError as e:
-            raise BragError(f"cannot run git: {e.strerror or e}; is git installed?") from e
-        if result.returncode != 0:
-            if not check:
-                return None
-            message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-            shown = visible(message[-1]) if message else "no message"
-            raise BragError(f"git {args[0]} failed: {shown}")
-        return result.stdout.decode("utf-8", "replace")
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for process in (self._batch, self._check):
+            if process is not None:
+                for stream in (process.stdin, process.stdout):
+                    if stream:
+                        stream.close()
+                process.wait()
+        self._batch = self._check = None
+
+    # --- commits ------------------------------------------------------------------------------
 
     def resolve(self, rev: str) -> Revision:
         """The commit `rev` names (a sha, tag, branch, HEAD~2, ...).
@@ -156,13 +210,13 @@ class Repository:
         """
         if rev.startswith("-") or not rev:
             raise BragError(
-                f"{_revision_text(rev)} is not a revision: give a tag, branch or commit id "
+                f"{revision_text(rev)} is not a revision: give a tag, branch or commit id "
                 "(a revision never starts with '-')"
             )
         out = self._git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False)
         if not out:
             raise BragError(
-                f"{_revision_text(rev)} is not a commit in {self.root}; give a tag, branch or "
+                f"{revision_text(rev)} is not a commit in {self.root}; give a tag, branch or "
                 "commit id (see `git log --oneline`)"
             )
         sha = out.strip()
@@ -171,24 +225,68 @@ class Repository:
         when, note = commit_date(day, sha)
         return Revision(sha, when, subject, rev, note)
 
-    def _process(self, mode: str) -> subprocess.Popen[bytes]:
-        try:
-            return subprocess.Popen(
-                ["git", "-C", str(self.folder), "cat-file", mode],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-            )
-        except OSError as e:
-            raise BragError(f"cannot run git: {e.strerror or e}; is git installed?") from e
+    def head_commit(self) -> Commit | None:
+        """HEAD, and whether the plan folder has changes not committed (None: no commit yet)."""
+        head = self._git("log", "-1", "--format=%H%x00%cs", check=False)
+        sha, _, day = (head or "").strip().partition("\x00")
+        if not sha:
+            return None
+        if not _DAY.fullmatch(day):  # git stores any date it is given, and shows some as ""
+            day = "an unknown date"
+        status = self._git("status", "--porcelain", "--", ".", check=False)
+        return Commit(sha=sha, date=day, dirty=bool(status and status.strip()))
 
-    @staticmethod
-    def _ask(process: subprocess.Popen[bytes], sha: str) -> list[bytes]:
-        stdin: IO[bytes] | None = process.stdin
-        stdout: IO[bytes] | None = process.stdout
-        assert stdin is not None and stdout is not None
-        stdin.write(sha.encode("ascii") + b"\n")
-        stdin.flush()
-        return stdout.readline().split()
+    def folder_log(self, after: str | None = None) -> list[tuple[Revision, list[Change]]]:
+        """Every commit that touched the plan folder, oldest first (first-parent history), with
+        the folder's files it changed; only those after commit `after` when given."""
+        args = [
+            "log", "--first-parent", "-m", "--reverse", "--raw", "--no-renames", "--no-abbrev",
+            "-z", "--format=%x01%H%x00%cs%x00%s",
+        ]  # fmt: skip
+        if after is not None:
+            args.append(f"{after}..HEAD")
+        args += ["--", f":(top,literal){self.prefix}" if self.prefix else ":(top)"]
+        out = self._git(*args, check=False)
+        if out is None:
+            raise BragError("git log failed: does the repository have any commit yet?")
+        commits = []
+        for sha, day, subject, raw in _log_fields(out):
+            when, note = commit_date(day, sha)
+            changes = []
+            for meta, path in zip(raw[::2], raw[1::2], strict=True):
+                parts = meta.lstrip(":").split()
+                name = self.in_folder(path)
+                if len(parts) >= 5 and name is not None:
+                    old_mode, new_mode, blob, status = parts[0], parts[1], parts[3], parts[4]
+                    changes.append(Change(name, old_mode, new_mode, blob, status.startswith("D")))
+            commits.append((Revision(sha, when, subject, sha[:12], note), changes))
+        return commits
+
+    # --- trees and blobs ----------------------------------------------------------------------
+
+    def in_folder(self, path: str) -> str | None:
+        """`path` (from the repository root) relative to the plan folder, or None outside it."""
+        if not self.prefix:
+            return path
+        if path.startswith(self.prefix + "/"):
+            return path[len(self.prefix) + 1 :]
+        return None
+
+    def tree_at(self, sha: str) -> Tree:
+        """{path in the plan folder: (mode, object id)} for everything in it at commit `sha`,
+        subfolders included (a symbolic link may point into one); empty when the folder is not
+        in that commit."""
+        spec = f"{sha}:{self.prefix}" if self.prefix else f"{sha}:"
+        out = self._git("ls-tree", "--full-tree", "-r", "-l", "-z", spec, check=False)
+        tree: Tree = {}
+        for entry in (out or "").split("\0"):
+            meta, tab, path = entry.partition("\t")
+            parts = meta.split()  # mode, type, object id, size ("-" for a submodule)
+            if tab and len(parts) == 4:
+                tree[path] = (parts[0], parts[2])
+                if parts[3].isdigit():
+                    self._sizes[parts[2]] = int(parts[3])
+        return tree
 
     def size(self, sha: str) -> int:
         """The size in bytes of blob `sha`, asked of git without reading the blob."""
@@ -235,269 +333,46 @@ class Repository:
         stdout.read(1)  # the newline after the content
         return data
 
-    def close(self) -> None:
-        for process in (self._batch, self._check):
-            if process is not None:
-                for stream in (process.stdin, process.stdout):
-                    if stream:
-                        stream.close()
-                process.wait()
-        self._batch = self._check = None
+    # --- plumbing -----------------------------------------------------------------------------
 
-    def __enter__(self) -> Repository:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    # --- the plan folder's files ------------------------------------------------------------
-
-    def in_folder(self, path: str) -> str | None:
-        """`path` (from the repository root) relative to the plan folder, or None outside it."""
-        if not self.prefix:
-            return path
-        if path.startswith(self.prefix + "/"):
-            return path[len(self.prefix) + 1 :]
-        return None
-
-    def tree_at(self, sha: str) -> dict[str, tuple[str, str]]:
-        """{path in the plan folder: (mode, object id)} for everything in it at commit `sha`,
-        subfolders included (a symbolic link may point into one)."""
-        spec = f"{sha}:{self.prefix}" if self.prefix else f"{sha}:"
-        out = self._git("ls-tree", "--full-tree", "-r", "-l", "-z", spec, check=False)
-        tree: dict[str, tuple[str, str]] = {}
-        for entry in (out or "").split("\0"):
-            meta, tab, path = entry.partition("\t")
-            parts = meta.split()  # mode, type, object id, size ("-" for a submodule)
-            if tab and len(parts) == 4:
-                tree[path] = (parts[0], parts[2])
-                if parts[3].isdigit():
-                    self._sizes[parts[2]] = int(parts[3])
-        return tree
-
-
-def plan_files(tree: dict[str, tuple[str, str]]) -> list[str]:
-    """The names of the YAML files (or links) directly in the plan folder, sorted."""
-    return sorted(
-        name
-        for name, (mode, _) in tree.items()
-        if _is_yaml(name) and (mode in _FILES or mode == _LINK)
-    )
-
-
-def _is_yaml(path: str) -> bool:
-    """Whether `path` is a .yaml or .yml file directly in the folder (as Path.suffix sees
-    it: ".yaml" alone has no suffix). Plain text operations: this runs for every change."""
-    dot = path.rfind(".")
-    return dot > 0 and "/" not in path and path[dot:].lower() in YAML_SUFFIXES
-
-
-class PlanReader:
-    """Builds plans from blobs. Each file's result is kept with its blob id, so a file that
-    did not change since the previous plan is not read or validated again; only the current
-    version of each file is kept, so memory does not grow with the length of the history."""
-
-    def __init__(self, repo: Repository, *, max_bytes: int = MAX_FILE_BYTES) -> None:
-        self.repo = repo
-        self.max_bytes = max_bytes
-        self._cache: dict[str, tuple[str, Any]] = {}
-        self._folder = Path(display_path(repo.folder))
-        #: how each file is shown, worked out once: a trend asks for every file at every commit
-        self._shown: dict[str, str] = {}
-
-    def _document(self, blob: str, shown: str) -> Document | Problem:
-        size = self.repo.size(blob)
-        if size > self.max_bytes:
-            return too_large(shown, size, self.max_bytes)  # never read
-        return read_bytes(self.repo.blob(blob), shown)
-
-    def _source(self, tree: dict[str, tuple[str, str]], name: str, shown: str) -> str | Problem:
-        """The blob to read for `name`: its own, or for a symbolic link the blob of the file
-        it leads to in the same tree (each link in a chain resolved from its own folder), or
-        the problem that stops it being read, as the working tree would give it."""
-        path = name
-        for _ in range(_MAX_LINKS):
-            mode, blob = tree[path]
-            if mode in _FILES:
-                return blob
-            if mode != _LINK:  # a submodule: a folder in the working tree
-                return _folder(shown)
-            if self.repo.size(blob) >= _MAX_TARGET:
-                return _unreadable(shown, errno.ENAMETOOLONG)
-            target = self.repo.blob(blob).decode("utf-8", "replace")
-            found = self._inside(posixpath.join(posixpath.dirname(path), target), target)
-            if found is None:
-                return error(
-                    shown, 1, 1, "outside-plan-folder",
-                    f"{visible(name)} is a symbolic link to a file outside the plan folder; "
-                    "it is not read (copy the file into the plan folder instead)",
-                )  # fmt: skip
-            if found not in tree:
-                if found == "" or any(p.startswith(found + "/") for p in tree):
-                    return _folder(shown)
-                return _unreadable(shown, errno.ENOENT)
-            path = found
-        return _unreadable(shown, errno.ELOOP)
-
-    def _inside(self, relative: str, target: str) -> str | None:
-        """`relative` (a path from the plan folder, maybe with '..') normalised, or None when
-        it leaves the plan folder. Resolved as text, in the commit's tree, never on disk."""
-        if target.startswith("/"):
-            return None
-        prefix = self.repo.prefix
-        full = posixpath.normpath(posixpath.join(prefix, relative) if prefix else relative)
-        if full == ".." or full.startswith("../"):
-            return None
-        if not prefix:
-            return "" if full == "." else full
-        if full == prefix:
-            return ""
-        if full.startswith(prefix + "/"):
-            return full[len(prefix) + 1 :]
-        return None
-
-    def _result(self, tree: dict[str, tuple[str, str]], name: str, shown: str, make: Any) -> Any:
-        source = self._source(tree, name, shown)
-        if isinstance(source, Problem):
-            self._cache.pop(name, None)
-            return [source]
-        cached = self._cache.get(name)
-        if cached is None or cached[0] != source:
-            cached = self._cache[name] = (source, make(self._document(source, shown)))
-        return cached[1]
-
-    def plan(
-        self, tree: dict[str, tuple[str, str]], names: list[str], label: str | None = None
-    ) -> LoadedPlan:
-        """The plan in `tree` (from `Repository.tree_at`), whose `plan_files` are `names`.
-        Paths are shown as `label`:path when a label (the revision) is given; results are
-        shared only between plans without one."""
-        prefix = f"{label}:" if label else ""
-        if label:
-            self._cache.clear()
-        plan_name = next((n for n in PLAN_FILE_NAMES if n in names), None)
-        plan_path = prefix + self._path(plan_name or "plan.yaml")
-        plan: Plan | list[Problem] | None = None
-        if plan_name:
-            plan = self._result(tree, plan_name, plan_path, plan_result)
-        areas: list[AreaResult] = []
-        for name in names:
-            if name in PLAN_FILE_NAMES or name.startswith("."):
-                continue
-            shown = prefix + self._path(name)
-            # Without a label the plan is one point of a trend: it needs counts, not positions.
-            make = area_result if label else partial(area_result, positions=False)
-            areas.append(self._result(tree, name, shown, make))
-        for gone in self._cache.keys() - set(names):
-            del self._cache[gone]
-        return assemble(self.repo.folder, plan_path, plan, areas)
-
-    def _path(self, name: str) -> str:
-        shown = self._shown.get(name)
-        if shown is None:
-            shown = self._shown[name] = str(self._folder / name)
-        return shown
-
-
-def _folder(shown: str) -> Problem:
-    return error(shown, 1, 1, "unreadable", "is a folder, not a YAML file; rename it")
-
-
-def _unreadable(shown: str, code: int) -> Problem:
-    """The problem the working tree gives for a file the system cannot open (`code`)."""
-    return error(shown, 1, 1, "unreadable", f"cannot be read: {os.strerror(code)}")
-
-
-def plan_at(
-    folder: Path, rev: str, *, max_bytes: int = MAX_FILE_BYTES
-) -> tuple[LoadedPlan, Revision]:
-    """The plan in `folder` as it was at revision `rev`."""
-    with Repository(folder) as repo:
-        revision = repo.resolve(rev)
-        tree = repo.tree_at(revision.sha)
-        names = plan_files(tree)
-        if not names:
-            raise BragError(
-                f"{display_path(folder)} has no plan files at {_revision_text(rev)} "
-                f"({revision.short})"
+    def _git(self, *args: str, check: bool = True) -> str | None:
+        try:
+            result = subprocess.run(
+                ["git", "-C", str(self.folder), *args],
+                capture_output=True,
+                check=False,
             )
-        return PlanReader(repo, max_bytes=max_bytes).plan(tree, names, rev), revision
+        except OSError as e:
+            raise BragError(f"cannot run git: {e.strerror or e}; is git installed?") from e
+        if result.returncode != 0:
+            if not check:
+                return None
+            message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+            shown = visible(message[-1]) if message else "no message"
+            raise BragError(f"git {args[0]} failed: {shown}")
+        return result.stdout.decode("utf-8", "replace")
+
+    def _process(self, mode: str) -> subprocess.Popen[bytes]:
+        try:
+            return subprocess.Popen(
+                ["git", "-C", str(self.folder), "cat-file", mode],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+            )
+        except OSError as e:
+            raise BragError(f"cannot run git: {e.strerror or e}; is git installed?") from e
+
+    @staticmethod
+    def _ask(process: subprocess.Popen[bytes], sha: str) -> list[bytes]:
+        stdin: IO[bytes] | None = process.stdin
+        stdout: IO[bytes] | None = process.stdout
+        assert stdin is not None and stdout is not None
+        stdin.write(sha.encode("ascii") + b"\n")
+        stdin.flush()
+        return stdout.readline().split()
 
 
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    revision: Revision
-    plan: LoadedPlan
-
-
-def since_date(since: str) -> date | None:
-    """`--since` as a date when it is written as one (YYYY-MM-DD), else None (a revision).
-
-    Raises BragError for text shaped like a date that is not one (2023-02-30).
-    """
-    if not _SINCE_DATE.fullmatch(since):
-        return None
-    try:
-        return date.fromisoformat(since)
-    except ValueError:
-        raise BragError(
-            f"--since {excerpt(since)} is not a date; write a date as YYYY-MM-DD "
-            "(2023-03-01), or give a tag, branch or commit id"
-        ) from None
-
-
-def history(
-    folder: Path,
-    *,
-    since: str | None = None,
-    max_bytes: int = MAX_FILE_BYTES,
-) -> Iterator[Snapshot]:
-    """The plan at every commit (oldest first, first-parent history) that touched the folder.
-
-    `since` is a date (YYYY-MM-DD): only commits made on that day or later (by their
-    committer date as git shows it); or a revision: only commits after it. Dates are
-    compared here, not by git, whose date parser does not know years after 2099.
-    """
-    with Repository(folder) as repo:
-        args = [
-            "log", "--first-parent", "-m", "--reverse", "--raw", "--no-renames", "--no-abbrev",
-            "-z", "--format=%x01%H%x00%cs%x00%s",
-        ]  # fmt: skip
-        first_day = since_date(since) if since else None
-        if since and first_day is None:
-            try:
-                start = repo.resolve(since)
-            except BragError:
-                raise BragError(
-                    f"--since {excerpt(since)} is neither a date (YYYY-MM-DD) nor a commit in "
-                    f"{repo.root}; give a date such as 2023-03-01, or a tag, branch or commit id"
-                ) from None
-            args.append(f"{start.sha}..HEAD")
-        args += ["--", f":(top,literal){repo.prefix}" if repo.prefix else ":(top)"]
-        out = repo._git(*args, check=False)
-        if out is None:
-            raise BragError("git log failed: does the repository have any commit yet?")
-        reader = PlanReader(repo, max_bytes=max_bytes)
-        commits = list(_commits(out))
-        repo.learn_sizes(_new_blobs(commits, repo))
-        tree: dict[str, tuple[str, str]] | None = None
-        names: list[str] = []
-        for sha, day, subject, changes in commits:
-            when, note = commit_date(day, sha)
-            if tree is None:
-                tree = repo.tree_at(sha)
-                names = plan_files(tree)
-            elif _apply(tree, changes, repo):
-                names = plan_files(tree)
-            if first_day is not None and when < first_day:
-                continue
-            if names:
-                with paused_gc():
-                    plan = reader.plan(tree, names)
-                yield Snapshot(Revision(sha, when, subject, sha[:12], note), plan)
-
-
-def _commits(out: str) -> Iterator[tuple[str, str, str, list[str]]]:
+def _log_fields(out: str) -> Iterator[tuple[str, str, str, list[str]]]:
     """(sha, date, subject, [raw change, path, ...]) for each commit of `git log -z` output.
 
     The output is read field by field (fields end in NUL; neither a subject nor a path can
@@ -518,31 +393,3 @@ def _commits(out: str) -> Iterator[tuple[str, str, str, list[str]]]:
             changes += [fields[i].lstrip("\n"), fields[i + 1]]
             i += 2
         yield sha, day, subject, changes
-
-
-def _new_blobs(commits: list[tuple[str, str, str, list[str]]], repo: Repository) -> Iterator[str]:
-    """The blob ids that the commits give to plan files (whose sizes will be wanted)."""
-    for *_, changes in commits:
-        for meta, path in zip(changes[::2], changes[1::2], strict=True):
-            parts = meta.lstrip(":").split()
-            name = repo.in_folder(path)
-            if len(parts) >= 5 and name is not None and _is_yaml(name) and parts[3].strip("0"):
-                yield parts[3]
-
-
-def _apply(tree: dict[str, tuple[str, str]], changes: list[str], repo: Repository) -> bool:
-    """Apply one commit's `--raw -z` changes ([meta, path, ...]) to the folder's tree; True
-    when a plan file was added, removed or changed its mode (so `plan_files` may change)."""
-    listed = False
-    for meta, path in zip(changes[::2], changes[1::2], strict=True):
-        parts = meta.lstrip(":").split()
-        name = repo.in_folder(path)
-        if len(parts) < 5 or name is None:
-            continue
-        old_mode, new_mode, new_blob, status = parts[0], parts[1], parts[3], parts[4]
-        if status.startswith("D"):
-            tree.pop(name, None)
-        else:
-            tree[name] = (new_mode, new_blob)
-        listed = listed or (old_mode != new_mode and _is_yaml(name))
-    return listed

@@ -1,32 +1,40 @@
-"""Find a plan's files, read them, and turn them into models or positioned problems.
+"""The one pipeline from a plan's files to a `LoadedPlan`, whatever the source of the files.
+
+A source (`files.WorkTree`, `files.GitRev`) lists the plan files and opens each one; here each
+file is read (`yamlread`), validated (`validate`), and the plan is put together with the checks
+that span files: which of plan.yaml and plan.yml is read, duplicate ids, deadlines. So the same
+bytes give the same problems from the working tree, from `--rev`, and in a trend.
 
 One broken file never hides the others: every file is read and validated, and the result
-carries all the models that loaded and all the problems found on the way.
+carries all the models that loaded and all the problems found on the way. Of an area file that
+fails validation, the actions that validated are still kept (`LoadedPlan.partial`), so that the
+rules and the checks across files look at them in the same run.
 """
 
 from __future__ import annotations
 
 import contextlib
-import difflib
 import gc
-import os
-import types
-import typing
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from bragcli import deadlines
-from bragcli.model import Action, Area, Plan, Rating, id_key, natural_key
-from bragcli.problems import BragError, Level, Problem, error
-from bragcli.safetext import excerpt, visible
-from bragcli.source.yamlread import MAX_FILE_BYTES, Document, read_file
+from bragcli.model import Action, Area, Plan, id_key, natural_key
+from bragcli.problems import Level, Problem, error
+from bragcli.safetext import excerpt, shown_id
 
-PLAN_FILE_NAMES = ("plan.yaml", "plan.yml")
-YAML_SUFFIXES = (".yaml", ".yml")
+# PLAN_FILE_NAMES and YAML_SUFFIXES are the naming rules of `files`; named here too for the
+# modules that read or write single plan files (the spreadsheet importer).
+from bragcli.source.files import PLAN_FILE_NAMES as PLAN_FILE_NAMES
+from bragcli.source.files import YAML_SUFFIXES as YAML_SUFFIXES
+from bragcli.source.files import Source, WorkTree
+from bragcli.source.validate import Invalid, salvage_area, validate
+from bragcli.source.yamlread import MAX_FILE_BYTES, Document, read_bytes
+
+if TYPE_CHECKING:
+    from bragcli.source.git import Revision, Snapshot
 
 Pos = tuple[int, int]
 
@@ -41,10 +49,31 @@ class AreaSource:
     action_pos: list[dict[str, Pos]]
     #: bad-deadline problems by quarters setting, worked out once (history reuses areas)
     deadline_problems: dict[str, list[Problem]] = field(default_factory=dict)
+    #: `id_key` of the area's id and of its actions' ids, worked out once (see `id_keys`)
+    keys: tuple[str, list[str]] | None = None
 
     def pos(self, index: int, key: str = "") -> Pos:
         positions = self.action_pos[index] if index < len(self.action_pos) else {}
         return positions.get(key) or positions.get("") or (1, 1)
+
+    def id_keys(self) -> tuple[str, list[str]]:
+        """What the area's id and its actions' ids are compared by (`model.id_key`)."""
+        if self.keys is None:
+            area = self.area
+            self.keys = (id_key(area.id), [id_key(a.id) for a in area.actions])
+        return self.keys
+
+
+@dataclass(slots=True)
+class Rejected:
+    """An area file that did not load: its problems and, when some of it validated, that part
+    (the actions no error is about, and the area's id unless an error is about it: else "")."""
+
+    problems: list[Problem]
+    partial: AreaSource | None = None
+
+
+AreaResult = AreaSource | Rejected
 
 
 @dataclass(slots=True)
@@ -54,131 +83,116 @@ class LoadedPlan:
     folder: Path
     plan_path: str
     plan: Plan | None
+    #: the areas that loaded, by id
     areas: list[AreaSource]
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
+    #: What validated of the area files that did not load, in file order. Only the checks
+    #: (rules, duplicate ids, deadlines) read these: a plan with errors is not reported on.
+    partial: list[AreaSource] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.level is Level.ERROR]
 
     def actions(self) -> Iterable[tuple[AreaSource, int, Action]]:
-        for source in self.areas:
-            for index, action in enumerate(source.area.actions):
-                yield source, index, action
+        """Every action that validated: those of the areas, then those of `partial`."""
+        for sources in (self.areas, self.partial):
+            for source in sources:
+                for index, action in enumerate(source.area.actions):
+                    yield source, index, action
 
 
-def display_path(path: Path) -> str:
-    """A path as the user would type it: relative to the current folder where possible.
-
-    Symbolic links are not followed: a link is named by its own name (and a link loop or a
-    dangling link is reported, not followed into an error).
+class Loader:
+    """Loads plans from sources, keeping each file's result with the blob id it was made from
+    (`files.File.key`): in a history, a file whose blob did not change since the previous plan
+    is not read or validated again. Only the latest result of each file is kept, so memory does
+    not grow with the length of the history. (The working tree gives no key: it is read anew.)
     """
-    absolute = Path(os.path.abspath(path))
-    try:
-        return str(absolute.relative_to(os.path.abspath(Path.cwd())))
-    except ValueError:
-        return str(path)
 
+    def __init__(self, *, positions: bool = True) -> None:
+        """Without `positions` (a trend needs counts, not where things are) the problems found
+        after validation (duplicate ids, deadlines) point at line 1."""
+        self.positions = positions
+        self._kept: dict[str, tuple[str, str, Any]] = {}
 
-def not_a_plan_file(name: str) -> str | None:
-    """Why a file of this name is not part of a plan (None when it is one).
+    def load(self, source: Source) -> LoadedPlan:
+        """Read and validate every plan file of `source`."""
+        names = source.names()
+        plan_names = [n for n in PLAN_FILE_NAMES if n in names]
+        problems = []
+        if len(plan_names) > 1:
+            first, second = plan_names[0], plan_names[1]
+            message = (
+                f"both {first} and {second} are here; bragcli reads {first} only, so merge them "
+                f"and delete {second}"
+            )
+            problems.append(error(source.shown(second), 1, 1, "duplicate-plan-file", message))
+        plan_path = source.shown(plan_names[0] if plan_names else "plan.yaml")
+        with paused_gc():
+            plan = (
+                self._result(source, plan_names[0], plan_path, plan_result) if plan_names else None
+            )
+            areas = [
+                self._result(source, name, source.shown(name), self._area)
+                for name in names
+                if name not in PLAN_FILE_NAMES
+            ]
+            for gone in self._kept.keys() - set(names):
+                del self._kept[gone]
+            return assemble(source.folder, plan_path, plan, areas, problems)
 
-    The loader skips such files in a plan folder; `brag check` refuses them when named.
-    """
-    if name.startswith("."):
-        return (
-            "not a plan file: hidden (bragcli skips files whose name starts with '.'); "
-            "rename it without the dot to make it part of the plan"
-        )
-    if Path(name).suffix.lower() not in YAML_SUFFIXES:
-        return "not a plan file: not a .yaml file (plan files end in .yaml or .yml)"
-    return None
+    def _area(self, doc: Document | Problem) -> AreaResult:
+        return area_file(doc, positions=self.positions)
 
-
-def find_plan_files(folder: Path) -> tuple[Path | None, list[Path]]:
-    """(plan.yaml or None, area files sorted by name). Raises BragError if unreadable."""
-    shown = visible(str(folder))
-    if not folder.exists():
-        raise BragError(f"{shown}: no such folder")
-    if not folder.is_dir():
-        raise BragError(f"{shown}: not a folder; give the plan folder that holds plan.yaml")
-    try:
-        entries = sorted(folder.iterdir(), key=lambda p: p.name)
-    except OSError as e:
-        raise BragError(f"{shown}: cannot be read: {e.strerror or e}") from e
-    plan_file = next((p for p in entries if p.name in PLAN_FILE_NAMES), None)
-    areas = [
-        p for p in entries if p.name not in PLAN_FILE_NAMES and not_a_plan_file(p.name) is None
-    ]
-    return plan_file, areas
-
-
-AreaResult = AreaSource | list[Problem]
-
-
-def outside_plan_folder(shown: str, name: str) -> Problem:
-    """The problem for a plan file that is a symbolic link leading out of the plan folder."""
-    return error(
-        shown, 1, 1, "outside-plan-folder",
-        f"{visible(name)} is a symbolic link to a file outside the plan folder; it is not read "
-        "(copy the file into the plan folder instead)",
-    )  # fmt: skip
-
-
-def read_plan_file(
-    path: Path, shown: str, real_folder: Path, *, max_bytes: int = MAX_FILE_BYTES
-) -> Document | Problem:
-    """Read one file of the plan folder whose real path is `real_folder`.
-
-    A symbolic link is followed only when it ends inside the plan folder: one that leads out
-    (`02.yaml -> /etc/shadow`) is refused unread, so no line of another file can reach an
-    error message or a CI log. What is read is the checked target, not the link again.
-    A link is judged by where it points, whether or not that exists (as a link stored in git
-    is); a dangling link inside the folder, or a loop, is left to `read_file`, which reports
-    it as unreadable.
-    """
-    if path.is_symlink():
-        try:
-            target = path.resolve()
-        except (OSError, RuntimeError):  # RuntimeError: a loop, before Python 3.13
-            pass
-        else:
-            if not target.is_relative_to(real_folder):
-                return outside_plan_folder(shown, path.name)
-            path = target
-    return read_file(path, shown, max_bytes=max_bytes)
+    def _result(self, source: Source, name: str, shown: str, make: Any) -> Any:
+        """What `make` gives for the file `name`: kept from the previous plan when its blob is
+        the same (and shown the same), else read now."""
+        opened = source.open(name, shown)
+        if isinstance(opened, Problem):
+            self._kept.pop(name, None)
+            return make(opened)
+        key = opened.key
+        if key is not None:
+            kept = self._kept.get(name)
+            if kept is not None and kept[0] == key and kept[1] == shown:
+                return kept[2]
+        data = opened.read()
+        result = make(data if isinstance(data, Problem) else read_bytes(data, shown))
+        if key is not None:
+            self._kept[name] = (key, shown, result)
+        return result
 
 
 def load_plan(folder: Path, *, max_bytes: int = MAX_FILE_BYTES) -> LoadedPlan:
-    """Read and validate every file of the plan in `folder`."""
-    plan_file, area_files = find_plan_files(folder)
-    folder_shown = display_path(folder)
-    plan_path = display_path(plan_file) if plan_file else str(Path(folder_shown) / "plan.yaml")
-    both = [folder / name for name in PLAN_FILE_NAMES if (folder / name).exists()]
-    real_folder = folder.resolve()
-    with paused_gc():
-        plan = (
-            plan_result(read_plan_file(plan_file, plan_path, real_folder, max_bytes=max_bytes))
-            if plan_file
-            else None
-        )
-        areas = []
-        for path in area_files:
-            shown = display_path(path)
-            doc = read_plan_file(path, shown, real_folder, max_bytes=max_bytes)
-            areas.append(area_result(doc))
-        loaded = assemble(folder, plan_path, plan, areas)
-    if len(both) > 1:
-        loaded.problems.insert(
-            0,
-            error(
-                display_path(both[1]), 1, 1, "duplicate-plan-file",
-                f"both {both[0].name} and {both[1].name} are here; bragcli reads "
-                f"{both[0].name} only, so merge them and delete {both[1].name}",
-            ),
-        )  # fmt: skip
-    return loaded
+    """The plan in `folder` in the working tree (raises BragError when there is no folder)."""
+    return Loader().load(WorkTree(folder, max_bytes=max_bytes))
+
+
+def plan_at(
+    folder: Path, rev: str, *, max_bytes: int = MAX_FILE_BYTES
+) -> tuple[LoadedPlan, Revision]:
+    """The plan in `folder` as it was at revision `rev`, its paths shown as `rev:path`."""
+    from bragcli.source.files import GitRev
+    from bragcli.source.git import Repository
+
+    with Repository(folder) as repo:
+        revision = repo.resolve(rev)
+        source = GitRev(repo, revision.sha, label=rev, max_bytes=max_bytes)
+        return Loader().load(source), revision
+
+
+def history(
+    folder: Path, *, since: str | None = None, max_bytes: int = MAX_FILE_BYTES
+) -> Iterator[Snapshot]:
+    """The plan at every commit that touched `folder` (see `files.revisions` for `since`)."""
+    from bragcli.source.files import revisions
+    from bragcli.source.git import Repository, Snapshot
+
+    loader = Loader(positions=False)
+    with Repository(folder) as repo:
+        for revision, source in revisions(repo, since=since, max_bytes=max_bytes):
+            yield Snapshot(revision, loader.load(source))
 
 
 @contextlib.contextmanager
@@ -198,22 +212,45 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+# --- one file ------------------------------------------------------------------------------
+
+
 def plan_result(doc: Document | Problem) -> Plan | list[Problem]:
     """plan.yaml as read: the model, or its problems."""
     if isinstance(doc, Problem):
         return [doc]
-    return _validate(doc, Plan, "plan")
+    validated = validate(doc, Plan, "plan")
+    return validated.problems if isinstance(validated, Invalid) else validated
 
 
-def area_result(doc: Document | Problem, *, positions: bool = True) -> AreaResult:
+def area_file(doc: Document | Problem, *, positions: bool = True) -> AreaResult:
     """An area file as read: the area with its positions (unless not wanted: then problems
-    found later point at line 1), or its problems."""
+    found later point at line 1), or its problems and what of it validated."""
     if isinstance(doc, Problem):
-        return [doc]
-    validated = _validate(doc, Area, "area")
-    if isinstance(validated, Area):
-        return AreaSource(doc.path, validated, _action_positions(doc) if positions else [])
-    return validated
+        return Rejected([doc])
+    validated = validate(doc, Area, "area")
+    if not isinstance(validated, Invalid):
+        return AreaSource(doc.path, validated, doc.item_positions("actions") if positions else [])
+    if validated.errors is None:  # not every error is shown: what is valid is not known
+        return Rejected(validated.problems)
+    salvaged = salvage_area(doc, validated.errors)
+    if salvaged is None:
+        return Rejected(validated.problems)
+    area, kept = salvaged
+    at = doc.item_positions("actions") if positions else []
+    return Rejected(
+        validated.problems, AreaSource(doc.path, area, [at[i] for i in kept if i < len(at)])
+    )
+
+
+def area_result(doc: Document | Problem, *, positions: bool = True) -> AreaSource | list[Problem]:
+    """One area file on its own (as the importer reads back what it writes): the area with its
+    positions, or its problems."""
+    result = area_file(doc, positions=positions)
+    return result if isinstance(result, AreaSource) else result.problems
+
+
+# --- the plan --------------------------------------------------------------------------------
 
 
 def assemble(
@@ -221,52 +258,48 @@ def assemble(
     plan_path: str,
     plan: Plan | list[Problem] | None,
     area_results: list[AreaResult],
+    problems: list[Problem],
 ) -> LoadedPlan:
-    """Put a plan together from its files' results and add the checks that span files.
-
-    `plan` is None when the folder has no plan.yaml.
-    """
-    problems: list[Problem] = []
+    """Put a plan together from its files' results (and `problems` found on the way) and add
+    the checks that span files. `plan` is None when the folder has no plan.yaml."""
     if plan is None:
-        problems.append(
-            error(
-                plan_path,
-                1,
-                1,
-                "no-plan-file",
-                "is missing: a plan folder needs plan.yaml with at least title and organisation",
-            )
-        )
+        message = "is missing: a plan folder needs plan.yaml with at least title and organisation"
+        problems.append(error(plan_path, 1, 1, "no-plan-file", message))
     elif isinstance(plan, list):
         problems.extend(plan)
     model = plan if isinstance(plan, Plan) else None
     quarters = model.quarters if model else "calendar"
     areas: list[AreaSource] = []
+    partial: list[AreaSource] = []
     for result in area_results:
         if isinstance(result, AreaSource):
             areas.append(result)
-            if quarters not in result.deadline_problems:
-                result.deadline_problems[quarters] = list(_deadline_errors(result, quarters))
-            problems.extend(result.deadline_problems[quarters])
+            found = result.deadline_problems.get(quarters)  # inlined: a history's hot loop
+            problems.extend(found if found is not None else _deadline_problems(result, quarters))
         else:
-            problems.extend(result)
+            problems.extend(result.problems)
+            if result.partial is not None:
+                partial.append(result.partial)
+                problems.extend(_deadline_problems(result.partial, quarters))
     if not area_results:
-        problems.append(
-            error(
-                plan_path,
-                1,
-                1,
-                "no-areas",
-                f"{Path(plan_path).parent} has no area files: add one *.yaml file per "
-                "improvement area",
-            )
+        message = (
+            f"{Path(plan_path).parent} has no area files: add one *.yaml file per improvement area"
         )
+        problems.append(error(plan_path, 1, 1, "no-areas", message))
     areas.sort(key=lambda s: natural_key(s.area.id))
     files = len(area_results) + (plan is not None)
-    loaded = LoadedPlan(folder, plan_path, model, areas, problems, files)
+    loaded = LoadedPlan(folder, plan_path, model, areas, problems, files, partial)
     problems.extend(_duplicate_ids(loaded))
     problems.sort(key=Problem.sort_key)
     return loaded
+
+
+def _deadline_problems(source: AreaSource, quarters: deadlines.Quarters) -> list[Problem]:
+    """The bad-deadline problems of an area, worked out once for each quarters setting."""
+    found = source.deadline_problems.get(quarters)
+    if found is None:
+        found = source.deadline_problems[quarters] = list(_deadline_errors(source, quarters))
+    return found
 
 
 def _deadline_errors(source: AreaSource, quarters: deadlines.Quarters) -> Iterable[Problem]:
@@ -280,23 +313,19 @@ def _deadline_errors(source: AreaSource, quarters: deadlines.Quarters) -> Iterab
             )
 
 
-def shown_id(identifier: str) -> str:
-    """An id as messages show it: escaped and, if very long, cut short (ids are checked to be
-    visible text, but an id of ten thousand characters is still an id)."""
-    return excerpt(identifier)[1:-1]
-
-
 _LOOK_ALIKE = "ids are compared ignoring case and character width"
 
 
 def _duplicate_ids(loaded: LoadedPlan) -> Iterable[Problem]:
-    """Two areas, or two actions, whose ids are the same once `id_key` is applied."""
-    area_ids = [id_key(s.area.id) for s in loaded.areas]
-    action_ids = [id_key(a.id) for s in loaded.areas for a in s.area.actions]
+    """Two areas, or two actions, whose ids are the same once `id_key` is applied; the areas
+    that did not load count with what of them validated."""
+    sources = [*loaded.areas, *(s for s in loaded.partial if s.area.id)]
+    area_ids = [s.id_keys()[0] for s in sources]
+    action_ids = [k for s in (*loaded.areas, *loaded.partial) for k in s.id_keys()[1]]
     if len(set(area_ids)) == len(area_ids) and len(set(action_ids)) == len(action_ids):
         return  # the usual case, found without building positions
     seen_areas: dict[str, AreaSource] = {}
-    for source in loaded.areas:
+    for source in sources:
         first = seen_areas.setdefault(id_key(source.area.id), source)
         if first is not source:
             this, first_id = source.area.id, first.area.id
@@ -306,12 +335,9 @@ def _duplicate_ids(loaded: LoadedPlan) -> Iterable[Problem]:
                 else f"reads the same as {excerpt(first_id)} in {first.path} ({_LOOK_ALIKE})"
             )
             yield error(
-                source.path,
-                1,
-                1,
-                "duplicate-id",
+                source.path, 1, 1, "duplicate-id",
                 f"area id {excerpt(this)} {said}; area ids must be unique",
-            )
+            )  # fmt: skip
     seen: dict[str, tuple[AreaSource, int]] = {}
     for source, index, action in loaded.actions():
         where = seen.setdefault(id_key(action.id), (source, index))
@@ -326,237 +352,6 @@ def _duplicate_ids(loaded: LoadedPlan) -> Iterable[Problem]:
                 else f"reads the same as {excerpt(first_id)} at {other.path}:{line} ({_LOOK_ALIKE})"
             )
             yield error(
-                source.path,
-                line2,
-                col2,
-                "duplicate-id",
+                source.path, line2, col2, "duplicate-id",
                 f"action id {excerpt(action.id)} {said}; action ids must be unique across the plan",
-            )
-
-
-def _action_positions(doc: Document) -> list[dict[str, Pos]]:
-    return doc.item_positions("actions")
-
-
-# --- pydantic errors -> problems -------------------------------------------------------------
-
-_RATINGS = ", ".join(r.value for r in Rating)
-M = TypeVar("M", bound=BaseModel)
-_ITEM_NAMES = {
-    "actions": "action",
-    "outcomes": "outcome",
-    "measures": "measure",
-    "readings": "reading",
-    "progress": "progress note",
-    "evidence": "evidence",
-    "lead": "lead",
-}
-
-
-def _validate(doc: Document, model: type[M], what: str) -> M | list[Problem]:
-    if doc.data is None:
-        return [error(doc.path, 1, 1, "empty-file", "is empty: it holds no keys")]
-    if not isinstance(doc.data, dict):
-        kind = "a list" if isinstance(doc.data, list) else "plain text"
-        noun, keys = (
-            ("an area file", "id: and title:")
-            if what == "area"
-            else ("plan.yaml", "title: and organisation:")
-        )
-        line, col = doc.locate(())
-        return [
-            error(
-                doc.path,
-                line,
-                col,
-                "not-a-mapping",
-                f"holds {kind}, but {noun} must be a mapping of keys such as {keys}",
-            )
-        ]
-    try:
-        return model.model_validate(doc.data)
-    except ValidationError as exc:
-        errors = exc.errors(include_url=False)
-    # pydantic stops within a long list after model.MAX_ERRORS (`model._bounded`), so `errors`
-    # is bounded; a file shows at most MAX_PROBLEMS of them, then one line saying there is more.
-    stopped = [err for err in errors if err["type"] == "too_many_errors"]
-    shown = [err for err in errors if err["type"] != "too_many_errors"][:MAX_PROBLEMS]
-    problems = [_problem(doc, model, err) for err in shown]
-    if stopped or len(errors) > len(shown):
-        message = "has more errors than are shown; fix these and check again"
-        problems.append(error(doc.path, 1, 1, "too-many-errors", message))
-    return problems
-
-
-#: The most problems shown for one file (a file with thousands is fixed a few at a time).
-MAX_PROBLEMS = 200
-
-
-def _problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
-    """One pydantic error as a positioned problem. User text (a key, a value, an id) is only
-    ever quoted as a short escaped `excerpt`: a value may be anything at all."""
-    loc: tuple[str | int, ...] = tuple(err["loc"])
-    kind: str = err["type"]
-    value = err.get("input")
-    name = _field_name(loc)
-    where = _where(doc.data, loc)
-    # A bad key of a mapping such as brag_key: point at the key. (A user's own key spelled
-    # "[key]" is only an unknown key: pydantic's marker follows the mapping's name.)
-    if len(loc) >= 3 and loc[-1] == "[key]" and kind != "extra_forbidden":
-        loc, name = loc[:-1], str(loc[0])
-        line, col = doc.locate(loc, key=True)
-        return error(
-            doc.path,
-            line,
-            col,
-            "unknown-rating",
-            f"{name} {excerpt(str(loc[-1]))} is not one of {_RATINGS}",
-        )
-    last = loc[-1] if loc else None
-    is_item = isinstance(last, int)
-    if isinstance(last, int):  # a whole list item is wrong: name the item
-        name = f"{_ITEM_NAMES.get(str(loc[-2]), 'item')} {last + 1}" if len(loc) > 1 else "item"
-        if len(loc) <= 2:
-            where = ""  # the item is the action (or outcome...) itself
-    quoted = excerpt(name)
-    if kind == "extra_forbidden":
-        line, col = doc.locate(loc, key=True)
-        allowed = _fields_at(model, loc[:-1])
-        guess = difflib.get_close_matches(str(loc[-1])[:100], allowed, n=1, cutoff=0.6)
-        hint = (
-            f"did you mean {guess[0]!r}?"
-            if guess
-            else f"allowed keys are {', '.join(allowed)} (start local additions with x-)"
-        )
-        return error(
-            doc.path,
-            line,
-            col,
-            "unknown-key",
-            f"{where}unknown key {excerpt(str(loc[-1]))}; {hint}",
-        )
-    if kind == "missing":
-        line, col = doc.locate(loc[:-1])
-        return error(doc.path, line, col, "missing-key", f"{where}missing required key {quoted}")
-    line, col = doc.locate(loc)
-    if kind in _CUSTOM_CODES:  # the model's own message, which follows the value
-        if name == "id":
-            where = ""  # "action 1.1\\u200b: id '1.1\\u200b' ..." would say the id twice
-        reason = str(err.get("ctx", {}).get("reason", err.get("msg", "")))
-        return error(
-            doc.path, line, col, _CUSTOM_CODES[kind], f"{where}{name} {_shown(value)} {reason}"
-        )
-    if value is None or value == "" or kind in {"string_too_short", "too_short"}:
-        return error(
-            doc.path, line, col, "empty-value", f"{where}{quoted} is empty; give it a value"
-        )
-    if kind == "enum" and name in {"status", "impact"}:
-        return error(
-            doc.path,
-            line,
-            col,
-            "unknown-rating",
-            f"{where}{name} {_shown(value)} is not one of {_RATINGS}",
-        )
-    if kind == "literal_error":
-        expected = err.get("ctx", {}).get("expected", "").replace("'", "")
-        return error(
-            doc.path,
-            line,
-            col,
-            "invalid-value",
-            f"{where}{name} {_shown(value)} is not one of {expected}",
-        )
-    if kind.startswith(("date", "datetime")):
-        return error(
-            doc.path,
-            line,
-            col,
-            "bad-date",
-            f"{where}{name} {_shown(value)} is not a date; write it as YYYY-MM-DD",
-        )
-    if kind.startswith(("float", "int", "finite")):
-        what = "a finite number" if kind.startswith("finite") else "a number"
-        return error(
-            doc.path, line, col, "bad-number", f"{where}{name} {_shown(value)} is not {what}"
-        )
-    if kind in {"string_type", "list_type", "dict_type", "model_type", "model_attributes_type"}:
-        expected = {
-            "string_type": "text",
-            "list_type": "a list",
-        }.get(kind, "a mapping of keys")
-        return error(
-            doc.path,
-            line,
-            col,
-            "wrong-type",
-            f"{where}{name if is_item else quoted} should be {expected}, not {_kind_of(value)}",
-        )
-    message = str(err.get("msg", "is not valid")).removeprefix("Value error, ")
-    return error(doc.path, line, col, "invalid-value", f"{where}{name}: {message}")
-
-
-#: Errors the model raises with a message of its own, and their problem codes.
-_CUSTOM_CODES = {
-    "bad_id": "bad-id",
-    "string_pattern_mismatch": "bad-id",
-    "bad_number": "bad-number",
-    "bad_date": "bad-date",
-}
-
-
-def _shown(value: Any) -> str:
-    """A value for a message: text as a short escaped excerpt, else what kind of thing it is."""
-    return excerpt(value) if isinstance(value, str) else _kind_of(value)
-
-
-def _kind_of(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, str):
-        return f"the text {excerpt(value)}"
-    return excerpt(str(value))
-
-
-def _field_name(loc: Sequence[str | int]) -> str:
-    names = [p for p in loc if isinstance(p, str) and p not in {"[key]"}]
-    return names[-1] if names else "value"
-
-
-def _where(data: Any, loc: Sequence[str | int]) -> str:
-    """'action 2.4: ' when the location is inside an action with an id, else ''."""
-    if len(loc) >= 2 and loc[0] in {"actions", "measures", "outcomes"} and isinstance(loc[1], int):
-        try:
-            item = data[loc[0]][loc[1]]
-        except (KeyError, IndexError, TypeError):
-            return ""
-        if loc[0] == "actions" and isinstance(item, dict) and isinstance(item.get("id"), str):
-            return f"action {shown_id(item['id'])}: "
-        return f"{loc[0][:-1]} {loc[1] + 1}: "
-    return ""
-
-
-def _fields_at(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
-    current: type[BaseModel] | None = model
-    for part in loc:
-        if isinstance(part, int) or current is None:
-            continue
-        info = current.model_fields.get(part)
-        current = _model_in(info.annotation) if info else None
-    return list(current.model_fields) if current else []
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _model_in(typing.get_args(annotation)[0])
-    if origin in {list, typing.Union, types.UnionType}:
-        for arg in typing.get_args(annotation):
-            found = _model_in(arg)
-            if found:
-                return found
-    return None
+            )  # fmt: skip

@@ -7,7 +7,8 @@ What this guarantees (each is a real failure of hand-edited YAML):
 * a duplicate key is an error naming both lines (PyYAML would silently keep the last);
 * anchors, aliases, merge keys (``<<``), tags and multi-document files are refused: alias
   expansion is a memory bomb and tags are code;
-* size, encoding, tabs and syntax errors become `Problem`s with a position, never a traceback;
+* encoding, tabs and syntax errors become `Problem`s with a position, never a traceback (the
+  size cap, and how a file is opened, are `files.py`'s);
 * memory stays near the size of the data: the file is read event by event into plain data
   and compact positions, never into a tree of YAML nodes (about 400 bytes a node).
 
@@ -18,10 +19,8 @@ from __future__ import annotations
 
 import codecs
 import re
-import stat
 from array import array
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -166,37 +165,6 @@ class _Positions:
     def position(self, node: int) -> tuple[int, int]:
         """1-based (line, column)."""
         return self.lines[node] + 1, self.columns[node] + 1
-
-
-def too_large(display: str, size: int, max_bytes: int) -> Problem:
-    """The problem of a file (or a blob in git) over the size cap, which is not read."""
-    return error(
-        display,
-        1,
-        1,
-        "file-too-large",
-        f"is {_size(size)}, over the {_size(max_bytes)} limit for one plan file; "
-        "split the area, or raise the limit with --max-file-size",
-    )
-
-
-def read_file(path: Path, display: str, *, max_bytes: int = MAX_FILE_BYTES) -> Document | Problem:
-    """Read `path` (shown to users as `display`). Returns the document or the one problem."""
-    try:
-        info = path.stat()
-        size = info.st_size
-        if stat.S_ISDIR(info.st_mode):
-            return error(display, 1, 1, "unreadable", "is a folder, not a YAML file; rename it")
-        if not stat.S_ISREG(info.st_mode):
-            # A FIFO, socket or device would block or never end: never open one.
-            return error(display, 1, 1, "unreadable", "is not a regular file; remove it")
-        if size > max_bytes:
-            return too_large(display, size, max_bytes)
-        raw = path.read_bytes()
-    except OSError as e:
-        reason = e.strerror or str(e)
-        return error(display, 1, 1, "unreadable", f"cannot be read: {reason}")
-    return read_bytes(raw, display)
 
 
 def read_bytes(raw: bytes, display: str) -> Document | Problem:
@@ -526,10 +494,6 @@ _HINTS = (
     ("cannot start any token", "; text starting with @, ` or % must be put in quotes"),
     ("did not find expected key", "; check the indentation of this line and the one above"),
 )
-
-
-def _size(n: int) -> str:
-    return f"{n / 1_048_576:.1f} MB" if n >= 104_858 else f"{n / 1024:.1f} KB"
 
 
 def _offset_position(data: bytes, offset: int, skip: int = 0) -> tuple[int, int]:
