@@ -326,7 +326,7 @@ def run_trend(folder: Path, options: TrendOptions, out: TextIO, err: TextIO) -> 
         raise BragError(f"{folder}: no such folder")
     revisions: list[Revision] = []
     snapshots = history(folder, since=options.since, max_bytes=options.max_bytes)
-    trend = build_trend(_plans_at(snapshots, revisions), monthly=options.by == "month")
+    trend = build_trend(plans_at(snapshots, revisions), monthly=options.by == "month")
     TREND_FORMATS[options.format](trend, out, options.color, options.as_of)
     shown = {point.revision.sha for point in trend.points}
     err.write(notes(r for r in revisions if r.sha in shown))
@@ -344,7 +344,7 @@ def run_trend(folder: Path, options: TrendOptions, out: TextIO, err: TextIO) -> 
     return Exit.OK
 
 
-def _plans_at(snapshots: Iterable[Snapshot], revisions: list[Revision]) -> Iterator[PlanAt]:
+def plans_at(snapshots: Iterable[Snapshot], revisions: list[Revision]) -> Iterator[PlanAt]:
     """The plan at each commit as compute takes it; each commit's Revision goes to
     `revisions` (for the notes on dates that git holds differently)."""
     from bragcli.compute.trend import CommitInfo, PlanAt
