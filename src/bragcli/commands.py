@@ -375,8 +375,10 @@ def run_import(source: Path, options: ImportOptions, out: TextIO, err: TextIO) -
     written all or none, never through a symbolic link, and each is read back first."""
     from bragcli.outputs import write_plan_files
     from bragcli.safetext import visible
+    from bragcli.sheets.importer import import_actions, import_files
+    from bragcli.sheets.read import read_rows
+    from bragcli.sheets.yamlwrite import plan_yaml
     from bragcli.source.load import PLAN_FILE_NAMES
-    from bragcli.spreadsheet import import_actions, import_files, plan_yaml, read_rows
 
     if not source.is_file():
         raise BragError(f"{source}: no such file")
@@ -498,7 +500,7 @@ class ExportOptions:
 def run_export(folder: Path, options: ExportOptions, out: TextIO, err: TextIO) -> Exit:
     """`brag export`: one row per action, as CSV or xlsx, for colleagues without git."""
     from bragcli.outputs import refuse_unsafe, write_bytes
-    from bragcli.spreadsheet import csv_bytes, export_rows, xlsx_bytes
+    from bragcli.sheets.exporter import csv_bytes, export_rows, xlsx_bytes
 
     hint = f"choose a file outside the plan folder, e.g. -o actions.{options.format}"
     refuse_unsafe(options.output, [folder], hint=hint)  # before any work
