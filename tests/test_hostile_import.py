@@ -23,17 +23,10 @@ import pytest
 
 from bragcli import outputs
 from bragcli.problems import BragError
+from bragcli.sheets.exporter import csv_bytes, xlsx_bytes
+from bragcli.sheets.importer import area_file_name, import_actions
+from bragcli.sheets.read import MAX_CELLS, MAX_SOURCE_BYTES, MAX_TEXT_CHARS, read_rows
 from bragcli.source.load import load_plan
-from bragcli.spreadsheet import (
-    MAX_CELLS,
-    MAX_SOURCE_BYTES,
-    MAX_TEXT_CHARS,
-    area_file_name,
-    csv_bytes,
-    import_actions,
-    read_rows,
-    xlsx_bytes,
-)
 from conftest import SAMPLE_AS_OF, SAMPLE_PLAN, Run
 
 HEADER = ["area", "area title", "id", "action", "lead", "deadline", "status"]

@@ -16,22 +16,12 @@ from pydantic import ValidationError
 
 from bragcli.model import Action, Area, Plan, Rating
 from bragcli.problems import BragError
+from bragcli.sheets.exporter import EXPORT_COLUMNS, export_rows, write_csv, write_xlsx
+from bragcli.sheets.importer import COLUMNS, Imported, RowProblem, import_actions
+from bragcli.sheets.read import ExcelMissing, read_rows
+from bragcli.sheets.yamlwrite import area_yaml, plan_yaml
 from bragcli.source.load import AreaSource, area_result, load_plan, plan_result
 from bragcli.source.yamlread import read_bytes
-from bragcli.spreadsheet import (
-    COLUMNS,
-    EXPORT_COLUMNS,
-    ExcelMissing,
-    Imported,
-    RowProblem,
-    area_yaml,
-    export_rows,
-    import_actions,
-    plan_yaml,
-    read_rows,
-    write_csv,
-    write_xlsx,
-)
 from conftest import EXAMPLES, SAMPLE_PLAN
 
 openpyxl = pytest.importorskip("openpyxl")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,6 +21,7 @@ from bragcli.source.load import LoadedPlan, load_plan
 
 if TYPE_CHECKING:
     from bragcli.compute.rollup import Filters
+    from bragcli.compute.trend import PlanAt
     from bragcli.model import Area
     from bragcli.render import (
         ColorChoice,
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
         TrendFormat,
     )
     from bragcli.rules.run import RuleChoices
-    from bragcli.source.git import Revision
+    from bragcli.source.git import Revision, Snapshot
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,7 +290,10 @@ def run_diff(
     new, new_at = load_at(folder, new_rev, err, max_bytes=options.max_bytes)
     if old is None or new is None:
         return Exit.FINDINGS
-    changes = diff_plans(old, new)
+    assert old.plan is not None and new.plan is not None
+    changes = diff_plans(
+        old.plan, [s.area for s in old.areas], new.plan, [s.area for s in new.areas]
+    )
     overall, by_area = summarise(changes)
     titles = {s.area.id: s.area.title for s in (*old.areas, *new.areas)}
     result = DiffResult(
@@ -315,17 +319,24 @@ class TrendOptions:
 
 
 def run_trend(folder: Path, options: TrendOptions, out: TextIO, err: TextIO) -> Exit:
-    from bragcli.compute.trend import build_trend, notes
+    from bragcli.compute.trend import build_trend
     from bragcli.render import TREND_FORMATS
+    from bragcli.source.git import notes
     from bragcli.source.load import history
 
     if not folder.is_dir():
         raise BragError(f"{folder}: no such folder")
-    trend = build_trend(
-        history(folder, since=options.since, max_bytes=options.max_bytes), by=options.by
-    )
+    revisions: list[Revision] = []
+    snapshots = history(folder, since=options.since, max_bytes=options.max_bytes)
+    trend = build_trend(plans_at(snapshots, revisions), monthly=options.by == "month")
     TREND_FORMATS[options.format](trend, out, options.color, options.as_of)
-    err.write(notes(trend, options.since, display_path(folder)))
+    shown = {point.revision.sha for point in trend.points}
+    err.write(notes(r for r in revisions if r.sha in shown))
+    if options.since is not None and not trend.points:
+        err.write(
+            f"brag trend: no commit touched {visible(display_path(folder))} since "
+            f"{visible(options.since)}\n"
+        )
     if options.chart is not None:
         from bragcli.render.chart import write_chart
 
@@ -333,6 +344,22 @@ def run_trend(folder: Path, options: TrendOptions, out: TextIO, err: TextIO) -> 
         write_chart(trend, options.chart, title, [folder])
         err.write(f"brag trend: wrote {options.chart}\n")
     return Exit.OK
+
+
+def plans_at(snapshots: Iterable[Snapshot], revisions: list[Revision]) -> Iterator[PlanAt]:
+    """The plan at each commit as compute takes it; each commit's Revision goes to
+    `revisions` (for the notes on dates that git holds differently)."""
+    from bragcli.compute.trend import CommitInfo, PlanAt
+
+    for snapshot in snapshots:
+        revision, loaded = snapshot.revision, snapshot.plan
+        revisions.append(revision)
+        yield PlanAt(
+            CommitInfo(revision.sha, revision.date, revision.subject),
+            loaded.plan,
+            [source.area for source in loaded.areas],
+            len(loaded.errors),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,8 +377,10 @@ def run_import(source: Path, options: ImportOptions, out: TextIO, err: TextIO) -
     written all or none, never through a symbolic link, and each is read back first."""
     from bragcli.outputs import write_plan_files
     from bragcli.safetext import visible
+    from bragcli.sheets.importer import import_actions, import_files
+    from bragcli.sheets.read import read_rows
+    from bragcli.sheets.yamlwrite import plan_yaml
     from bragcli.source.files import PLAN_FILE_NAMES
-    from bragcli.spreadsheet import import_actions, import_files, plan_yaml, read_rows
 
     if not source.is_file():
         raise BragError(f"{source}: no such file")
@@ -467,7 +496,7 @@ class ExportOptions:
 def run_export(folder: Path, options: ExportOptions, out: TextIO, err: TextIO) -> Exit:
     """`brag export`: one row per action, as CSV or xlsx, for colleagues without git."""
     from bragcli.outputs import refuse_unsafe, write_bytes
-    from bragcli.spreadsheet import csv_bytes, export_rows, xlsx_bytes
+    from bragcli.sheets.exporter import csv_bytes, export_rows, xlsx_bytes
 
     hint = f"choose a file outside the plan folder, e.g. -o actions.{options.format}"
     refuse_unsafe(options.output, [folder], hint=hint)  # before any work

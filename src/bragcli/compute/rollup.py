@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from enum import StrEnum
 
 from bragcli.deadlines import Quarters, Window, parse_deadline
 from bragcli.model import DEFAULT_STALE_DAYS as DEFAULT_STALE_DAYS
@@ -31,11 +33,20 @@ def days_overdue(window: Window | None, status: Rating, as_of: date) -> int:
     return (as_of - window.end).days
 
 
+def due_soon_until(as_of: date, within: int) -> date:
+    """The last day a window can end on and still be due soon: `within` days after as_of
+    (date.max when that is past the last date Python holds, for an as-of of 9999-12-31)."""
+    try:
+        return as_of + timedelta(days=within)
+    except OverflowError:
+        return date.max
+
+
 def is_due_soon(window: Window | None, status: Rating, as_of: date, within: int) -> bool:
     """Not complete, not yet overdue, and the window ends within `within` days of as_of."""
     if window is None or status is Rating.BLUE:
         return False
-    return as_of <= window.end <= as_of + timedelta(days=within)
+    return as_of <= window.end <= due_soon_until(as_of, within)
 
 
 def is_stale(action: Action, as_of: date, stale_days: int) -> bool:
@@ -81,17 +92,78 @@ class Totals:
     overdue: int = 0
     due_soon: int = 0
 
-    def add(self, view: ActionView) -> None:
-        self.actions += 1
-        self.status[view.action.status] += 1
-        if view.action.impact is not None:
-            self.impact[view.action.impact] += 1
-        self.overdue += view.overdue
-        self.due_soon += view.due_soon
-
     @property
     def impact_rated(self) -> int:
         return sum(self.impact.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """What the totals of a group of actions (an area) need, whatever the as-of date: counts
+    of ratings, and the sorted ends of the windows of the actions that are not complete.
+
+    `totals_at` turns tallies into Totals at any date without looking at an action again, so
+    `brag trend` works out one tally per version of an area (and per `quarters`: the windows
+    depend on it) and reuses it at every commit that leaves the area unchanged.
+    """
+
+    status: tuple[int, ...]  # per Rating, in declaration order
+    impact: tuple[int, ...]
+    actions: int
+    #: ends of the deadline windows of the actions that are not blue, sorted
+    open_ends: tuple[date, ...]
+
+
+_RATING_INDEX = {rating: i for i, rating in enumerate(Rating)}
+
+
+def tally(actions: Iterable[tuple[Action, Window | None]]) -> Tally:
+    """The tally of (action, its window) pairs (see `window_of`)."""
+    status = [0] * len(Rating)
+    impact = [0] * len(Rating)
+    ends = []
+    count = 0
+    for action, window in actions:
+        count += 1
+        status[_RATING_INDEX[action.status]] += 1
+        if action.impact is not None:
+            impact[_RATING_INDEX[action.impact]] += 1
+        if window is not None and action.status is not Rating.BLUE:
+            ends.append(window.end)
+    ends.sort()
+    return Tally(tuple(status), tuple(impact), count, tuple(ends))
+
+
+def area_tally(area: Area, quarters: Quarters) -> Tally:
+    """The tally of every action of `area`, its windows read with `quarters`."""
+    return tally((action, window_of(action, quarters)) for action in area.actions)
+
+
+def totals_at(tallies: Iterable[Tally], as_of: date, due_within: int) -> Totals:
+    """The totals of the tallied actions at `as_of`: the only place actions are counted.
+
+    Overdue and due soon mean what `days_overdue` and `is_due_soon` say of one action: an
+    open action is overdue when its window ended before as_of, due soon when it ends on
+    as_of or within `due_within` days after it (`due_soon_until`).
+    """
+    status = [0] * len(Rating)
+    impact = [0] * len(Rating)
+    actions = overdue = due_soon = 0
+    until = due_soon_until(as_of, due_within)
+    for t in tallies:
+        status = [a + b for a, b in zip(status, t.status, strict=True)]
+        impact = [a + b for a, b in zip(impact, t.impact, strict=True)]
+        actions += t.actions
+        late = bisect_left(t.open_ends, as_of)
+        overdue += late
+        due_soon += bisect_right(t.open_ends, until) - late
+    return Totals(
+        status=dict(zip(Rating, status, strict=True)),
+        impact=dict(zip(Rating, impact, strict=True)),
+        actions=actions,
+        overdue=overdue,
+        due_soon=due_soon,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,11 +223,24 @@ def view_actions(
     return views
 
 
-def totals(views: Iterable[ActionView]) -> Totals:
-    result = Totals()
-    for view in views:
-        result.add(view)
-    return result
+def totals(views: Sequence[ActionView], *, due_within: int = DEFAULT_DUE_WITHIN) -> Totals:
+    """The totals of the actions in `views` (made by `view_actions` at one as-of date with
+    the same `due_within`)."""
+    if not views:
+        return Totals()
+    return totals_at([_tally_of_views(views)], views[0].as_of, due_within)
+
+
+def _tally_of_views(views: Iterable[ActionView]) -> Tally:
+    return tally((v.action, v.window) for v in views)
+
+
+class MeasureTrend(StrEnum):
+    """How a measure's latest reading compares with the one before, by its `good` direction."""
+
+    BETTER = "better"
+    WORSE = "worse"
+    SAME = "same"
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,8 +255,8 @@ class MeasureView:
     meets: bool | None
     #: latest - previous, or None with a single reading.
     change: float | None
-    #: "better", "worse", "same" by the measure's direction, or None when it cannot be said.
-    trend: str | None
+    #: better, worse or the same by the measure's direction; None when it cannot be said.
+    trend: MeasureTrend | None
 
 
 def meets_target(measure: Measure, value: float) -> bool | None:
@@ -182,15 +267,15 @@ def meets_target(measure: Measure, value: float) -> bool | None:
     return (low is None or value >= low) and (high is None or value <= high)
 
 
-def _trend(measure: Measure, previous: float, latest: float) -> str | None:
+def _trend(measure: Measure, previous: float, latest: float) -> MeasureTrend | None:
     if measure.good is None or (measure.good == "range" and measure.target is None):
         return None  # nothing says which way is better
     if latest == previous:
-        return "same"
+        return MeasureTrend.SAME
     if measure.good == "higher":
-        return "better" if latest > previous else "worse"
+        return MeasureTrend.BETTER if latest > previous else MeasureTrend.WORSE
     if measure.good == "lower":
-        return "better" if latest < previous else "worse"
+        return MeasureTrend.BETTER if latest < previous else MeasureTrend.WORSE
     if measure.good == "range":
         low, high = measure.target_bounds()
         if low is None or high is None:
@@ -200,8 +285,8 @@ def _trend(measure: Measure, previous: float, latest: float) -> str | None:
             return max(low - v, 0.0, v - high)
 
         if distance(latest) == distance(previous):
-            return "same"
-        return "better" if distance(latest) < distance(previous) else "worse"
+            return MeasureTrend.SAME
+        return MeasureTrend.BETTER if distance(latest) < distance(previous) else MeasureTrend.WORSE
     return None
 
 
@@ -279,14 +364,17 @@ def build_status(
         for v in view_actions(plan, areas, as_of, due_within=due_within, stale_days=stale_days)
         if filters.keep(v, plan)
     ]
-    by_area: dict[str, Totals] = {}
+    by_area: dict[str, list[ActionView]] = {}
     for view in views:
-        by_area.setdefault(view.area.id, Totals()).add(view)
+        by_area.setdefault(view.area.id, []).append(view)
+    tallies = {area_id: _tally_of_views(kept) for area_id, kept in by_area.items()}
     filtering = filters != Filters()
     summaries = [
-        AreaSummary(area, by_area.get(area.id, Totals()))
+        AreaSummary(area, totals_at([tallies[area.id]], as_of, due_within))
+        if area.id in tallies
+        else AreaSummary(area, Totals())
         for area in areas
-        if area.id in by_area or not filtering
+        if area.id in tallies or not filtering
     ]
     in_scope = [a for a in areas if not filters.areas or a.id in filters.areas]
     return Status(
@@ -295,7 +383,7 @@ def build_status(
         due_within=due_within,
         filters=filters,
         areas=summaries,
-        totals=totals(views),
+        totals=totals_at(tallies.values(), as_of, due_within),
         actions=views,
         measures=view_measures(in_scope),
     )

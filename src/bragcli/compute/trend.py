@@ -1,25 +1,55 @@
-"""BRAG totals through history, and each action's re-planning (`brag trend`). Pure."""
+"""BRAG totals through history, and each action's re-planning (`brag trend`). Pure.
+
+It takes the plan as it was at each commit, as domain values (`PlanAt`: the commit's id, date
+and subject, the Plan and its Areas); the command layer reads them from git.
+"""
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from bragcli.compute.rollup import DEFAULT_DUE_WITHIN, Totals, window_of
+from bragcli.compute.rollup import DEFAULT_DUE_WITHIN, Tally, Totals, area_tally, totals_at
 from bragcli.deadlines import Quarters
-from bragcli.model import Area, Rating, natural_key
-from bragcli.safetext import visible
-from bragcli.source import git as history
-from bragcli.source.git import Revision, Snapshot
+from bragcli.model import Area, Plan, Rating, natural_key
+
+
+@dataclass(frozen=True, slots=True)
+class CommitInfo:
+    """The commit a point of the trend stands for."""
+
+    sha: str
+    #: the date the plan is judged at (the commit's date)
+    date: date
+    subject: str
+
+    @property
+    def short(self) -> str:
+        return self.sha[:12]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanAt:
+    """The plan as it was at one commit: what `build_trend` takes for each point.
+
+    An Area that did not change since the previous commit should be the same object as
+    there (a reader shares what it read from the same blob): its counts are then reused.
+    """
+
+    commit: CommitInfo
+    #: None when the plan did not load at that commit (then `areas` counts for nothing)
+    plan: Plan | None
+    areas: Sequence[Area]
+    #: errors in the plan at that commit (its totals count only what loaded)
+    errors: int
 
 
 @dataclass(frozen=True, slots=True)
 class Point:
     """The plan's totals at one commit, judged as of that commit's date."""
 
-    revision: Revision
+    revision: CommitInfo
     totals: Totals
     #: errors in the plan at that commit (its totals count only what loaded)
     errors: int
@@ -47,88 +77,65 @@ class Trend:
     actions: list[ActionRecord]
 
 
-@dataclass(frozen=True, slots=True)
-class _AreaFacts:
-    """What the totals need from one version of an area, worked out once per version."""
+class _Tallies:
+    """The tally of each area (`rollup.area_tally`), worked out once per version of the area
+    and per `quarters`, the one plan setting its deadline windows depend on.
 
-    status: dict[Rating, int]
-    impact: dict[Rating, int]
-    #: ends of the deadline windows of actions that are not blue, sorted
-    ends: list[date]
-    actions: int
+    A version of an area is an Area object: the entry keeps the object, so the identity
+    test can never match another object that took its place in memory. Only the areas of the
+    latest commit are kept, so memory does not grow with the length of the history.
+    """
 
+    def __init__(self) -> None:
+        self._known: dict[int, tuple[Area, Quarters, Tally]] = {}
 
-def _facts(area: Area, quarters: Quarters) -> _AreaFacts:
-    status = dict.fromkeys(Rating, 0)
-    impact = dict.fromkeys(Rating, 0)
-    ends = []
-    for action in area.actions:
-        status[action.status] += 1
-        if action.impact is not None:
-            impact[action.impact] += 1
-        window = window_of(action, quarters)
-        if window is not None and action.status is not Rating.BLUE:
-            ends.append(window.end)
-    return _AreaFacts(status, impact, sorted(ends), len(area.actions))
-
-
-def _totals(facts: Iterable[_AreaFacts], as_of: date, due_within: int) -> Totals:
-    """The same counts as rollup.totals(view_actions(...)), from per-area facts: an action is
-    overdue when its window ended before as_of, due soon when it ends within due_within."""
-    result = Totals()
-    try:
-        soon = as_of + timedelta(days=due_within)
-    except OverflowError:  # a commit dated 9999-12-31 (see history.commit_date)
-        soon = date.max
-    for f in facts:
-        for rating in Rating:
-            result.status[rating] += f.status[rating]
-            result.impact[rating] += f.impact[rating]
-        result.actions += f.actions
-        late = bisect_left(f.ends, as_of)
-        result.overdue += late
-        result.due_soon += bisect_right(f.ends, soon) - late
-    return result
+    def of(self, areas: Sequence[Area], quarters: Quarters) -> list[Tally]:
+        kept: dict[int, tuple[Area, Quarters, Tally]] = {}
+        tallies = []
+        for area in areas:
+            entry = self._known.get(id(area))
+            if entry is None or entry[0] is not area or entry[1] != quarters:
+                entry = (area, quarters, area_tally(area, quarters))
+            kept[id(area)] = entry
+            tallies.append(entry[2])
+        self._known = kept
+        return tallies
 
 
-def build_trend(snapshots: Iterable[Snapshot], *, by: str = "commit") -> Trend:
-    """Points per commit (or the last commit of each month with by="month") and per action.
+def build_trend(history: Iterable[PlanAt], *, monthly: bool = False) -> Trend:
+    """Points per commit (or for the last commit of each month) and per action.
 
-    A long history repeats most areas unchanged from one commit to the next (history.py hands
-    over the same Area object then): their counts are worked out once, and only the actions
-    of areas that changed are compared with their previous version.
+    Each point's totals are `rollup.totals_at` of the areas at that commit as of its date,
+    the totals `brag status` gives for that tree. A long history repeats most areas unchanged
+    from one commit to the next: their tallies are reused, and only the actions of areas
+    that changed are compared with their previous version.
     """
     points: list[Point] = []
     records: dict[str, ActionRecord] = {}
-    current: set[str] = set()
-    known: dict[int, tuple[Area, _AreaFacts]] = {}
-    for snapshot in snapshots:
-        plan, revision = snapshot.plan, snapshot.revision
-        if plan.plan is None:
-            points.append(Point(revision, Totals(), len(plan.errors)))
+    tallies = _Tallies()
+    seen: dict[int, Area] = {}  # the areas of the previous commit, by identity
+    last: Sequence[Area] = ()
+    for at in history:
+        if at.plan is None:
+            points.append(Point(at.commit, Totals(), at.errors))
             continue
-        quarters = plan.plan.quarters
-        facts = []
-        seen: dict[int, tuple[Area, _AreaFacts]] = {}
-        for source in plan.areas:
-            area = source.area
-            entry = known.get(id(area))
-            if entry is None or entry[0] is not area:
-                entry = (area, _facts(area, quarters))
-                _update_records(records, area, revision.date)
-            seen[id(area)] = entry
-            facts.append(entry[1])
-        known = seen
-        points.append(Point(revision, _totals(facts, revision.date, DEFAULT_DUE_WITHIN),
-                            len(plan.errors)))  # fmt: skip
-        current = {a.id for s in plan.areas for a in s.area.actions}
-    if by == "month":
-        monthly: dict[str, Point] = {}
+        current: dict[int, Area] = {}
+        for area in at.areas:
+            if seen.get(id(area)) is not area:
+                _update_records(records, area, at.commit.date)
+            current[id(area)] = area
+        seen, last = current, at.areas
+        counted = totals_at(tallies.of(at.areas, at.plan.quarters), at.commit.date,
+                            DEFAULT_DUE_WITHIN)  # fmt: skip
+        points.append(Point(at.commit, counted, at.errors))
+    if monthly:
+        by_month: dict[str, Point] = {}
         for point in points:
-            monthly[point.revision.date.strftime("%Y-%m")] = point
-        points = list(monthly.values())
+            by_month[point.revision.date.strftime("%Y-%m")] = point
+        points = list(by_month.values())
     # Actions of the plan as it is now (at the last commit), not ones removed along the way.
-    ordered = sorted((records[i] for i in current), key=lambda r: natural_key(r.id))
+    now = {action.id for area in last for action in area.actions}
+    ordered = sorted((records[i] for i in now), key=lambda r: natural_key(r.id))
     return Trend(points, ordered)
 
 
@@ -154,12 +161,3 @@ def _update_records(records: dict[str, ActionRecord], area: Area, when: date) ->
             record.deadline = action.deadline
             record.deadlines.append(action.deadline or "none")
         record.area, record.title = area.id, action.title
-
-
-def notes(trend: Trend, since: str | None, folder: str) -> str:
-    """Lines for stderr: commit dates not shown as git has them, and when `since` left no
-    commit, that it did ("" when there is nothing to say)."""
-    text = history.notes(p.revision for p in trend.points)
-    if since is not None and not trend.points:
-        text += f"brag trend: no commit touched {visible(folder)} since {visible(since)}\n"
-    return text

@@ -31,7 +31,7 @@ ReportFormat: TypeAlias = Literal["markdown", "html", "text"]
 #: `brag check`'s formats: its registry is `problem_formats.REPORTERS` (light enough to import
 #: on every run, and `brag check` needs it at once)
 CheckFormat: TypeAlias = Literal["text", "json", "github"]
-#: `brag export`'s formats, written by `spreadsheet.csv_bytes` and `spreadsheet.xlsx_bytes`
+#: `brag export`'s formats, written by `sheets.exporter.csv_bytes` and `.xlsx_bytes`
 ExportFormat: TypeAlias = Literal["csv", "xlsx"]
 #: `brag trend --by`: a point per commit, or for the last commit of each month
 TrendBy: TypeAlias = Literal["commit", "month"]

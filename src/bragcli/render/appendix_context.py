@@ -102,7 +102,7 @@ def _measure_view(view: MeasureView, measure: Record) -> Record:
         previous=_reading(view.previous),
         meets=view.meets,
         change=view.change,
-        trend=view.trend,
+        trend=view.trend.value if view.trend is not None else None,
         #: the latest value with its unit, e.g. "22%"
         latest_text=fmt.with_unit(view.latest.value, view.measure),
         #: the change with its sign and unit, e.g. "+2%"; "" with a single reading

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TextIO
 
-from bragcli.compute.changes import Change, Summary
+from bragcli.compute.changes import Change, ChangeKind, Direction, Summary
 from bragcli.render import ColorChoice, jsonout
 from bragcli.render.wording import md_cell, md_inline, md_table, short, uk_date
 from bragcli.safetext import visible
@@ -46,9 +46,11 @@ def diff_terminal(result: DiffResult, out: TextIO, color: ColorChoice = "auto") 
 
     def style(change: Change) -> str | None:
         """Better in green, worse (and a deadline that slipped) in red."""
-        if change.kind in {"status", "impact"}:
-            return {"better": GOOD, "worse": BAD}.get(change.direction or "")
-        if change.kind == "deadline" and change.slip_days and change.slip_days > 0:
+        if change.direction is Direction.BETTER:
+            return GOOD
+        if change.direction is Direction.WORSE:
+            return BAD
+        if change.kind is ChangeKind.DEADLINE and change.slip_days and change.slip_days > 0:
             return BAD
         return None
 

@@ -24,12 +24,7 @@ from bragcli import deadlines
 from bragcli.model import Action, Area, Plan, id_key, natural_key
 from bragcli.problems import Level, Problem, error
 from bragcli.safetext import excerpt, shown_id
-
-# PLAN_FILE_NAMES and YAML_SUFFIXES are the naming rules of `files`; named here too for the
-# modules that read or write single plan files (the spreadsheet importer).
-from bragcli.source.files import PLAN_FILE_NAMES as PLAN_FILE_NAMES
-from bragcli.source.files import YAML_SUFFIXES as YAML_SUFFIXES
-from bragcli.source.files import Source, WorkTree
+from bragcli.source.files import PLAN_FILE_NAMES, Source, WorkTree
 from bragcli.source.validate import Invalid, salvage_area, validate
 from bragcli.source.yamlread import MAX_FILE_BYTES, Document, read_bytes
 

@@ -1,0 +1,138 @@
+"""Areas and plans as YAML files in bragcli's format, as a person would write them: block
+style, ids always quoted, long text folded, characters YAML mishandles escaped."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, cast
+
+import yaml
+from yaml.nodes import Node, ScalarNode
+
+from bragcli.model import Action, Area, Measure, Outcome
+
+
+class _Quoted(str):
+    """Text always written in double quotes (ids: "1.10" must never look like a number)."""
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, list items indented under their key, no anchors, quoting when needed."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+#: Text longer than this is written folded (">-"), as the sample plan is; shorter text plain.
+_FOLD_OVER = 80
+#: Line width of written YAML; a line can run one word past it.
+_WIDTH = 80
+
+#: Characters PyYAML mishandles outside double quotes (NEL and the Unicode line and paragraph
+#: separators are YAML line breaks), and control characters: written as escapes.
+_NEEDS_ESCAPES = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> ScalarNode:
+    if _NEEDS_ESCAPES.search(data):
+        style: str | None = '"'
+    elif "\n" in data:
+        style = "|"
+    else:
+        style = ">" if len(data) > _FOLD_OVER else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+def _represent_quoted(dumper: yaml.SafeDumper, data: _Quoted) -> ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style='"')
+
+
+def _represent_float(dumper: yaml.SafeDumper, data: float) -> ScalarNode:
+    """22.0 -> 22, 16.35 -> 16.35: plain, exact (repr round-trips), read back as text."""
+    text = str(int(data)) if data.is_integer() and abs(data) < 1e15 else repr(data)
+    resolve = cast(Callable[[type[Node], str, tuple[bool, bool]], str], dumper.resolve)
+    return ScalarNode(resolve(ScalarNode, text, (True, False)), text)
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(_Quoted, _represent_quoted)
+_Dumper.add_representer(float, _represent_float)
+
+AREA_MODELINE = "# yaml-language-server: $schema=../schemas/area.schema.json"
+PLAN_MODELINE = "# yaml-language-server: $schema=../schemas/plan.schema.json"
+
+
+def _dump(data: dict[str, Any]) -> str:
+    return yaml.dump(
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=_WIDTH,
+        default_flow_style=False,
+    )
+
+
+def _action_data(action: Action) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": _Quoted(action.id),
+        "title": action.title,
+        "lead": action.lead[0] if len(action.lead) == 1 else list(action.lead),
+    }
+    if action.deadline is not None:
+        data["deadline"] = action.deadline
+    data["status"] = action.status.value
+    if action.impact is not None:
+        data["impact"] = action.impact.value
+    if action.updated is not None:
+        data["updated"] = action.updated
+    if action.success_criteria is not None:
+        data["success_criteria"] = action.success_criteria
+    if action.progress:
+        data["progress"] = list(action.progress)
+    return data
+
+
+def _outcome_data(outcome: Outcome) -> dict[str, Any]:
+    data: dict[str, Any] = {"text": outcome.text}
+    if outcome.evidence:
+        data["evidence"] = list(outcome.evidence)
+    return data
+
+
+def _measure_data(measure: Measure) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": measure.name}
+    for key in ("good", "target", "unit"):
+        value = getattr(measure, key)
+        if value is not None:
+            data[key] = value
+    if measure.readings:
+        readings = []
+        for reading in measure.readings:
+            item: dict[str, Any] = {"period": reading.period, "value": reading.value}
+            if reading.source is not None:
+                item["source"] = reading.source
+            readings.append(item)
+        data["readings"] = readings
+    return data
+
+
+def area_yaml(area: Area) -> str:
+    """The area as an area file in bragcli's format; it loads back to an equal Area."""
+    data: dict[str, Any] = {"id": _Quoted(area.id), "title": area.title}
+    if area.actions:
+        data["actions"] = [_action_data(a) for a in area.actions]
+    if area.outcomes:
+        data["outcomes"] = [_outcome_data(o) for o in area.outcomes]
+    if area.measures:
+        data["measures"] = [_measure_data(m) for m in area.measures]
+    return f"{AREA_MODELINE}\n{_dump(data)}"
+
+
+def plan_yaml(title: str, organisation: str) -> str:
+    """A minimal plan.yaml: the title and the organisation."""
+    return f"{PLAN_MODELINE}\n{_dump({'title': title, 'organisation': organisation})}"
