@@ -21,8 +21,7 @@ from bragcli.commands import plans_at
 from bragcli.compute.rollup import Totals, build_status
 from bragcli.compute.trend import build_trend
 from bragcli.model import Rating
-from bragcli.source.git import history
-from bragcli.source.load import load_plan
+from bragcli.source.load import history, load_plan
 from conftest import Run
 
 #: Deadlines whose window depends on `quarters` (Q1 2023 ends in March or in June), and others.
