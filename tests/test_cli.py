@@ -45,7 +45,7 @@ def test_internal_error_is_one_line_and_exit_3(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("something impossible")
 
-    monkeypatch.setattr("bragcli.commands.run_check", broken)
+    monkeypatch.setattr("bragcli.commands.check.run_check", broken)
     monkeypatch.setattr(sys, "argv", ["brag", "check", str(ROOT / "plans")])
     with pytest.raises(SystemExit) as exit_info:
         cli_module.main()
@@ -59,7 +59,7 @@ def test_debug_shows_the_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("something impossible")
 
-    monkeypatch.setattr("bragcli.commands.run_check", broken)
+    monkeypatch.setattr("bragcli.commands.check.run_check", broken)
     monkeypatch.setattr(sys, "argv", ["brag", "--debug", "check", str(ROOT / "plans")])
     with pytest.raises(RuntimeError, match="something impossible"):
         cli_module.main()

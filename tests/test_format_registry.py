@@ -12,8 +12,9 @@ from typing import Any, get_args
 import click
 import pytest
 
-from bragcli import commands, render
+from bragcli import render
 from bragcli.cli import cli
+from bragcli.commands import check, history, import_export, report, views
 from bragcli.render.appendix import template_dir
 from bragcli.render.problem_formats import REPORTERS
 from conftest import ROOT, SAMPLE_PLAN, Run
@@ -89,11 +90,12 @@ def test_every_colour_option_is_the_one_colour_type() -> None:
 
 def test_options_are_typed_with_the_choice_types() -> None:
     expected = {
-        commands.StatusOptions: {"format": "StatusFormat", "color": "ColorChoice"},
-        commands.DiffOptions: {"format": "DiffFormat", "color": "ColorChoice"},
-        commands.TrendOptions: {"format": "TrendFormat", "color": "ColorChoice", "by": "TrendBy"},
-        commands.ReportOptions: {"format": "ReportFormat"},
-        commands.ExportOptions: {"format": "ExportFormat"},
+        check.CheckOptions: {"format": "CheckFormat"},
+        views.StatusOptions: {"format": "StatusFormat", "color": "ColorChoice"},
+        history.DiffOptions: {"format": "DiffFormat", "color": "ColorChoice"},
+        history.TrendOptions: {"format": "TrendFormat", "color": "ColorChoice", "by": "TrendBy"},
+        report.ReportOptions: {"format": "ReportFormat"},
+        import_export.ExportOptions: {"format": "ExportFormat"},
     }
     for options, types in expected.items():
         fields = {f.name: f.type for f in dataclasses.fields(options)}

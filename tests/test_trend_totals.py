@@ -17,7 +17,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bragcli.commands import plans_at
+from bragcli.commands.history import plans_at
 from bragcli.compute.rollup import Totals, build_status
 from bragcli.compute.trend import build_trend
 from bragcli.model import Rating

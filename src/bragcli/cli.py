@@ -280,7 +280,7 @@ def check(
     Exits 0 when there are no errors (warnings allowed unless --strict), 1 when there are,
     2 when a path is missing or is not a plan file (hidden, or not .yaml).
     """
-    from bragcli.commands import CheckOptions, run_check
+    from bragcli.commands.check import CheckOptions, run_check
     from bragcli.rules.run import RuleChoices
 
     default: CheckFormat = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
@@ -414,7 +414,7 @@ def _view(per_action: bool, help_text: str) -> Callable[..., None]:
         max_file_size: float,
         rev: str | None,
     ) -> None:
-        from bragcli.commands import StatusOptions, run_status
+        from bragcli.commands.views import StatusOptions, run_status
         from bragcli.compute.rollup import Filters
 
         options = StatusOptions(
@@ -518,7 +518,7 @@ def report(
     glossary of roles. When the plan is in git, the report names the commit it was
     read from.
     """
-    from bragcli.commands import ReportOptions, run_report
+    from bragcli.commands.report import ReportOptions, run_report
 
     options = ReportOptions(
         as_of=as_of or _today(),
@@ -578,7 +578,7 @@ def diff(
     new progress notes, with a summary per area. Under GitHub Actions it also appends the
     Markdown report to the job summary.
     """
-    from bragcli.commands import DiffOptions, run_diff
+    from bragcli.commands.history import DiffOptions, run_diff
 
     options = DiffOptions(format=fmt, color=color, max_bytes=int(max_file_size * 1024 * 1024))
     _exit(lambda: run_diff(plan_dir, revs, options, sys.stdout, sys.stderr))
@@ -631,7 +631,7 @@ def trend(
     actions whose deadline moved (and how often), and how long each action has held its
     current rating (as of --as-of, default today).
     """
-    from bragcli.commands import TrendOptions, run_trend
+    from bragcli.commands.history import TrendOptions, run_trend
 
     options = TrendOptions(
         since=since,
@@ -722,7 +722,7 @@ def import_(
     nothing is written unless --partial. Existing files are kept unless --force.
     xlsx needs: pip install 'bragcli[excel]'.
     """
-    from bragcli.commands import ImportOptions, run_import
+    from bragcli.commands.import_export import ImportOptions, run_import
 
     options = ImportOptions(output, title, organisation, partial, force)
     _exit(lambda: run_import(source, options, sys.stdout, sys.stderr))
@@ -759,7 +759,7 @@ def export(
     frozen and filters are on. Cells that a spreadsheet would run as formulas are
     written as text. xlsx needs: pip install 'bragcli[excel]'.
     """
-    from bragcli.commands import ExportOptions, run_export
+    from bragcli.commands.import_export import ExportOptions, run_export
 
     chosen: ExportFormat = fmt or ("xlsx" if output.suffix.lower() == ".xlsx" else "csv")
     options = ExportOptions(

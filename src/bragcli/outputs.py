@@ -24,7 +24,7 @@ import secrets
 import stat
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from bragcli.model import Area, Plan
 from bragcli.problems import BragError
@@ -279,6 +279,25 @@ def append_text(path: Path, text: str, plan_paths: Sequence[Path] = (), *, hint:
             os.close(fd)
     except OSError as e:
         raise _cannot(path, e) from e
+
+
+def append_step_summary(
+    markdown: str, err: TextIO, plan_paths: Sequence[Path], command: str
+) -> None:
+    """Add to the GitHub Actions job summary when running there (GITHUB_STEP_SUMMARY).
+
+    The summary is an extra: when it cannot be written (it names a plan file or a folder, its
+    folder is missing, the disk is full) the command warns on one line and its exit code still
+    follows its findings.
+    """
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    hint = "point GITHUB_STEP_SUMMARY at a file outside the plan folder, or unset it"
+    try:
+        append_text(Path(target), markdown.rstrip("\n") + "\n\n", plan_paths, hint=hint)
+    except BragError as e:
+        err.write(f"brag {command}: warning: the job summary was not written: {e}\n")
 
 
 def _check_plan_file_name(name: str) -> None:

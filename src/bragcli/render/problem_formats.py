@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from bragcli.problems import Level, Problem
-from bragcli.render import jsonout
+from bragcli.render import CheckFormat, jsonout
 from bragcli.safetext import visible_lines
 
 Reporter = Callable[[Sequence[Problem], int, TextIO], None]
@@ -88,5 +88,5 @@ def markdown_summary(problems: Sequence[Problem], files: int, limit: int = 200) 
     return "\n".join(lines) + "\n"
 
 
-#: format (`render.CheckFormat`, held to these keys by tests/test_format_registry.py) -> reporter
-REPORTERS: dict[str, Reporter] = {"text": text, "json": as_json, "github": github}
+#: format -> reporter; its keys are `render.CheckFormat`'s (tests/test_format_registry.py)
+REPORTERS: dict[CheckFormat, Reporter] = {"text": text, "json": as_json, "github": github}

@@ -1,0 +1,105 @@
+"""`brag check`: every problem of every plan folder and file given."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from bragcli.problems import BragError, Exit, Level, Problem
+from bragcli.safetext import visible
+from bragcli.source.files import YAML_SUFFIXES, display_path, not_a_plan_file
+from bragcli.source.load import load_plan
+
+if TYPE_CHECKING:
+    from bragcli.render import CheckFormat
+    from bragcli.rules.run import RuleChoices
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    as_of: date
+    strict: bool
+    format: CheckFormat
+    max_bytes: int
+    #: --disable, --enable, --stale-days: they win over plan.yaml's checks:
+    rules: RuleChoices
+
+
+def _targets(paths: Sequence[Path]) -> tuple[dict[Path, set[str] | None], list[str]]:
+    """Group the given paths by plan folder; a file narrows its folder's report to that file.
+
+    Also returns why each path that cannot be checked is refused (missing; a file that is not
+    a plan file: hidden, or not .yaml), so that it is never counted as checked with no problems.
+    """
+    folders: dict[Path, set[str] | None] = {}
+    refused: list[str] = []
+    for path in paths:
+        if path.is_dir():
+            folders[path] = None
+            continue
+        shown = visible(str(path))
+        if not os.path.lexists(path):
+            noun = "file" if path.suffix.lower() in YAML_SUFFIXES else "folder"
+            refused.append(f"{shown}: no such {noun}")
+            continue
+        reason = not_a_plan_file(path.name)
+        if reason is not None:
+            refused.append(f"{shown}: {reason}")
+            continue
+        folder = path.parent
+        wanted = folders.get(folder, set())
+        if wanted is not None:
+            wanted.add(display_path(path))
+            folders[folder] = wanted
+    return folders, refused
+
+
+def run_check(paths: Sequence[Path], options: CheckOptions, out: TextIO, err: TextIO) -> Exit:
+    """`brag check`: every problem of every path. A path that cannot be checked (missing, not a
+    plan file) is reported on stderr and makes the exit code 2, after the others are checked."""
+    from bragcli.render.problem_formats import REPORTERS, summary
+    from bragcli.rules.run import run_checks
+
+    options.rules.refuse_contradictions()
+    folders, refused = _targets(paths)
+    for reason in refused:
+        err.write(f"brag: {reason}\n")
+    problems: list[Problem] = []
+    files = 0
+    checked = 0
+    for folder, only in folders.items():
+        try:
+            loaded = load_plan(folder, max_bytes=options.max_bytes)
+        except BragError as e:
+            err.write(f"brag: {e}\n")
+            refused.append(str(e))
+            continue
+        checked += 1
+        found = loaded.problems + run_checks(loaded, options.as_of, options.rules)
+        if only is not None:
+            found = [p for p in found if p.path in only]
+            files += len(only)
+        else:
+            files += loaded.files
+        problems.extend(sorted(found, key=Problem.sort_key))
+    if not checked:
+        return Exit.USAGE
+    REPORTERS[options.format](problems, files, out)
+    err.write(f"brag check: {summary(problems, files)}\n")
+    if os.environ.get("GITHUB_STEP_SUMMARY"):
+        from bragcli.outputs import append_step_summary
+        from bragcli.render.problem_formats import markdown_summary
+
+        append_step_summary(markdown_summary(problems, files), err, paths, "check")
+    if refused:
+        return Exit.USAGE
+    failing = [
+        p
+        for p in problems
+        if p.level is Level.ERROR or (options.strict and p.level is Level.WARNING)
+    ]
+    return Exit.FINDINGS if failing else Exit.OK

@@ -1,0 +1,170 @@
+"""`brag import` and `brag export`: the plan from and to a tracker spreadsheet."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from bragcli.commands.loading import load_at
+from bragcli.problems import BragError, Exit
+from bragcli.source.files import display_path
+
+if TYPE_CHECKING:
+    from bragcli.model import Area
+    from bragcli.render import (
+        ExportFormat,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOptions:
+    output: Path
+    title: str | None
+    organisation: str | None
+    partial: bool
+    force: bool
+
+
+def run_import(source: Path, options: ImportOptions, out: TextIO, err: TextIO) -> Exit:
+    """`brag import`: a tracker spreadsheet into plan files. Nothing is written on any
+    problem unless --partial; no existing file is replaced unless --force; the files are
+    written all or none, never through a symbolic link, and each is read back first."""
+    from bragcli.outputs import write_plan_files
+    from bragcli.safetext import visible
+    from bragcli.sheets.importer import import_actions, import_files
+    from bragcli.sheets.read import read_rows
+    from bragcli.sheets.yamlwrite import plan_yaml
+    from bragcli.source.files import PLAN_FILE_NAMES
+
+    if not source.is_file():
+        raise BragError(f"{source}: no such file")
+    imported = import_actions(read_rows(source))
+    shown = visible(display_path(source))
+    for problem in imported.problems:
+        err.write(f"{shown}: row {problem.row}: {problem.message}\n")
+    if imported.ignored_columns:
+        ignored = ", ".join(visible(c) for c in imported.ignored_columns)
+        err.write(f"brag import: ignored columns: {ignored}\n")
+    if imported.problems and not options.partial:
+        count = len(imported.problems)
+        err.write(
+            f"brag import: nothing written: {count} row{'s' if count != 1 else ''} could not "
+            "be imported; fix them, or use --partial to import the other rows\n"
+        )
+        return Exit.FINDINGS
+    if not imported.areas:
+        raise BragError(f"{source}: no action to import")
+
+    folder = options.output
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise BragError(
+            f"{visible(str(folder))} is not a folder: give -o the folder to write the plan into"
+        )
+    plan_text = None
+    # A dangling plan.yaml link is no plan: writing plan.yaml is then refused, not followed.
+    if not any(os.path.exists(folder / name) for name in PLAN_FILE_NAMES):
+        if not options.organisation:
+            raise BragError(
+                f"{folder / 'plan.yaml'} does not exist yet: give --organisation (and --title) "
+                "for it"
+            )
+        plan_text = plan_yaml(options.title or _title_from(source), options.organisation)
+    files = import_files(imported, plan_text)
+    existing = _area_files_in(folder)
+    if existing and not options.force:
+        raise BragError(
+            f"{folder} already has area files ({', '.join(map(visible, existing[:5]))}"
+            f"{', ...' if len(existing) > 5 else ''}); import into a new folder, or "
+            "--force to replace files of the same name"
+        )
+    _refuse_id_clashes(folder, [n for n in existing if n not in files], imported.areas)
+    # The plan files are the result; what was written is said on standard error.
+    for path in write_plan_files(folder, files, replace=options.force):
+        err.write(f"wrote {path}\n")
+    actions = sum(len(a.actions) for a in imported.areas)
+    err.write(
+        f"imported {actions} action{'s' if actions != 1 else ''} in {len(imported.areas)} "
+        f"area{'s' if len(imported.areas) != 1 else ''}; next: brag check {folder}\n"
+    )
+    return Exit.OK
+
+
+def _area_files_in(folder: Path) -> list[str]:
+    """The names of the area files already in `folder` (none when it does not exist)."""
+    from bragcli.source.files import PLAN_FILE_NAMES, plan_file_names
+
+    if not folder.is_dir():
+        return []
+    try:
+        names = os.listdir(folder)
+    except OSError as e:
+        raise BragError(f"{folder}: cannot be read: {e.strerror or e}") from e
+    return [name for name in plan_file_names(names) if name not in PLAN_FILE_NAMES]
+
+
+def _refuse_id_clashes(folder: Path, kept: Sequence[str], areas: Sequence[Area]) -> None:
+    """With --force, area files that stay must not hold an id the import writes again."""
+    from bragcli.safetext import excerpt
+    from bragcli.source.files import read_file
+    from bragcli.source.load import AreaSource, area_result
+
+    area_ids = {a.id for a in areas}
+    action_ids = {x.id for a in areas for x in a.actions}
+    for name in kept:
+        path = folder / name
+        if path.is_symlink():
+            continue  # never followed; brag check reports it
+        result = area_result(read_file(path, display_path(path)), positions=False)
+        if not isinstance(result, AreaSource):
+            continue
+        clash = (
+            f"area {excerpt(result.area.id)}"
+            if result.area.id in area_ids
+            else next(
+                (f"action {excerpt(x.id)}" for x in result.area.actions if x.id in action_ids),
+                None,
+            )
+        )
+        if clash is not None:
+            raise BragError(
+                f"{display_path(path)} already holds {clash}, which the import writes too, so "
+                "brag check would find it twice; nothing written: remove that file, or import "
+                "into a new folder"
+            )
+
+
+def _title_from(source: Path) -> str:
+    words = re.sub(r"[_-]+", " ", source.stem).strip()
+    return words[:1].upper() + words[1:] if words else "Improvement plan"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    format: ExportFormat
+    output: Path
+    as_of: date
+    max_bytes: int
+    rev: str | None = None
+
+
+def run_export(folder: Path, options: ExportOptions, out: TextIO, err: TextIO) -> Exit:
+    """`brag export`: one row per action, as CSV or xlsx, for colleagues without git."""
+    from bragcli.outputs import refuse_unsafe, write_bytes
+    from bragcli.sheets.exporter import csv_bytes, export_rows, xlsx_bytes
+
+    hint = f"choose a file outside the plan folder, e.g. -o actions.{options.format}"
+    refuse_unsafe(options.output, [folder], hint=hint)  # before any work
+    loaded, _revision = load_at(folder, options.rev, err, max_bytes=options.max_bytes)
+    if loaded is None:
+        return Exit.FINDINGS
+    assert loaded.plan is not None
+    rows = export_rows(loaded.plan, [s.area for s in loaded.areas], options.as_of)
+    data = xlsx_bytes(rows) if options.format == "xlsx" else csv_bytes(rows)
+    write_bytes(options.output, data, [folder], hint=hint)
+    err.write(f"brag export: wrote {len(rows) - 1} actions to {options.output}\n")
+    return Exit.OK

@@ -1,0 +1,64 @@
+"""`brag status` and `brag actions`: the roll-up and the list of actions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from bragcli.commands.loading import load_at
+from bragcli.problems import BragError, Exit
+from bragcli.safetext import excerpt
+from bragcli.source.files import display_path
+
+if TYPE_CHECKING:
+    from bragcli.compute.rollup import Filters
+    from bragcli.render import (
+        ColorChoice,
+        StatusFormat,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class StatusOptions:
+    as_of: date
+    filters: Filters
+    due_within: int
+    #: None: plan.yaml's checks: stale_days
+    stale_days: int | None
+    format: StatusFormat
+    color: ColorChoice
+    max_bytes: int
+    rev: str | None = None
+
+
+def run_status(
+    folder: Path, options: StatusOptions, out: TextIO, err: TextIO, *, per_action: bool = False
+) -> Exit:
+    """`brag status` (the roll-up) or, with per_action, `brag actions` (one row per action)."""
+    from bragcli.compute.rollup import build_status
+    from bragcli.render import ACTIONS_FORMATS, STATUS_FORMATS
+
+    loaded, _revision = load_at(folder, options.rev, err, max_bytes=options.max_bytes)
+    if loaded is None:
+        return Exit.FINDINGS
+    assert loaded.plan is not None
+    known = {s.area.id for s in loaded.areas}
+    unknown = [a for a in options.filters.areas if a not in known]
+    if unknown:
+        raise BragError(
+            f"no improvement area with id {', '.join(map(excerpt, unknown))} in "
+            f"{display_path(folder)}; the areas are {', '.join(s.area.id for s in loaded.areas)}"
+        )
+    status = build_status(
+        loaded.plan,
+        [s.area for s in loaded.areas],
+        options.as_of,
+        filters=options.filters,
+        due_within=options.due_within,
+        stale_days=options.stale_days,
+    )
+    registry = ACTIONS_FORMATS if per_action else STATUS_FORMATS
+    registry[options.format](status, out, options.color)
+    return Exit.OK
