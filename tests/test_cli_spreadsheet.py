@@ -55,8 +55,8 @@ def test_partial_imports_the_good_rows(run: Run, tracker: Path, tmp_path: Path) 
     (source,) = loaded.areas
     assert source.path.endswith("01-workforce.yaml")
     first = source.area.actions[0]
-    assert (first.id, first.lead, first.progress) == (
-        "1.1", ["Head of HR"], ["Campaign launched", "Two offers made"]
+    assert (first.id, first.lead, first.notes_text) == (
+        "1.1", ["Head of HR"], ("Campaign launched", "Two offers made")
     )  # fmt: skip
     assert run("check", target, "--as-of", "2023-01-31").exit_code == 0
 

@@ -40,7 +40,7 @@ def test_every_key_of_the_format(tmp_path: Path) -> None:
     (action,) = area.actions
     assert action.lead == ["Principal Social Worker", "Head of Service (Early Help)"]
     assert action.updated == date(2023, 1, 20)
-    assert action.progress == ["First note", "Second note: with a colon"]
+    assert action.notes_text == ("First note", "Second note: with a colon")
     assert [(o.text, o.evidence) for o in area.outcomes] == [
         ("Children are seen sooner", ["performance data", "feedback"]),
         ("A bare outcome with no evidence", []),

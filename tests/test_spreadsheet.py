@@ -311,7 +311,7 @@ def test_a_continuation_row_with_other_fields_is_not_a_continuation() -> None:
     ]
     imported = import_actions(rows)
     assert [p.row for p in imported.problems] == [3]
-    assert imported.areas[0].actions[0].progress == ["note"]
+    assert imported.areas[0].actions[0].notes_text == ("note",)
 
 
 # --- xlsx in --------------------------------------------------------------------------------
@@ -343,10 +343,10 @@ def test_xlsx_with_merged_cells_dates_and_numbers(tmp_path: Path) -> None:
         ("2", "Workforce", ["2.10"]),
     ]
     first = imported.areas[0].actions[0]
-    assert (first.deadline, first.updated, first.progress) == (
+    assert (first.deadline, first.updated, first.notes_text) == (
         "2023-03-31",
         date(2022, 11, 24),
-        ["one", "two"],
+        ("one", "two"),
     )
 
 

@@ -448,6 +448,65 @@ class Plan(_Model):
         return self.brag_key.get(rating, DEFAULT_BRAG_KEY[rating])
 
 
+#: A key that was meant as a date: digits with - / or . between them.
+_DATE_LIKE = re.compile(r"[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}", re.ASCII)
+
+
+def _note(value: Any) -> Any:
+    """A progress note as written: text, or a one-key mapping `2023-01-31: the note`.
+
+    A mapping whose key is no date is nearly always a note with an unquoted `: ` in it, which
+    YAML reads as a key: say so, and how to quote it."""
+    if isinstance(value, str):
+        return {"text": value}
+    if isinstance(value, dict):
+        if len(value) != 1:
+            raise _problem(
+                "bad_note",
+                f"has {len(value)} keys; a dated note has one, its date, then the note, as in  "
+                "- 2023-01-31: Engagement event held",
+            )
+        ((key, text),) = value.items()
+        try:
+            day = parse_date(str(key))
+        except ValueError as e:
+            if _DATE_LIKE.fullmatch(str(key)):
+                raise _problem("bad_note", f"has the date {excerpt(str(key))}, which {e}") from None
+            raise _problem(
+                "bad_note",
+                f"reads as a key, {excerpt(str(key))}, because of the ': ' after it; put the "
+                "whole note in quotes, or start it with its date (2023-01-31: ...)",
+            ) from None
+        if not isinstance(text, str) or not text.strip():
+            raise _problem(
+                "bad_note",
+                "has a date but no text; write the note after it, as in  - 2023-01-31: Board met",
+            )
+        return {"date": day, "text": text}
+    return value  # pydantic says what it is
+
+
+class Note(_Model):
+    """One progress note: its text and, when written as `DATE: text`, its date."""
+
+    text: Text
+    date: Date | None = None
+
+    @property
+    def written(self) -> str:
+        """The note as one line of text: "2023-01-31: text" when it is dated."""
+        return f"{self.date.isoformat()}: {self.text}" if self.date else self.text
+
+
+NoteField = Annotated[
+    Note,
+    BeforeValidator(
+        _note,
+        json_schema_input_type=str | Annotated[dict[str, str], Field(min_length=1, max_length=1)],
+    ),
+]
+
+
 class Action(_Model):
     """One numbered action of an improvement area."""
 
@@ -466,7 +525,30 @@ class Action(_Model):
     impact: RatingField | None = Field(default=None, description="The impact rating, if rated.")
     updated: Date | None = Field(default=None, description="Date of the last progress update.")
     success_criteria: Text | None = None
-    progress: TextList = Field(default_factory=list, description="Progress notes, oldest first.")
+    progress: Annotated[list[NoteField], BeforeValidator(_as_list), Bounded] = Field(
+        default_factory=list,
+        description="Progress notes, oldest first: text, or a one-key mapping from the note's "
+        "date to its text (2023-01-31: Engagement event held).",
+    )
+    source: TextList = Field(
+        default_factory=list,
+        description='Where the action came from (text or a list), e.g. "Scrutiny committee, '
+        '13 December 2022, recommendation 2" or "Ofsted ILACS 2022, recommendation 4".',
+    )
+    baseline: str | None = Field(
+        default=None,
+        description="The deadline first agreed, in the same forms as deadline. Without it, the "
+        "first deadline the action had in git history.",
+    )
+    impact_evidence: TextList = Field(
+        default_factory=list,
+        description='What shows the difference the action made (text or a list): "the so what?"',
+    )
+
+    @property
+    def notes_text(self) -> tuple[str, ...]:
+        """The progress notes' texts, oldest first."""
+        return tuple(note.text for note in self.progress)
 
 
 class Outcome(_Model):
@@ -554,6 +636,23 @@ class Area(_Model):
 
     id: Id
     title: Text
+    lead: Annotated[
+        list[Text],
+        BeforeValidator(_none_as_empty),
+        BeforeValidator(_as_list, json_schema_input_type=str | list[str]),
+        Bounded,
+    ] = Field(
+        default_factory=list,
+        description="The area's owner: the senior responsible officer's role, or a list of roles.",
+    )
+    status: RatingField | None = Field(
+        default=None,
+        description="The board's own activity rating of the whole area, beside the counts of its "
+        "actions.",
+    )
+    impact: RatingField | None = Field(
+        default=None, description="The board's own impact rating of the whole area."
+    )
     actions: Annotated[list[Action], BeforeValidator(_none_as_empty), Bounded] = Field(
         default_factory=list
     )

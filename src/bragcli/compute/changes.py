@@ -178,8 +178,8 @@ def _action_changes(
         change(ChangeKind.DEADLINE, old=a.deadline, new=b.deadline, slip_days=slip)
     if a.lead != b.lead:
         change(ChangeKind.LEAD, old=" / ".join(a.lead), new=" / ".join(b.lead))
-    seen = set(a.progress)
-    added_notes = tuple(note for note in b.progress if note not in seen)
+    seen = {note.written for note in a.progress}
+    added_notes = tuple(note.written for note in b.progress if note.written not in seen)
     if added_notes:
         change(ChangeKind.PROGRESS, notes=added_notes)
     return found

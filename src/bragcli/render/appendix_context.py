@@ -137,7 +137,7 @@ class _Builder:
                     impact=a.impact.value if a.impact is not None else None,
                     updated=a.updated,
                     success_criteria=a.success_criteria,
-                    progress=tuple(a.progress),
+                    progress=tuple(note.written for note in a.progress),
                 ),
                 area=self.area(view.area),
                 due=view.due,

@@ -127,6 +127,11 @@ LOAD_ERRORS: tuple[Declaration, ...] = (
         "(`2023-01-01T00:00:00`), a day-first date or a day that does not exist.",
     ),
     _error(
+        "bad-note", _FILE,
+        "A progress note written as a mapping that is not `DATE: text`: most often a note with "
+        "an unquoted `: ` in it, which YAML reads as a key (quote the note).",
+    ),
+    _error(
         "bad-number", _FILE,
         "A reading's value or a target that is not a plain decimal number (write `41`, with "
         '`unit: "%"` on the measure; no `1_000`, `1,000` or `inf`), or one too large to be '

@@ -40,7 +40,7 @@ def export_rows(plan: Plan, areas: list[Area], as_of: date) -> list[list[str]]:
                 action.deadline or "",
                 action.status.value,
                 action.impact.value if action.impact is not None else "",
-                "\n".join(action.progress),
+                "\n".join(note.written for note in action.progress),
                 action.updated.isoformat() if action.updated is not None else "",
                 view.due.isoformat() if view.due is not None else "",
                 "yes" if view.overdue else "no",

@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from bragcli.deadlines import DeadlineError, parse_deadline
-from bragcli.model import Action, Area, Plan, Rating, natural_key, normalise_rating
+from bragcli.model import Action, Area, Note, Plan, Rating, natural_key, normalise_rating
 from bragcli.problems import BragError
 from bragcli.render.wording import csv_unescape
 from bragcli.safetext import excerpt, visible
@@ -494,7 +494,9 @@ def _continuation_row(state: _State, number: int, cells: dict[str, str]) -> None
         actions = state.areas[last.area]
         action = actions[last.index]
         actions[last.index] = action.model_copy(
-            update={"progress": [*action.progress, *_notes(cells["progress"])]}
+            update={
+                "progress": [*action.progress, *(Note(text=n) for n in _notes(cells["progress"]))]
+            }
         )
 
 
@@ -594,7 +596,7 @@ def _text_bytes(area: Area) -> int:
     """The UTF-8 size of the area's text: its YAML file is at least this big."""
     texts = [area.id, area.title]
     for action in area.actions:
-        texts += [action.id, action.title, *action.lead, action.deadline or "", *action.progress]
+        texts += [action.id, action.title, *action.lead, action.deadline or "", *action.notes_text]
     return sum(len(text.encode("utf-8")) for text in texts)
 
 

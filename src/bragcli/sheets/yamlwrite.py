@@ -10,7 +10,7 @@ from typing import Any, cast
 import yaml
 from yaml.nodes import Node, ScalarNode
 
-from bragcli.model import Action, Area, Measure, Outcome
+from bragcli.model import Action, Area, Measure, Note, Outcome
 
 
 class _Quoted(str):
@@ -90,11 +90,22 @@ def _action_data(action: Action) -> dict[str, Any]:
         data["impact"] = action.impact.value
     if action.updated is not None:
         data["updated"] = action.updated
+    if action.baseline is not None:
+        data["baseline"] = action.baseline
     if action.success_criteria is not None:
         data["success_criteria"] = action.success_criteria
+    for key in ("source", "impact_evidence"):
+        texts = getattr(action, key)
+        if texts:
+            data[key] = texts[0] if len(texts) == 1 else list(texts)
     if action.progress:
-        data["progress"] = list(action.progress)
+        data["progress"] = [_note_data(note) for note in action.progress]
     return data
+
+
+def _note_data(note: Note) -> str | dict[Any, str]:
+    """A note as written: text, or `DATE: text` when it is dated."""
+    return {note.date: note.text} if note.date else note.text
 
 
 def _outcome_data(outcome: Outcome) -> dict[str, Any]:
@@ -124,6 +135,12 @@ def _measure_data(measure: Measure) -> dict[str, Any]:
 def area_yaml(area: Area) -> str:
     """The area as an area file in bragcli's format; it loads back to an equal Area."""
     data: dict[str, Any] = {"id": _Quoted(area.id), "title": area.title}
+    if area.lead:
+        data["lead"] = area.lead[0] if len(area.lead) == 1 else list(area.lead)
+    for key in ("status", "impact"):
+        rating = getattr(area, key)
+        if rating is not None:
+            data[key] = rating.value
     if area.actions:
         data["actions"] = [_action_data(a) for a in area.actions]
     if area.outcomes:

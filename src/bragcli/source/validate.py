@@ -131,6 +131,8 @@ def _problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
         if name == "id":
             where = ""  # "action 1.1\\u200b: id '1.1\\u200b' ..." would say the id twice
         reason = str(err.get("ctx", {}).get("reason", err.get("msg", "")))
+        if kind == "bad_note":  # the value is a mapping: the reason says what is wrong with it
+            return error(doc.path, line, col, "bad-note", f"{where}{name} {reason}")
         return error(
             doc.path, line, col, _CUSTOM_CODES[kind], f"{where}{name} {_shown(value)} {reason}"
         )
@@ -190,6 +192,7 @@ _CUSTOM_CODES = {
     "string_pattern_mismatch": "bad-id",
     "bad_number": "bad-number",
     "bad_date": "bad-date",
+    "bad_note": "bad-note",
 }
 
 
