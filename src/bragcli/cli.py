@@ -24,10 +24,24 @@ import math
 import os
 import select
 import sys
+import types
 
-# bragcli uses no pydantic plugin; looking for them scans every installed distribution's
-# metadata on the first model built, which is a good part of a short command's run time.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+def _without_pydantic_plugins() -> None:
+    """bragcli uses no pydantic plugin. Looking for them scans every installed distribution's
+    metadata, and merely importing pydantic's plugin loader imports importlib.metadata (with
+    email, zipfile, socket...): together a good part of a short command's run time. So the
+    command line (never bragcli as a library) disables them, and gives pydantic a loader that
+    finds none. tests/test_startup.py checks that pydantic still only asks it `get_plugins`.
+    """
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if "pydantic.plugin._loader" not in sys.modules:
+        loader = types.ModuleType("pydantic.plugin._loader", "No pydantic plugins (bragcli).")
+        loader.get_plugins = lambda: ()  # type: ignore[attr-defined]
+        sys.modules["pydantic.plugin._loader"] = loader
+
+
+_without_pydantic_plugins()
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path

@@ -7,13 +7,15 @@ ids stay text, dates must be ISO, numbers must look like numbers. Unknown keys a
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import typing
 import unicodedata
 from datetime import date, datetime
+from datetime import date as datetime_date
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import (
     AfterValidator,
@@ -21,6 +23,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainValidator,
     ValidationError,
     ValidatorFunctionWrapHandler,
     WrapValidator,
@@ -448,49 +451,15 @@ class Plan(_Model):
         return self.brag_key.get(rating, DEFAULT_BRAG_KEY[rating])
 
 
-#: A key that was meant as a date: digits with - / or . between them.
-_DATE_LIKE = re.compile(r"[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}", re.ASCII)
+class Note(NamedTuple):
+    """One progress note: its text and, when written as `DATE: text`, its date.
 
+    A plain tuple, not a model: a plan may hold millions of notes (an area file at the size
+    cap), and an undated note with the same text as another is the same object (`_undated`),
+    so notes cost no more memory than the texts they hold."""
 
-def _note(value: Any) -> Any:
-    """A progress note as written: text, or a one-key mapping `2023-01-31: the note`.
-
-    A mapping whose key is no date is nearly always a note with an unquoted `: ` in it, which
-    YAML reads as a key: say so, and how to quote it."""
-    if isinstance(value, str):
-        return {"text": value}
-    if isinstance(value, dict):
-        if len(value) != 1:
-            raise _problem(
-                "bad_note",
-                f"has {len(value)} keys; a dated note has one, its date, then the note, as in  "
-                "- 2023-01-31: Engagement event held",
-            )
-        ((key, text),) = value.items()
-        try:
-            day = parse_date(str(key))
-        except ValueError as e:
-            if _DATE_LIKE.fullmatch(str(key)):
-                raise _problem("bad_note", f"has the date {excerpt(str(key))}, which {e}") from None
-            raise _problem(
-                "bad_note",
-                f"reads as a key, {excerpt(str(key))}, because of the ': ' after it; put the "
-                "whole note in quotes, or start it with its date (2023-01-31: ...)",
-            ) from None
-        if not isinstance(text, str) or not text.strip():
-            raise _problem(
-                "bad_note",
-                "has a date but no text; write the note after it, as in  - 2023-01-31: Board met",
-            )
-        return {"date": day, "text": text}
-    return value  # pydantic says what it is
-
-
-class Note(_Model):
-    """One progress note: its text and, when written as `DATE: text`, its date."""
-
-    text: Text
-    date: Date | None = None
+    text: str
+    date: datetime_date | None = None
 
     @property
     def written(self) -> str:
@@ -498,9 +467,55 @@ class Note(_Model):
         return f"{self.date.isoformat()}: {self.text}" if self.date else self.text
 
 
+#: A key that was meant as a date: digits with - / or . between them.
+_DATE_LIKE = re.compile(r"[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}", re.ASCII)
+
+
+@functools.lru_cache(maxsize=1024)
+def _undated(text: str) -> Note:
+    return Note(text)
+
+
+def _note(value: Any) -> Note:
+    """A progress note as written: text, or a one-key mapping `2023-01-31: the note`.
+
+    A mapping whose key is no date is nearly always a note with an unquoted `: ` in it, which
+    YAML reads as a key: say so, and how to quote it."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            raise PydanticCustomError("string_too_short", "is empty")
+        return _undated(text)
+    if not isinstance(value, dict):
+        raise PydanticCustomError("string_type", "Input should be a valid string")
+    if len(value) != 1:
+        raise _problem(
+            "bad_note",
+            f"has {len(value)} keys; a dated note has one, its date, then the note, as in  "
+            "- 2023-01-31: Engagement event held",
+        )
+    ((key, text),) = value.items()
+    try:
+        day = parse_date(str(key))
+    except ValueError as e:
+        if _DATE_LIKE.fullmatch(str(key)):
+            raise _problem("bad_note", f"has the date {excerpt(str(key))}, which {e}") from None
+        raise _problem(
+            "bad_note",
+            f"reads as a key, {excerpt(str(key))}, because of the ': ' after it; put the "
+            "whole note in quotes, or start it with its date (2023-01-31: ...)",
+        ) from None
+    if not isinstance(text, str) or not text.strip():
+        raise _problem(
+            "bad_note",
+            "has a date but no text; write the note after it, as in  - 2023-01-31: Board met",
+        )
+    return Note(text.strip(), day)
+
+
 NoteField = Annotated[
     Note,
-    BeforeValidator(
+    PlainValidator(
         _note,
         json_schema_input_type=str | Annotated[dict[str, str], Field(min_length=1, max_length=1)],
     ),

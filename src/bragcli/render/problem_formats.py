@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from bragcli.problems import Level, Problem
-from bragcli.render import CheckFormat, jsonout
+from bragcli.render import CheckFormat
 from bragcli.safetext import visible_lines
 
 Reporter = Callable[[Sequence[Problem], int, TextIO], None]
@@ -39,6 +39,8 @@ def as_json(problems: Sequence[Problem], files: int, out: TextIO) -> None:
         "problems": [p.as_dict() for p in problems],
         "summary": {"errors": errors, "warnings": len(problems) - errors, "files": files},
     }
+    from bragcli.render import jsonout  # json only when asked for: check runs on every commit
+
     jsonout.dump(document, out)
 
 

@@ -1,0 +1,58 @@
+"""What `brag check` loads before it reads a file. It runs in pre-commit and CI on every plan
+edit, so its start-up is most of its run time (docs/performance.md): it must not load what it
+does not use. Timing is the benchmarks' job (benchmarks/run.py); these tests hold the causes."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pydantic
+
+from conftest import ROOT, SAMPLE_AS_OF
+
+_LOADED = (
+    "import sys\n"
+    "sys.argv = ['brag'] + sys.argv[1:]\n"
+    "from bragcli.cli import main\n"
+    "try:\n"
+    "    main()\n"
+    "except SystemExit:\n"
+    "    pass\n"
+    "sys.stderr.write(repr(sorted(sys.modules)))\n"
+)
+
+
+def _modules_after(*args: str) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", _LOADED, *args], capture_output=True, text=True, cwd=ROOT,
+        timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return set(ast.literal_eval(done.stderr[done.stderr.index("[") :]))
+
+
+def test_check_loads_no_renderer_and_no_package_metadata() -> None:
+    loaded = _modules_after("check", "plans", "--as-of", SAMPLE_AS_OF)
+    assert "bragcli.model" in loaded  # it did validate the plan
+    unused = {
+        "jinja2", "rich", "json",  # report, terminal views, --format json
+        "bragcli.compute.trend", "bragcli.render.appendix", "bragcli.source.git",
+        # pydantic's plugin search: importlib.metadata, email, zipfile... (none is used)
+        "importlib.metadata", "email", "zipfile",
+    }  # fmt: skip
+    assert unused & loaded == set()
+
+
+def test_pydantic_asks_its_plugin_loader_only_for_get_plugins() -> None:
+    """The command line gives pydantic a plugin loader that finds none (cli.py). That holds
+    only while pydantic imports nothing else from it: a pydantic upgrade that does fails here,
+    not at a user's prompt."""
+    asked = set()
+    for path in Path(pydantic.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("_loader"):
+                asked |= {alias.name for alias in node.names}
+    assert asked == {"get_plugins"}
