@@ -25,23 +25,6 @@ import os
 import select
 import sys
 import types
-
-
-def _without_pydantic_plugins() -> None:
-    """bragcli uses no pydantic plugin. Looking for them scans every installed distribution's
-    metadata, and merely importing pydantic's plugin loader imports importlib.metadata (with
-    email, zipfile, socket...): together a good part of a short command's run time. So the
-    command line (never bragcli as a library) disables them, and gives pydantic a loader that
-    finds none. tests/test_startup.py checks that pydantic still only asks it `get_plugins`.
-    """
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    if "pydantic.plugin._loader" not in sys.modules:
-        loader = types.ModuleType("pydantic.plugin._loader", "No pydantic plugins (bragcli).")
-        loader.get_plugins = lambda: ()  # type: ignore[attr-defined]
-        sys.modules["pydantic.plugin._loader"] = loader
-
-
-_without_pydantic_plugins()
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
@@ -72,6 +55,16 @@ from bragcli.render.problem_formats import REPORTERS
 if TYPE_CHECKING:
     from bragcli.model import Rating
 from bragcli.safetext import excerpt, visible, visible_lines
+
+# bragcli uses no pydantic plugin. Looking for them scans every installed distribution's
+# metadata, and merely importing pydantic's plugin loader imports importlib.metadata (with email,
+# zipfile, socket...): together a good part of a short command's run time. So the command line
+# (never bragcli as a library) disables them, and gives pydantic a loader that finds none,
+# before any model is built (pydantic imports its loader then, not when it is imported).
+# tests/test_startup.py checks that pydantic asks that loader for nothing but get_plugins.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+_NO_PLUGINS = types.SimpleNamespace(get_plugins=tuple)
+sys.modules.setdefault("pydantic.plugin._loader", _NO_PLUGINS)  # type: ignore[arg-type]
 
 DEFAULT_PLAN = Path("plans")
 

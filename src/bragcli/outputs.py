@@ -28,8 +28,8 @@ from typing import Any, TextIO
 
 from bragcli.model import Area, Plan
 from bragcli.problems import BragError
-from bragcli.safetext import visible
-from bragcli.source.files import PLAN_FILE_NAMES, YAML_SUFFIXES, display_path, read_file
+from bragcli.safetext import display_path, visible
+from bragcli.source.files import PLAN_FILE_NAMES, YAML_SUFFIXES, read_file
 from bragcli.source.yamlread import MAX_FILE_BYTES, Document
 
 __all__ = [

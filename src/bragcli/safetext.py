@@ -13,7 +13,9 @@ cannot themselves be interpreted by a terminal.
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 # C0 controls, DEL, C1 controls; bidi embeddings, overrides and isolates; line and paragraph
 # separators; zero-width and other invisible format characters that make look-alike text.
@@ -93,3 +95,16 @@ def shown_id(identifier: str) -> str:
     """An id as messages show it: escaped and, if very long, cut short (ids are checked to be
     visible text, but an id of ten thousand characters is still an id)."""
     return excerpt(identifier)[1:-1]
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would type it: relative to the current folder where possible.
+
+    Symbolic links are not followed: a link is named by its own name (and a link loop or a
+    dangling link is reported, not followed into an error).
+    """
+    absolute = Path(os.path.abspath(path))
+    try:
+        return str(absolute.relative_to(os.path.abspath(Path.cwd())))
+    except ValueError:
+        return str(path)

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bragcli.problems import BragError, Exit, Level, Problem
-from bragcli.safetext import visible
-from bragcli.source.files import YAML_SUFFIXES, display_path, not_a_plan_file
+from bragcli.safetext import display_path, visible
+from bragcli.source.files import YAML_SUFFIXES, not_a_plan_file
 from bragcli.source.load import load_plan
 
 if TYPE_CHECKING:

@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from bragcli.commands.loading import load_at
 from bragcli.problems import BragError, Exit
-from bragcli.safetext import visible
-from bragcli.source.files import display_path
+from bragcli.safetext import display_path, visible
 
 if TYPE_CHECKING:
     from bragcli.compute.trend import PlanAt
@@ -22,7 +21,8 @@ if TYPE_CHECKING:
         TrendBy,
         TrendFormat,
     )
-    from bragcli.source.git import Revision, Snapshot
+    from bragcli.source.git import Revision
+    from bragcli.source.load import Snapshot
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from bragcli.commands.loading import load_at
 from bragcli.problems import BragError, Exit
-from bragcli.source.files import display_path
+from bragcli.safetext import display_path
 
 if TYPE_CHECKING:
     from bragcli.model import Area

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from bragcli.source.files import display_path
+from bragcli.safetext import display_path
 from bragcli.source.load import LoadedPlan, load_plan
 
 if TYPE_CHECKING:

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from bragcli.commands.loading import load_at
 from bragcli.problems import BragError, Exit
-from bragcli.safetext import excerpt
-from bragcli.source.files import display_path
+from bragcli.safetext import display_path, excerpt
 
 if TYPE_CHECKING:
     from bragcli.compute.rollup import Filters

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from bragcli.problems import BragError, Problem, error
-from bragcli.safetext import excerpt, visible
+from bragcli.safetext import display_path, excerpt, visible
 from bragcli.source.yamlread import MAX_FILE_BYTES, Document, read_bytes
 
 if TYPE_CHECKING:
@@ -66,19 +66,6 @@ def not_a_plan_file(name: str) -> str | None:
 def plan_file_names(names: Iterable[str]) -> list[str]:
     """The plan files among the names of a folder's entries, sorted."""
     return sorted(name for name in names if not_a_plan_file(name) is None)
-
-
-def display_path(path: Path) -> str:
-    """A path as the user would type it: relative to the current folder where possible.
-
-    Symbolic links are not followed: a link is named by its own name (and a link loop or a
-    dangling link is reported, not followed into an error).
-    """
-    absolute = Path(os.path.abspath(path))
-    try:
-        return str(absolute.relative_to(os.path.abspath(Path.cwd())))
-    except ValueError:
-        return str(path)
 
 
 def _joiner(folder: str, label: str) -> str:

@@ -23,14 +23,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 from bragcli.problems import BragError
-from bragcli.safetext import excerpt, visible
-from bragcli.source.files import display_path
-
-if TYPE_CHECKING:
-    from bragcli.source.load import LoadedPlan
+from bragcli.safetext import display_path, excerpt, visible
 
 WORKTREE = "WORKTREE"
 
@@ -90,14 +86,6 @@ class Change:
     #: its new object id (zeros when deleted)
     blob: str
     deleted: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """The plan as it was at one commit of its history."""
-
-    revision: Revision
-    plan: LoadedPlan
 
 
 def commit_date(text: str, sha: str) -> tuple[date, str | None]:

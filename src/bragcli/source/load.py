@@ -29,7 +29,7 @@ from bragcli.source.validate import Invalid, salvage_area, validate
 from bragcli.source.yamlread import MAX_FILE_BYTES, Document, read_bytes
 
 if TYPE_CHECKING:
-    from bragcli.source.git import Revision, Snapshot
+    from bragcli.source.git import Revision
 
 Pos = tuple[int, int]
 
@@ -96,6 +96,14 @@ class LoadedPlan:
             for source in sources:
                 for index, action in enumerate(source.area.actions):
                     yield source, index, action
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The plan as it was at one commit of its history."""
+
+    revision: Revision
+    plan: LoadedPlan
 
 
 class Loader:
@@ -182,7 +190,7 @@ def history(
 ) -> Iterator[Snapshot]:
     """The plan at every commit that touched `folder` (see `files.revisions` for `since`)."""
     from bragcli.source.files import revisions
-    from bragcli.source.git import Repository, Snapshot
+    from bragcli.source.git import Repository
 
     loader = Loader(positions=False)
     with Repository(folder) as repo:
