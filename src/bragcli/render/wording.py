@@ -22,6 +22,11 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+def not_loaded(errors: int) -> str:
+    """What a commit whose plan did not load shows instead of its counts (`brag trend`)."""
+    return f"did not load ({plural(errors, 'error')})" if errors else "did not load"
+
+
 def rating_word(rating: Rating | None) -> str:
     """The word shown for a rating: 'Blue', 'Not started', or '' when unrated."""
     return PALETTE[rating].word if rating is not None else ""
