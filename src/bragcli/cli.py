@@ -343,7 +343,8 @@ def _view_options(formats: Iterable[StatusFormat]) -> Callable[[Any], Any]:
         click.option(
             "--lead",
             metavar="TEXT",
-            help="Only actions whose lead role or named holder contains TEXT (any case).",
+            help="Only actions whose lead role or named holder contains TEXT (any case), and "
+            "the actions of areas whose owner does.",
         ),
         click.option(
             "--status",
@@ -355,6 +356,16 @@ def _view_options(formats: Iterable[StatusFormat]) -> Callable[[Any], Any]:
             "(repeatable).",
         ),
         click.option("--overdue", is_flag=True, help="Only overdue actions."),
+        click.option(
+            "--source",
+            metavar="TEXT",
+            help="Only actions whose source contains TEXT (any case), e.g. 'scrutiny'.",
+        ),
+        click.option(
+            "--show-replans",
+            is_flag=True,
+            help="List actions re-planned since first agreed (baseline: or git history).",
+        ),
         _DUE_WITHIN_OPTION,
         _STALE_DAYS_OPTION,
         click.option(
@@ -407,6 +418,8 @@ def _view(per_action: bool, help_text: str) -> Callable[..., None]:
         lead: str | None,
         statuses: tuple[Rating, ...],
         overdue: bool,
+        source: str | None,
+        show_replans: bool,
         due_within: int,
         stale_days: int,
         fmt: StatusFormat,
@@ -420,7 +433,11 @@ def _view(per_action: bool, help_text: str) -> Callable[..., None]:
         options = StatusOptions(
             as_of=as_of or _today(),
             filters=Filters(
-                areas=areas, lead=lead or None, statuses=statuses, overdue_only=overdue
+                areas=areas,
+                lead=lead or None,
+                statuses=statuses,
+                overdue_only=overdue,
+                source=source or None,
             ),
             due_within=due_within,
             stale_days=stale_days,
@@ -428,6 +445,7 @@ def _view(per_action: bool, help_text: str) -> Callable[..., None]:
             color=color,
             max_bytes=int(max_file_size * 1024 * 1024),
             rev=rev,
+            show_replans=show_replans,
         )
         _exit(lambda: run_status(plan_dir, options, sys.stdout, sys.stderr, per_action=per_action))
 
@@ -444,7 +462,7 @@ _STATUS_HELP = """The board-meeting view of a plan (default: plans/).
       - what needs attention: overdue actions, red actions, actions due soon;
       - measures that matter: latest reading, target, and change since the previous one.
 
-    Filters (--area, --lead, --status, --overdue) apply to the totals too.
+    Filters (--area, --lead, --status, --overdue, --source) apply to the totals too.
     """
 _ACTIONS_HELP = """One row per action, for drilling in (default plan: plans/).
 

@@ -126,3 +126,35 @@ def plans_at(snapshots: Iterable[Snapshot], revisions: list[Revision]) -> Iterat
             [source.area for source in loaded.areas],
             len(loaded.errors),
         )
+
+
+def deadline_history(
+    folder: Path, rev: str | None, *, max_bytes: int
+) -> dict[str, list[str]] | None:
+    """Each action's deadlines through the plan's git history, oldest first, one entry per
+    move (`compute.trend.ActionRecord.deadlines`, from the one history walk of `brag trend`),
+    up to `rev` (None: HEAD). None when the folder is not in git, or `rev` is not a commit
+    of HEAD's first-parent history (then its history is not known here)."""
+    from bragcli.compute.trend import build_trend
+    from bragcli.source.git import Repository
+    from bragcli.source.load import history
+
+    try:
+        with Repository(folder) as repo:
+            stop = repo.resolve(rev).sha if rev is not None else None
+    except BragError:
+        return None
+    reached = stop is None
+
+    def upto(snapshots: Iterable[Snapshot]) -> Iterator[Snapshot]:
+        nonlocal reached
+        for snapshot in snapshots:
+            yield snapshot
+            if snapshot.revision.sha == stop:
+                reached = True
+                return
+
+    trend = build_trend(plans_at(upto(history(folder, max_bytes=max_bytes)), []))
+    if not reached:
+        return None
+    return {record.id: record.deadlines for record in trend.actions}
