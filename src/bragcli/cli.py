@@ -575,12 +575,20 @@ def _plan_option(func: Any) -> Any:
 )
 @_COLOR_OPTION
 @_max_size_option
+@click.option(
+    "--as-of",
+    type=DATE,
+    default=None,
+    help="Judge which actions became overdue in the newer version as on this date, e.g. "
+    "2023-07-18. Default: its commit's date (today for the working tree).",
+)
 def diff(
     revs: tuple[str, ...],
     plan_dir: Path,
     fmt: DiffFormat,
     color: ColorChoice,
     max_file_size: float,
+    as_of: date | None,
 ) -> None:
     """What changed in the plan, action by action, between two versions in git.
 
@@ -591,14 +599,24 @@ def diff(
                                 board-2023-03, a branch, a commit)
       brag diff REV_A REV_B     REV_A against REV_B
 
-    Reports rating changes (better or worse: red < amber < green < blue), deadline changes
-    with the slip in days, actions added, removed or moved between areas, lead changes and
-    new progress notes, with a summary per area. Under GitHub Actions it also appends the
-    Markdown report to the job summary.
+    Reports rating changes (better or worse: red < amber < green < blue; not started to
+    red is worse), deadline changes with the slip in days, actions added, removed or moved
+    between areas, lead, baseline and source changes, new progress notes, actions that
+    became overdue (judged at each side's commit date, or --as-of for the newer side),
+    area owners and the board's area ratings, measure readings added or changed, role
+    holders changed (with the actions they lead) and the plan's title, version and start,
+    with a summary per area. Under GitHub Actions it also appends the Markdown report to
+    the job summary.
     """
     from bragcli.commands.history import DiffOptions, run_diff
 
-    options = DiffOptions(format=fmt, color=color, max_bytes=int(max_file_size * 1024 * 1024))
+    options = DiffOptions(
+        format=fmt,
+        color=color,
+        max_bytes=int(max_file_size * 1024 * 1024),
+        as_of=as_of,
+        today=_today(),
+    )
     _exit(lambda: run_diff(plan_dir, revs, options, sys.stdout, sys.stderr))
 
 

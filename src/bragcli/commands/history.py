@@ -30,6 +30,10 @@ class DiffOptions:
     format: DiffFormat
     color: ColorChoice
     max_bytes: int
+    #: the date the new side is judged at (for "became overdue"); None: its commit's date,
+    #: or `today` for the working tree
+    as_of: date | None = None
+    today: date | None = None
 
 
 def run_diff(
@@ -55,14 +59,17 @@ def run_diff(
     if old is None or new is None:
         return Exit.FINDINGS
     assert old.plan is not None and new.plan is not None
+    new_as_of = options.as_of or (new_at.date if new_at else options.today)
     changes = diff_plans(
-        old.plan, [s.area for s in old.areas], new.plan, [s.area for s in new.areas]
-    )
+        old.plan, [s.area for s in old.areas], new.plan, [s.area for s in new.areas],
+        old_as_of=old_at.date if old_at else None, new_as_of=new_as_of,
+    )  # fmt: skip
     overall, by_area = summarise(changes)
     titles = {s.area.id: s.area.title for s in (*old.areas, *new.areas)}
     result = DiffResult(
-        old_rev, new_rev or WORKTREE, old_at, new_at, changes, overall, by_area, titles
-    )
+        old_rev, new_rev or WORKTREE, old_at, new_at, changes, overall, by_area, titles,
+        new_as_of,
+    )  # fmt: skip
     DIFF_FORMATS[options.format](result, out, options.color)
     if os.environ.get("GITHUB_STEP_SUMMARY"):
         buffer = io.StringIO()

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from bragcli.model import Measure, Plan, Rating
+from bragcli.model import Measure, Plan, Rating, number_text
 from bragcli.render.palette import PALETTE
 from bragcli.safetext import visible, visible_lines
 
@@ -33,8 +33,8 @@ def rating_word(rating: Rating | None) -> str:
 
 
 def number(value: float) -> str:
-    """22.0 -> '22', 16.35 -> '16.35'."""
-    return f"{value:.10g}" if value != int(value) else str(int(value))
+    """22.0 -> '22', 16.35 -> '16.35', 1e300 -> '1e+300' (`model.number_text`)."""
+    return number_text(value)
 
 
 def with_unit(value: float, measure: Measure) -> str:
