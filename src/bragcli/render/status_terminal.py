@@ -208,7 +208,6 @@ def _replans(screen: Screen, status: Status) -> None:
     for view in moved:
         text = replan_text(view.baseline, view.action.deadline, view.replanned)
         screen.paragraph(text, indent=2 + ids + 1, lead=f"  {view.action.id}")
-    screen.blank()
 
 
 def _attention(
@@ -285,7 +284,6 @@ def _measures(screen: Screen, status: Status) -> None:
             + ".",
             "dim",
         )
-    screen.blank()
 
 
 def status_terminal(status: Status, out: TextIO, color: ColorChoice = "auto") -> None:
@@ -300,6 +298,7 @@ def status_terminal(status: Status, out: TextIO, color: ColorChoice = "auto") ->
     _attention(screen, f"Due within {status.due_within} days", status.due_soon, status, "Due in")
     if status.show_replans:
         _replans(screen, status)
+        screen.blank()
     if status.measures or status.unread_measures:
         _measures(screen, status)
     screen.write()
