@@ -62,15 +62,15 @@ def svg(trend: Trend, title: str) -> str:
         x = left + i * (bar + gap)
         y: float = top + plot_h
         if not point.loaded:  # a gap, marked: never a bar that would read as a dip
+            line_x, text_x, text_y = x + bar / 4, x + bar * 3 / 4 + 4, top + plot_h - 6
             out.append(
-                f'<line x1="{x + bar / 2}" y1="{top}" x2="{x + bar / 2}" y2="{top + plot_h}" '
+                f'<line x1="{line_x}" y1="{top}" x2="{line_x}" y2="{top + plot_h}" '
                 f'stroke="{BLACK}" stroke-dasharray="4 4">'
                 f"<title>{point.revision.date.isoformat()}: {_described(point)}</title></line>"
             )
             out.append(
-                f'<text x="{x + bar / 2 + 4}" y="{top + plot_h - 6}" font-size="10" '
-                f'transform="rotate(-90 {x + bar / 2 + 4} {top + plot_h - 6})">'
-                "did not load</text>"
+                f'<text x="{text_x}" y="{text_y}" font-size="10" '
+                f'transform="rotate(-90 {text_x} {text_y})">did not load</text>'
             )
         for rating in Rating:
             count = point.totals.status[rating]
