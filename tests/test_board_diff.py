@@ -13,8 +13,7 @@ import yaml
 from rich.cells import cell_len
 
 from board_cycles import INTERIM, Board, action, area_yaml, plan_yaml, play_2023
-from bragcli.compute.changes import ChangeKind, Direction, Scope, rating_direction
-from bragcli.model import Rating
+from bragcli.compute.changes import ChangeKind, Scope
 from conftest import Run
 
 
@@ -72,19 +71,6 @@ def test_not_started_to_green_is_started(run: Run, board: Board) -> None:
     found = changes(run, "board-2023-01", "board-2023-03")
     started = next(c for c in found if c["id"] == "2.1" and c["kind"] == "status")
     assert started["direction"] == "started"
-
-
-@pytest.mark.parametrize(
-    ("old", "new", "direction"),
-    [
-        (Rating.NOT_STARTED, Rating.RED, Direction.WORSE),
-        (Rating.NOT_STARTED, Rating.AMBER, Direction.STARTED),
-        (Rating.NOT_STARTED, Rating.GREEN, Direction.STARTED),
-        (Rating.RED, Rating.NOT_STARTED, Direction.RESET),
-    ],
-)
-def test_rating_direction_from_not_started(old: Rating, new: Rating, direction: Direction) -> None:
-    assert rating_direction(old, new) is direction
 
 
 def test_became_overdue_is_judged_as_of_the_option(run: Run, board: Board) -> None:
