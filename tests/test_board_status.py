@@ -236,3 +236,35 @@ def test_the_new_views_fit_80_columns(
     monkeypatch.setenv("COLUMNS", "80")
     out = text(run, command, "--show-replans", "--lead", "hancock")
     assert max(cell_len(line) for line in out.splitlines()) <= 80
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+
+def test_csv_carries_overdue_per_rating_owners_sources_and_re_plans(run: Run, board: Board) -> None:
+    import csv
+    import io
+
+    out = run("status", "plans", "--as-of", JULY, "--format", "csv").stdout
+    rows = {r["area"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert (rows["total"]["overdue_green"], rows["total"]["overdue_red"]) == ("1", "1")
+    assert rows["1"]["area_lead"] == "Service Director (Improvement)"
+    assert (rows["1"]["area_status"], rows["1"]["area_impact"]) == ("green", "amber")
+    out = run("actions", "plans", "--as-of", JULY, "--format", "csv", "--show-replans").stdout
+    actions = {r["id"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert actions["1.1"]["source"] == SCRUTINY
+    assert (actions["1.3"]["baseline"], actions["1.3"]["replanned"]) == ("March 2023", "2")
+    # Without --show-replans, history is not read: the count is not known.
+    out = run("actions", "plans", "--as-of", JULY, "--format", "csv").stdout
+    assert next(csv.DictReader(io.StringIO(out)))["replanned"] == ""
+
+
+def test_a_formula_in_a_source_stays_text_in_csv(run: Run, board: Board) -> None:
+    import csv
+    import io
+
+    area = board.plans / "01-leadership.yaml"
+    area.write_text(area.read_text().replace(SCRUTINY, "=SUM(1+1)"), encoding="utf-8")
+    out = run("actions", "plans", "--as-of", JULY, "--format", "csv").stdout
+    first = next(csv.DictReader(io.StringIO(out)))
+    assert first["source"].startswith("'=")

@@ -162,10 +162,14 @@ def actions_json(status: Status, out: TextIO, color: ColorChoice = "never") -> N
 
 # --- CSV --------------------------------------------------------------------------------------
 
-ROLLUP_COLUMNS = ["area", "title", *(r.value for r in Rating), "actions", "overdue", "due_soon"]
+ROLLUP_COLUMNS = [
+    "area", "title", *(r.value for r in Rating), "actions", "overdue", "due_soon",
+    *(f"overdue_{r.value}" for r in Rating), "area_lead", "area_status", "area_impact",
+]  # fmt: skip
 ACTION_COLUMNS = [
     "id", "area", "title", "lead", "holder", "deadline", "due", "status", "impact",
-    "overdue", "days_overdue", "due_soon", "stale", "updated",
+    "overdue", "days_overdue", "due_soon", "stale", "updated", "source", "baseline",
+    "replanned", "area_lead",
 ]  # fmt: skip
 
 
@@ -182,13 +186,20 @@ def status_csv(status: Status, out: TextIO, color: ColorChoice = "never") -> Non
     """The roll-up: one row per area and a total row."""
     writer = _writer(out)
     writer.writerow(ROLLUP_COLUMNS)
-    rows = [(s.area.id, s.area.title, s.totals) for s in status.areas]
-    rows.append(("total", "", status.totals))
-    for area_id, title, totals in rows:
+    rows: list[tuple[str, str, Totals, Area | None]] = [
+        (s.area.id, s.area.title, s.totals, s.area) for s in status.areas
+    ]
+    rows.append(("total", "", status.totals, None))
+    for area_id, title, totals, area in rows:
         counts = [totals.status[r] for r in Rating]
+        late = [totals.overdue_by_status[r] for r in Rating]
+        own = ["", "", ""]
+        if area is not None:
+            own = [_cell("; ".join(area.lead)), _rating(area.status) or "",
+                   _rating(area.impact) or ""]  # fmt: skip
         writer.writerow(
             [_cell(area_id), _cell(title), *counts, totals.actions, totals.overdue,
-             totals.due_soon]
+             totals.due_soon, *late, *own]
         )  # fmt: skip
 
 
@@ -213,6 +224,10 @@ def actions_csv(status: Status, out: TextIO, color: ColorChoice = "never") -> No
                 "yes" if row["due_soon"] else "no",
                 "yes" if row["stale"] else "no",
                 row["updated"] or "",
+                _cell("; ".join(row["source"])),
+                _cell(row["baseline"]),
+                "" if row["replanned"] is None else row["replanned"],
+                _cell("; ".join(row["area_lead"])),
             ]
         )
 
