@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -268,3 +269,34 @@ def test_a_formula_in_a_source_stays_text_in_csv(run: Run, board: Board) -> None
     out = run("actions", "plans", "--as-of", JULY, "--format", "csv").stdout
     first = next(csv.DictReader(io.StringIO(out)))
     assert first["source"].startswith("'=")
+
+
+def test_hostile_area_owner_and_holder_are_shown_escaped(
+    run: Run, plan_dir: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = (
+        "title: T\norganisation: O\nroles:\n"
+        '  "Owner\\e]8;;http://x\\e\\\\": "Eve\\e[2J\\nMallory"\n'
+    )
+    area = (
+        'id: "1"\ntitle: Area\nlead: "Owner\\e]8;;http://x\\e\\\\"\nstatus: green\n'
+        "actions:\n"
+        '  - {id: "1.1", title: A, lead: "Owner\\e]8;;http://x\\e\\\\", deadline: March 2023,'
+        " status: green}\n"
+    )
+    folder = plan_dir({"01.yaml": area}, plan=plan)
+    monkeypatch.setenv("COLUMNS", "80")
+    for command in ("status", "actions"):
+        result = run(command, str(folder), "--as-of", JULY, "--color", "never", "--lead", "eve")
+        assert result.exit_code == 0, result.stderr
+        assert "\x1b" not in result.stdout
+        assert "Eve\\x1b[2J" in result.stdout
+        assert max(cell_len(line) for line in result.stdout.splitlines()) <= 80
+    document = as_json_at(run, folder)
+    assert document["areas"][0]["holders"] == ["Eve\x1b[2J\nMallory"]
+
+
+def as_json_at(run: Run, folder: Path) -> Any:
+    result = run("status", str(folder), "--as-of", JULY, "--format", "json")
+    assert "\x1b" not in result.stdout  # escaped as \u001b in JSON
+    return json.loads(result.stdout)
