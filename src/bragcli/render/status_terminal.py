@@ -202,8 +202,17 @@ def _replans(screen: Screen, status: Status) -> None:
         for v in status.actions
         if v.replanned or (v.baseline is not None and v.baseline != v.action.deadline)
     ]
-    source = "baseline: and git history" if status.history_read else "baseline: (no git history)"
-    screen.line((f"Re-planned actions ({len(moved)}; from {source})", "bold"))
+    screen.line((f"Re-planned since first agreed ({len(moved)})", "bold"))
+    if status.history_read:
+        screen.paragraph(
+            "The first agreed deadline is the action's baseline where given, else its first "
+            "deadline in git history."
+        )
+    else:
+        screen.paragraph(
+            "The first agreed deadline is the action's baseline where given; the plan is not "
+            "in git (no git history), so re-plans are not counted."
+        )
     ids = min(max((cells(visible(v.action.id)) for v in moved), default=0), screen.width // 4)
     for view in moved:
         text = replan_text(view.baseline, view.action.deadline, view.replanned)
