@@ -19,9 +19,13 @@ from pathlib import Path
 
 SAMPLE = Path(__file__).resolve().parent.parent / "plans"
 
-#: (date, message, tag, [(file, action id, old text, new text)])
+#: (date, message, tag, [(file, action id, old text, new text)]); an action id of None
+#: replaces the text anywhere in the file
 BLUE_GREEN = "status: blue\n    impact: green"
 BLUE_AMBER = "status: blue\n    impact: amber"
+#: the measure after the one that gets a reading in March (its readings end before this)
+EARLY_HELP = "  - name: >-\n      Percentage and number of Early Help assessments"
+NEW_READING = '      - period: "2023-02"\n        value: 45\n'
 BOARDS = [
     ("2022-12-15", "Plan v0.04 as taken to Cabinet", "board-2022-12", []),
     (
@@ -49,13 +53,22 @@ BOARDS = [
             ("04-quality-of-practice.yaml", "4.4", "status: red", "status: green"),
             ("10-send.yaml", "10.6", "status: red", BLUE_AMBER),
             ("10-send.yaml", "10.6", None, "Preparing for Adulthood Strategy agreed February 2023"),
+            ("02-workforce.yaml", "2.2", "status: not-started", "status: red"),
+            # the plan itself: a new version, an interim holder of a role, a new reading
+            ("plan.yaml", None, 'version: "0.04"', 'version: "0.05"'),
+            ("plan.yaml", None, "Support): Rachel Gillott", "Support): Sam Interim"),
+            ("01-corporate-responsibility.yaml", None, EARLY_HELP, NEW_READING + EARLY_HELP),
         ],
     ),
 ]  # fmt: skip
 
 
-def _edit(text: str, action_id: str, old: str | None, new: str) -> str:
-    """Replace `old` with `new` in one action's block, or append a progress note (old None)."""
+def _edit(text: str, action_id: str | None, old: str | None, new: str) -> str:
+    """Replace `old` with `new` in one action's block, or append a progress note (old None);
+    with no action id, replace `old` wherever it is in the file."""
+    if action_id is None:
+        assert old is not None and old in text, old
+        return text.replace(old, new, 1)
     start = text.index(f'  - id: "{action_id}"\n')
     following = re.search(r"^  - id: |^\S", text[start + 1 :], re.MULTILINE)
     end = start + 1 + following.start() if following else len(text)

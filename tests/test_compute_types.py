@@ -111,6 +111,8 @@ def test_kinds_directions_and_trends_are_the_json_words() -> None:
     assert issubclass(MeasureTrend, StrEnum)
     assert [k.value for k in ChangeKind] == [
         "added", "removed", "moved", "status", "impact", "deadline", "lead", "progress",
+        "baseline", "source", "became-overdue", "area-lead", "area-status", "area-impact",
+        "reading-added", "reading-changed", "role-holder", "plan",
     ]  # fmt: skip
     assert [d.value for d in Direction] == [
         "better", "worse", "started", "reset", "rated", "unrated",
@@ -124,7 +126,9 @@ def test_kinds_directions_and_trends_are_the_json_words() -> None:
         (Rating.RED, Rating.AMBER, Direction.BETTER),
         (Rating.GREEN, Rating.BLUE, Direction.BETTER),
         (Rating.BLUE, Rating.RED, Direction.WORSE),
-        (Rating.NOT_STARTED, Rating.RED, Direction.STARTED),
+        # Red is "not started, stalled or stopped; at risk": from not started, worse
+        (Rating.NOT_STARTED, Rating.RED, Direction.WORSE),
+        (Rating.NOT_STARTED, Rating.AMBER, Direction.STARTED),
         (Rating.GREEN, Rating.NOT_STARTED, Direction.RESET),
         (None, Rating.GREEN, Direction.RATED),
         (Rating.GREEN, None, Direction.UNRATED),
@@ -166,10 +170,11 @@ def test_diff_of_domain_values_gives_the_same_json_as_before() -> None:
         ("2.1", ChangeKind.ADDED),
     ]  # fmt: skip
     assert json.dumps([c.as_dict() for c in found[:2]]) == (
-        '[{"id": "1.1", "area": "1", "title": "Action 1.1", "kind": "status", "from": "green", '
-        '"to": "amber", "direction": "worse"}, {"id": "1.1", "area": "1", "title": '
-        '"Action 1.1", "kind": "impact", "from": null, "to": "green", "direction": "rated"}]'
-    )
+        '[{"id": "1.1", "area": "1", "title": "Action 1.1", "kind": "status", "scope": "action", '
+        '"from": "green", "to": "amber", "direction": "worse"}, {"id": "1.1", "area": "1", '
+        '"title": "Action 1.1", "kind": "impact", "scope": "action", "from": null, "to": "green", '
+        '"direction": "rated"}]'
+    )  # the same keys as before, and the scope each change is about
     overall, by_area = summarise(found)
     assert str(overall) == "1 worsened, 1 impact rated, 1 added, 1 moved"
     # The summary's keys are plain text, so its JSON keys are the words they always were.

@@ -350,7 +350,8 @@ def _view_options(formats: Iterable[StatusFormat]) -> Callable[[Any], Any]:
         click.option(
             "--lead",
             metavar="TEXT",
-            help="Only actions whose lead role or named holder contains TEXT (any case).",
+            help="Only actions whose lead role or named holder contains TEXT (any case), and "
+            "the actions of areas whose owner does.",
         ),
         click.option(
             "--status",
@@ -362,6 +363,16 @@ def _view_options(formats: Iterable[StatusFormat]) -> Callable[[Any], Any]:
             "(repeatable).",
         ),
         click.option("--overdue", is_flag=True, help="Only overdue actions."),
+        click.option(
+            "--source",
+            metavar="TEXT",
+            help="Only actions whose source contains TEXT (any case), e.g. 'scrutiny'.",
+        ),
+        click.option(
+            "--show-replans",
+            is_flag=True,
+            help="List actions re-planned since first agreed (baseline: or git history).",
+        ),
         _DUE_WITHIN_OPTION,
         _STALE_DAYS_OPTION,
         click.option(
@@ -414,6 +425,8 @@ def _view(per_action: bool, help_text: str) -> Callable[..., None]:
         lead: str | None,
         statuses: tuple[Rating, ...],
         overdue: bool,
+        source: str | None,
+        show_replans: bool,
         due_within: int,
         stale_days: int,
         fmt: StatusFormat,
@@ -427,7 +440,11 @@ def _view(per_action: bool, help_text: str) -> Callable[..., None]:
         options = StatusOptions(
             as_of=as_of or _today(),
             filters=Filters(
-                areas=areas, lead=lead or None, statuses=statuses, overdue_only=overdue
+                areas=areas,
+                lead=lead or None,
+                statuses=statuses,
+                overdue_only=overdue,
+                source=source or None,
             ),
             due_within=due_within,
             stale_days=stale_days,
@@ -435,6 +452,7 @@ def _view(per_action: bool, help_text: str) -> Callable[..., None]:
             color=color,
             max_bytes=int(max_file_size * 1024 * 1024),
             rev=rev,
+            show_replans=show_replans,
         )
         _exit(lambda: run_status(plan_dir, options, sys.stdout, sys.stderr, per_action=per_action))
 
@@ -451,7 +469,7 @@ _STATUS_HELP = """The board-meeting view of a plan (default: plans/).
       - what needs attention: overdue actions, red actions, actions due soon;
       - measures that matter: latest reading, target, and change since the previous one.
 
-    Filters (--area, --lead, --status, --overdue) apply to the totals too.
+    Filters (--area, --lead, --status, --overdue, --source) apply to the totals too.
     """
 _ACTIONS_HELP = """One row per action, for drilling in (default plan: plans/).
 
@@ -564,12 +582,20 @@ def _plan_option(func: Any) -> Any:
 )
 @_COLOR_OPTION
 @_max_size_option
+@click.option(
+    "--as-of",
+    type=DATE,
+    default=None,
+    help="Judge which actions became overdue in the newer version as on this date, e.g. "
+    "2023-07-18. Default: its commit's date (today for the working tree).",
+)
 def diff(
     revs: tuple[str, ...],
     plan_dir: Path,
     fmt: DiffFormat,
     color: ColorChoice,
     max_file_size: float,
+    as_of: date | None,
 ) -> None:
     """What changed in the plan, action by action, between two versions in git.
 
@@ -580,14 +606,24 @@ def diff(
                                 board-2023-03, a branch, a commit)
       brag diff REV_A REV_B     REV_A against REV_B
 
-    Reports rating changes (better or worse: red < amber < green < blue), deadline changes
-    with the slip in days, actions added, removed or moved between areas, lead changes and
-    new progress notes, with a summary per area. Under GitHub Actions it also appends the
-    Markdown report to the job summary.
+    Reports rating changes (better or worse: red < amber < green < blue; not started to
+    red is worse), deadline changes with the slip in days, actions added, removed or moved
+    between areas, lead, baseline and source changes, new progress notes, actions that
+    became overdue (judged at each side's commit date, or --as-of for the newer side),
+    area owners and the board's area ratings, measure readings added or changed, role
+    holders changed (with the actions they lead) and the plan's title, version and start,
+    with a summary per area. Under GitHub Actions it also appends the Markdown report to
+    the job summary.
     """
     from bragcli.commands.history import DiffOptions, run_diff
 
-    options = DiffOptions(format=fmt, color=color, max_bytes=int(max_file_size * 1024 * 1024))
+    options = DiffOptions(
+        format=fmt,
+        color=color,
+        max_bytes=int(max_file_size * 1024 * 1024),
+        as_of=as_of,
+        today=_today(),
+    )
     _exit(lambda: run_diff(plan_dir, revs, options, sys.stdout, sys.stderr))
 
 

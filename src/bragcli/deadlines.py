@@ -278,3 +278,67 @@ def _months(year: int, month: int, count: int) -> Window:
     last_year, last_month = divmod(year * 12 + month - 1 + count - 1, 12)
     last_day = calendar.monthrange(last_year, last_month + 1)[1]
     return Window(date(first_year, first_month + 1, 1), date(last_year, last_month + 1, last_day))
+
+
+# --- the periods of measure readings ----------------------------------------------------------
+
+#: How a reading's period is read, by the length of the window it names.
+ReadingCadence = Literal["month", "quarter", "year"]
+
+#: How many months after the end of its period a measure's latest reading is still current: a
+#: monthly figure for 3 months, a quarterly one for 6, an annual one for 18. Older, it is stale:
+#: `brag status` flags it and the `stale-reading` rule warns (both through `reading_is_stale`).
+READING_GRACE_MONTHS: dict[ReadingCadence, int] = {"month": 3, "quarter": 6, "year": 18}
+
+_YEAR_MONTH = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})", re.ASCII)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingPeriod:
+    """The days a reading's period covers, and whether it is a month, a quarter or a year."""
+
+    window: Window
+    cadence: ReadingCadence
+
+    @property
+    def current_until(self) -> date:
+        """The last day the reading counts as current: the end of the month that is
+        READING_GRACE_MONTHS[cadence] months after the month the period ends in."""
+        months = self.window.end.year * 12 + self.window.end.month - 1
+        months += READING_GRACE_MONTHS[self.cadence]
+        year, month = divmod(months, 12)
+        if year > 9999:
+            return date.max
+        return date(year, month + 1, calendar.monthrange(year, month + 1)[1])
+
+
+def reading_period(text: str, *, quarters: Quarters = "calendar") -> ReadingPeriod | None:
+    """The period a reading is for: "2023-05" or "May 2023" (a month), "Q1 2023" or
+    "Spring 2023" (a quarter), "2021-22", "FY 2022/23" or "2023" (a year), or a single day
+    (counted as a month). None when `text` names no date bragcli understands."""
+    written = " ".join(text.split())
+    m = _YEAR_MONTH.fullmatch(written)
+    try:
+        if m is not None and 1 <= int(m["month"]) <= 12:  # "2021-22" is a financial year
+            year = int(m["year"])
+            if not MIN_YEAR <= year <= MAX_YEAR:
+                return None
+            window: Window | None = _months(year, int(m["month"]), 1)
+        else:
+            window = parse_deadline(written, quarters=quarters)
+    except ValueError:
+        return None
+    if window is None:
+        return None
+    days = (window.end - window.start).days + 1
+    cadence: ReadingCadence = "month" if days <= 31 else "quarter" if days <= 92 else "year"
+    return ReadingPeriod(window, cadence)
+
+
+def reading_is_stale(period: str, as_of: date, *, quarters: Quarters = "calendar") -> bool | None:
+    """Whether a reading for `period` is stale at `as_of`: as_of is after its period's end plus
+    the grace of READING_GRACE_MONTHS. None when the period is not a date."""
+    found = reading_period(period, quarters=quarters)
+    if found is None:
+        return None
+    return as_of > found.current_until

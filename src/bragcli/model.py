@@ -270,6 +270,14 @@ def parse_number(text: str) -> float:
     return value
 
 
+def number_text(value: float) -> str:
+    """A number as people read it: 22.0 -> '22', 16.35 -> '16.35', 1e300 -> '1e+300' (a
+    whole number of more than 15 digits is written with an exponent, never 301 digits)."""
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.10g}"
+
+
 def _number(value: Any) -> Any:
     """A reading's value: text by the rule of `parse_number`, or a finite number."""
     if isinstance(value, str):

@@ -30,6 +30,10 @@ class DiffOptions:
     format: DiffFormat
     color: ColorChoice
     max_bytes: int
+    #: the date the new side is judged at (for "became overdue"); None: its commit's date,
+    #: or `today` for the working tree
+    as_of: date | None = None
+    today: date | None = None
 
 
 def run_diff(
@@ -55,14 +59,17 @@ def run_diff(
     if old is None or new is None:
         return Exit.FINDINGS
     assert old.plan is not None and new.plan is not None
+    new_as_of = options.as_of or (new_at.date if new_at else options.today)
     changes = diff_plans(
-        old.plan, [s.area for s in old.areas], new.plan, [s.area for s in new.areas]
-    )
+        old.plan, [s.area for s in old.areas], new.plan, [s.area for s in new.areas],
+        old_as_of=old_at.date if old_at else None, new_as_of=new_as_of,
+    )  # fmt: skip
     overall, by_area = summarise(changes)
     titles = {s.area.id: s.area.title for s in (*old.areas, *new.areas)}
     result = DiffResult(
-        old_rev, new_rev or WORKTREE, old_at, new_at, changes, overall, by_area, titles
-    )
+        old_rev, new_rev or WORKTREE, old_at, new_at, changes, overall, by_area, titles,
+        new_as_of,
+    )  # fmt: skip
     DIFF_FORMATS[options.format](result, out, options.color)
     if os.environ.get("GITHUB_STEP_SUMMARY"):
         buffer = io.StringIO()
@@ -126,3 +133,35 @@ def plans_at(snapshots: Iterable[Snapshot], revisions: list[Revision]) -> Iterat
             [source.area for source in loaded.areas],
             len(loaded.errors),
         )
+
+
+def deadline_history(
+    folder: Path, rev: str | None, *, max_bytes: int
+) -> dict[str, list[str]] | None:
+    """Each action's deadlines through the plan's git history, oldest first, one entry per
+    move (`compute.trend.ActionRecord.deadlines`, from the one history walk of `brag trend`),
+    up to `rev` (None: HEAD). None when the folder is not in git, or `rev` is not a commit
+    of HEAD's first-parent history (then its history is not known here)."""
+    from bragcli.compute.trend import build_trend
+    from bragcli.source.git import Repository
+    from bragcli.source.load import history
+
+    try:
+        with Repository(folder) as repo:
+            stop = repo.resolve(rev).sha if rev is not None else None
+    except BragError:
+        return None
+    reached = stop is None
+
+    def upto(snapshots: Iterable[Snapshot]) -> Iterator[Snapshot]:
+        nonlocal reached
+        for snapshot in snapshots:
+            yield snapshot
+            if snapshot.revision.sha == stop:
+                reached = True
+                return
+
+    trend = build_trend(plans_at(upto(history(folder, max_bytes=max_bytes)), []))
+    if not reached:
+        return None
+    return {record.id: record.deadlines for record in trend.actions}

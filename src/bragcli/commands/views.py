@@ -30,6 +30,8 @@ class StatusOptions:
     color: ColorChoice
     max_bytes: int
     rev: str | None = None
+    #: list the actions re-planned since first agreed (--show-replans)
+    show_replans: bool = False
 
 
 def run_status(
@@ -50,6 +52,13 @@ def run_status(
             f"no improvement area with id {', '.join(map(excerpt, unknown))} in "
             f"{display_path(folder)}; the areas are {', '.join(s.area.id for s in loaded.areas)}"
         )
+    deadlines = None
+    if options.show_replans or (per_action and options.format == "json"):
+        # The first agreed deadline and the count of re-plans come from git history (when
+        # the plan is in git); `brag actions --format json` always carries them.
+        from bragcli.commands.history import deadline_history
+
+        deadlines = deadline_history(folder, options.rev, max_bytes=options.max_bytes)
     status = build_status(
         loaded.plan,
         [s.area for s in loaded.areas],
@@ -57,6 +66,8 @@ def run_status(
         filters=options.filters,
         due_within=options.due_within,
         stale_days=options.stale_days,
+        deadline_history=deadlines,
+        show_replans=options.show_replans,
     )
     registry = ACTIONS_FORMATS if per_action else STATUS_FORMATS
     registry[options.format](status, out, options.color)

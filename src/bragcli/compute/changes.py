@@ -1,23 +1,29 @@
-"""What changed between two versions of a plan, action by action (`brag diff`). Pure."""
+"""What changed between two versions of a plan (`brag diff`, and "since the last board" in
+reports): the one change set. Pure.
+
+Changes are to actions (rating, deadline, lead, progress, baseline, source, became overdue),
+to areas (owner, the board's own ratings), to measures (readings added or changed), to the
+roles glossary (a role's holder) and to the plan itself (title, version, start)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from bragcli.compute.rollup import window_of
+from bragcli.compute.rollup import days_overdue, window_of
 from bragcli.deadlines import Quarters
-from bragcli.model import Action, Area, Plan, Rating, natural_key
+from bragcli.model import Action, Area, Measure, Plan, Rating, natural_key, number_text
 
 #: red < amber < green < blue; not-started is outside this order.
 _RANK = {Rating.RED: 0, Rating.AMBER: 1, Rating.GREEN: 2, Rating.BLUE: 3}
 
 
 class ChangeKind(StrEnum):
-    """What changed about an action (the "kind" of `brag diff --format json`)."""
+    """What changed (the "kind" of `brag diff --format json`; documented in docs/json.md)."""
 
     ADDED = "added"
     REMOVED = "removed"
@@ -27,6 +33,37 @@ class ChangeKind(StrEnum):
     DEADLINE = "deadline"
     LEAD = "lead"
     PROGRESS = "progress"
+    #: the action's `baseline:` (the deadline first agreed)
+    BASELINE = "baseline"
+    #: the action's `source:`
+    SOURCE = "source"
+    #: not overdue in the old plan at its date, overdue in the new at its date
+    BECAME_OVERDUE = "became-overdue"
+    #: an area's owner (`lead:`)
+    AREA_LEAD = "area-lead"
+    #: the board's own activity rating of an area
+    AREA_STATUS = "area-status"
+    #: the board's own impact rating of an area
+    AREA_IMPACT = "area-impact"
+    #: a measure's reading for a period that had none
+    READING_ADDED = "reading-added"
+    #: a different value for a period that had a reading
+    READING_CHANGED = "reading-changed"
+    #: who holds a role of the roles glossary (and so leads its actions)
+    ROLE_HOLDER = "role-holder"
+    #: the plan's title, version or start
+    PLAN = "plan"
+
+
+class Scope(StrEnum):
+    """What a change is about: `id` is an action id, an area id, a measure's name, a role,
+    or the name of the plan's key (title, version, start)."""
+
+    ACTION = "action"
+    AREA = "area"
+    MEASURE = "measure"
+    ROLE = "role"
+    PLAN = "plan"
 
 
 class Direction(StrEnum):
@@ -61,9 +98,19 @@ class Change:
     slip_days: int | None = None
     #: for progress: the notes that are new
     notes: tuple[str, ...] = ()
+    scope: Scope = Scope.ACTION
+    #: for role-holder: the actions the role leads (in the new plan)
+    actions: tuple[str, ...] = ()
+    #: for became-overdue: days overdue at the new plan's date
+    days_overdue: int | None = None
+    #: for reading-added and reading-changed: the reading's period
+    period: str | None = None
 
     def describe(self) -> str:
         """One line for people, e.g. 'status green → amber (worse)'."""
+        described = self._describe_more()
+        if described is not None:
+            return described
         if self.kind is ChangeKind.ADDED:
             return f"added to area {self.area}"
         if self.kind is ChangeKind.REMOVED:
@@ -87,12 +134,42 @@ class Change:
         count = len(self.notes)
         return f"{count} new progress note{'s' if count != 1 else ''}"
 
+    def _describe_more(self) -> str | None:
+        """The kinds beyond an action's rating, deadline, lead and progress."""
+        arrow = f"{self.old or 'none'} → {self.new or 'none'}"
+        if self.kind is ChangeKind.BASELINE:
+            return f"baseline (deadline first agreed) {arrow}"
+        if self.kind is ChangeKind.SOURCE:
+            return f"source {arrow}"
+        if self.kind is ChangeKind.BECAME_OVERDUE:
+            days = self.days_overdue or 0
+            ago = f"{days} day{'s' if days != 1 else ''} ago"
+            return f"became overdue: {self.new or 'no deadline'} passed {ago}"
+        if self.kind is ChangeKind.AREA_LEAD:
+            return f"area owner {arrow}"
+        if self.kind in (ChangeKind.AREA_STATUS, ChangeKind.AREA_IMPACT):
+            which = "rating" if self.kind is ChangeKind.AREA_STATUS else "impact rating"
+            old, new = self.old or "unrated", self.new or "unrated"
+            return f"board's {which} of the area {old} → {new} ({self.direction})"
+        if self.kind is ChangeKind.READING_ADDED:
+            return f"{self.id}: new reading {self.new} for {self.period}"
+        if self.kind is ChangeKind.READING_CHANGED:
+            return f"{self.id}: reading for {self.period} changed {self.old} → {self.new}"
+        if self.kind is ChangeKind.ROLE_HOLDER:
+            led = f"; leads {', '.join(self.actions)}" if self.actions else "; leads no action"
+            holders = f"{self.old or 'nobody named'} → {self.new or 'nobody named'}"
+            return f"{self.id}: held by {holders}{led}"
+        if self.kind is ChangeKind.PLAN:
+            return f"{self.id} {arrow}"
+        return None
+
     def as_dict(self) -> dict[str, object]:
         result: dict[str, object] = {
             "id": self.id,
             "area": self.area,
             "title": self.title,
             "kind": self.kind,
+            "scope": self.scope,
             "from": self.old,
             "to": self.new,
         }
@@ -102,11 +179,19 @@ class Change:
             result["slip_days"] = self.slip_days
         if self.kind is ChangeKind.PROGRESS:
             result["notes"] = list(self.notes)
+        if self.kind is ChangeKind.ROLE_HOLDER:
+            result["actions"] = list(self.actions)
+        if self.kind is ChangeKind.BECAME_OVERDUE:
+            result["days_overdue"] = self.days_overdue
+        if self.kind in (ChangeKind.READING_ADDED, ChangeKind.READING_CHANGED):
+            result["period"] = self.period
         return result
 
 
 #: the kinds of change that move a rating, and so have a direction
-_RATED = frozenset({ChangeKind.STATUS, ChangeKind.IMPACT})
+_RATED = frozenset(
+    {ChangeKind.STATUS, ChangeKind.IMPACT, ChangeKind.AREA_STATUS, ChangeKind.AREA_IMPACT}
+)
 
 
 def rating_direction(old: Rating | None, new: Rating | None) -> Direction:
@@ -115,7 +200,8 @@ def rating_direction(old: Rating | None, new: Rating | None) -> Direction:
     if new is None:
         return Direction.UNRATED
     if old is Rating.NOT_STARTED:
-        return Direction.STARTED
+        # Red is "not started, stalled or stopped; at risk": from not started, that is worse
+        return Direction.WORSE if new is Rating.RED else Direction.STARTED
     if new is Rating.NOT_STARTED:
         return Direction.RESET
     return Direction.BETTER if _RANK[new] > _RANK[old] else Direction.WORSE
@@ -126,9 +212,110 @@ def _index(areas: Sequence[Area]) -> dict[str, tuple[str, Action]]:
 
 
 def diff_plans(
+    old_plan: Plan,
+    old_areas: Sequence[Area],
+    new_plan: Plan,
+    new_areas: Sequence[Area],
+    *,
+    old_as_of: date | None = None,
+    new_as_of: date | None = None,
+) -> list[Change]:
+    """Every change from the old plan and its areas to the new: the plan's own keys and its
+    roles' holders first, then each area's, its actions' (in natural id order) and its
+    measures'.
+
+    With both dates, an action overdue at `new_as_of` that was not at `old_as_of` (or did
+    not exist) has also "became overdue" (the dates of the two commits, or --as-of).
+    """
+    changes = _plan_changes(old_plan, new_plan, new_areas)
+    changes += _role_changes(old_plan, new_plan, new_areas)
+    changes += _area_changes(old_areas, new_areas)
+    changes += _action_changes_all(old_plan, old_areas, new_plan, new_areas)
+    if old_as_of is not None and new_as_of is not None:
+        changes += _became_overdue(old_plan, old_areas, old_as_of, new_plan, new_areas, new_as_of)
+    changes += _measure_changes(old_areas, new_areas)
+    areas = {area.id: i for i, area in enumerate(new_areas)}
+    # the plan's own first; then by area: the area's own, its actions by id, its measures
+    changes.sort(
+        key=lambda c: (
+            c.scope not in (Scope.PLAN, Scope.ROLE),
+            areas.get(c.area, len(areas)),
+            natural_key(c.area),
+            _SCOPE_ORDER[c.scope],
+            natural_key(c.id) if c.scope is Scope.ACTION else (),
+            _KIND_ORDER[c.kind],
+        )
+    )
+    return changes
+
+
+_KIND_ORDER = {kind: i for i, kind in enumerate(ChangeKind)}
+_SCOPE_ORDER = {Scope.PLAN: 0, Scope.ROLE: 1, Scope.AREA: 2, Scope.ACTION: 3, Scope.MEASURE: 4}
+
+
+def _plan_changes(old: Plan, new: Plan, new_areas: Sequence[Area]) -> list[Change]:
+    found = []
+    for key in ("title", "version", "start"):
+        a, b = getattr(old, key), getattr(new, key)
+        if a != b:
+            found.append(
+                Change(key, "", key, ChangeKind.PLAN, old=_text(a), new=_text(b), scope=Scope.PLAN)
+            )
+    return found
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _role_changes(old: Plan, new: Plan, new_areas: Sequence[Area]) -> list[Change]:
+    """A role whose holder changed (or was named, or no longer is), with the actions it
+    leads in the new plan: they have a new lead, although no action's file changed."""
+    found = []
+    for role in sorted(old.roles.keys() | new.roles.keys(), key=str.casefold):
+        holder_before, holder_after = old.holder(role), new.holder(role)
+        if holder_before == holder_after:
+            continue
+        led = tuple(
+            action.id for area in new_areas for action in area.actions if role in action.lead
+        )
+        found.append(
+            Change(role, "", role, ChangeKind.ROLE_HOLDER, old=holder_before, new=holder_after,
+                   scope=Scope.ROLE, actions=led)
+        )  # fmt: skip
+    return found
+
+
+def _area_changes(old_areas: Sequence[Area], new_areas: Sequence[Area]) -> list[Change]:
+    before = {area.id: area for area in old_areas}
+    found = []
+    for b in new_areas:
+        a = before.get(b.id)
+        if a is None:
+            continue
+        if a.lead != b.lead:
+            found.append(
+                Change(b.id, b.id, b.title, ChangeKind.AREA_LEAD, old=" / ".join(a.lead) or None,
+                       new=" / ".join(b.lead) or None, scope=Scope.AREA)
+            )  # fmt: skip
+        for kind, old, new in (
+            (ChangeKind.AREA_STATUS, a.status, b.status),
+            (ChangeKind.AREA_IMPACT, a.impact, b.impact),
+        ):
+            if old is not new:
+                found.append(
+                    Change(b.id, b.id, b.title, kind, old=old.value if old else None,
+                           new=new.value if new else None, scope=Scope.AREA,
+                           direction=rating_direction(old, new))
+                )  # fmt: skip
+    return found
+
+
+def _action_changes_all(
     old_plan: Plan, old_areas: Sequence[Area], new_plan: Plan, new_areas: Sequence[Area]
 ) -> list[Change]:
-    """Every change from the old plan and its areas to the new, in natural action-id order."""
     before, after = _index(old_areas), _index(new_areas)
     changes: list[Change] = []
     for action_id in sorted(before.keys() | after.keys(), key=natural_key):
@@ -182,7 +369,71 @@ def _action_changes(
     added_notes = tuple(note.written for note in b.progress if note.written not in seen)
     if added_notes:
         change(ChangeKind.PROGRESS, notes=added_notes)
+    if a.baseline != b.baseline:
+        change(ChangeKind.BASELINE, old=a.baseline, new=b.baseline)
+    if a.source != b.source:
+        change(ChangeKind.SOURCE, old="; ".join(a.source) or None, new="; ".join(b.source) or None)
     return found
+
+
+def _became_overdue(
+    old_plan: Plan,
+    old_areas: Sequence[Area],
+    old_as_of: date,
+    new_plan: Plan,
+    new_areas: Sequence[Area],
+    new_as_of: date,
+) -> list[Change]:
+    """Actions overdue at `new_as_of` that were not overdue (or not there) at `old_as_of`."""
+    before = _index(old_areas)
+    found = []
+    for area in new_areas:
+        for action in area.actions:
+            late = days_overdue(window_of(action, new_plan.quarters), action.status, new_as_of)
+            if not late:
+                continue
+            if action.id in before:
+                _, was = before[action.id]
+                if days_overdue(window_of(was, old_plan.quarters), was.status, old_as_of):
+                    continue
+            found.append(
+                Change(action.id, area.id, action.title, ChangeKind.BECAME_OVERDUE,
+                       new=action.deadline, days_overdue=late)
+            )  # fmt: skip
+    return found
+
+
+def _measure_changes(old_areas: Sequence[Area], new_areas: Sequence[Area]) -> list[Change]:
+    """Readings added (a period with none before) or changed (another value), per measure
+    (matched by area and name); a measure that is new has every reading added."""
+    before = {(area.id, measure.name): measure for area in old_areas for measure in area.measures}
+    found = []
+    for area in new_areas:
+        for measure in area.measures:
+            old = before.get((area.id, measure.name))
+            was = {r.period: r.value for r in old.readings} if old else {}
+            for reading in measure.readings:
+                value = _value(reading.value, measure)
+                if reading.period not in was:
+                    kind, previous = ChangeKind.READING_ADDED, None
+                elif was[reading.period] != reading.value:
+                    kind, previous = (
+                        ChangeKind.READING_CHANGED,
+                        _value(was[reading.period], measure),
+                    )
+                else:
+                    continue
+                found.append(
+                    Change(measure.name, area.id, measure.name, kind, old=previous, new=value,
+                           scope=Scope.MEASURE, period=reading.period)
+                )  # fmt: skip
+    return found
+
+
+def _value(value: float, measure: Measure) -> str:
+    """A reading as text, with its unit: "81%", "22 days"."""
+    unit = measure.unit or ""
+    return f"{number_text(value)}{' ' if unit[:1].isalpha() else ''}{unit}"
 
 
 @dataclass(slots=True)
@@ -205,6 +456,8 @@ class Summary:
             self.counts["lead changed"] += 1
         elif change.kind is ChangeKind.PROGRESS:
             self.counts["with new progress"] += 1
+        elif change.kind in _SUMMARY_WORDS:
+            self.counts[_SUMMARY_WORDS[change.kind]] += 1
         else:
             self.counts[change.kind.value] += 1
 
@@ -212,11 +465,28 @@ class Summary:
         order = [
             "improved", "worsened", "status started", "status reset", "impact better",
             "impact worse", "impact rated", "impact started", "impact reset", "impact unrated",
-            "deadline slipped", "deadline changed", "added", "removed", "moved", "lead changed",
-            "with new progress",
+            "deadline slipped", "deadline changed", "became overdue", "added", "removed",
+            "moved", "lead changed", "with new progress", "baseline changed", "source changed",
+            "area owner changed", "area rating changed", "area impact changed",
+            "reading added", "reading changed", "role holder changed", "plan details changed",
         ]  # fmt: skip
         parts = [f"{self.counts[k]} {k}" for k in order if self.counts[k]]
         return ", ".join(parts) if parts else "no changes"
+
+
+#: How the summary counts the kinds that are not an action's rating, deadline or progress.
+_SUMMARY_WORDS = {
+    ChangeKind.BECAME_OVERDUE: "became overdue",
+    ChangeKind.BASELINE: "baseline changed",
+    ChangeKind.SOURCE: "source changed",
+    ChangeKind.AREA_LEAD: "area owner changed",
+    ChangeKind.AREA_STATUS: "area rating changed",
+    ChangeKind.AREA_IMPACT: "area impact changed",
+    ChangeKind.READING_ADDED: "reading added",
+    ChangeKind.READING_CHANGED: "reading changed",
+    ChangeKind.ROLE_HOLDER: "role holder changed",
+    ChangeKind.PLAN: "plan details changed",
+}
 
 
 def summarise(changes: Iterable[Change]) -> tuple[Summary, dict[str, Summary]]:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
-from bragcli.deadlines import Quarters, Window, parse_deadline
+from bragcli.deadlines import Quarters, Window, parse_deadline, reading_is_stale
 from bragcli.model import DEFAULT_STALE_DAYS as DEFAULT_STALE_DAYS
 from bragcli.model import Action, Area, Measure, Plan, Rating, Reading, natural_key
 
@@ -67,6 +67,11 @@ class ActionView:
     days_overdue: int
     due_soon: bool
     stale: bool
+    #: the deadline first agreed: `baseline:`, else the first deadline in git history (None
+    #: when neither says)
+    baseline: str | None = None
+    #: how many times the deadline moved since it was first agreed (None without history)
+    replanned: int | None = None
 
     @property
     def overdue(self) -> bool:
@@ -91,6 +96,8 @@ class Totals:
     actions: int = 0
     overdue: int = 0
     due_soon: int = 0
+    #: of the actions of each activity rating, how many are overdue ("Green 25 (15 overdue)")
+    overdue_by_status: dict[Rating, int] = field(default_factory=lambda: dict.fromkeys(Rating, 0))
 
     @property
     def impact_rated(self) -> int:
@@ -112,6 +119,8 @@ class Tally:
     actions: int
     #: ends of the deadline windows of the actions that are not blue, sorted
     open_ends: tuple[date, ...]
+    #: the same ends, per activity rating (in declaration order; blue's is always empty)
+    open_ends_by_status: tuple[tuple[date, ...], ...]
 
 
 _RATING_INDEX = {rating: i for i, rating in enumerate(Rating)}
@@ -122,6 +131,7 @@ def tally(actions: Iterable[tuple[Action, Window | None]]) -> Tally:
     status = [0] * len(Rating)
     impact = [0] * len(Rating)
     ends = []
+    by_status: list[list[date]] = [[] for _ in Rating]
     count = 0
     for action, window in actions:
         count += 1
@@ -130,8 +140,11 @@ def tally(actions: Iterable[tuple[Action, Window | None]]) -> Tally:
             impact[_RATING_INDEX[action.impact]] += 1
         if window is not None and action.status is not Rating.BLUE:
             ends.append(window.end)
+            by_status[_RATING_INDEX[action.status]].append(window.end)
     ends.sort()
-    return Tally(tuple(status), tuple(impact), count, tuple(ends))
+    for kept in by_status:
+        kept.sort()
+    return Tally(tuple(status), tuple(impact), count, tuple(ends), tuple(map(tuple, by_status)))
 
 
 def area_tally(area: Area, quarters: Quarters) -> Tally:
@@ -148,6 +161,7 @@ def totals_at(tallies: Iterable[Tally], as_of: date, due_within: int) -> Totals:
     """
     status = [0] * len(Rating)
     impact = [0] * len(Rating)
+    late_by_status = [0] * len(Rating)
     actions = overdue = due_soon = 0
     until = due_soon_until(as_of, due_within)
     for t in tallies:
@@ -157,12 +171,15 @@ def totals_at(tallies: Iterable[Tally], as_of: date, due_within: int) -> Totals:
         late = bisect_left(t.open_ends, as_of)
         overdue += late
         due_soon += bisect_right(t.open_ends, until) - late
+        for i, ends in enumerate(t.open_ends_by_status):
+            late_by_status[i] += bisect_left(ends, as_of)
     return Totals(
         status=dict(zip(Rating, status, strict=True)),
         impact=dict(zip(Rating, impact, strict=True)),
         actions=actions,
         overdue=overdue,
         due_soon=due_soon,
+        overdue_by_status=dict(zip(Rating, late_by_status, strict=True)),
     )
 
 
@@ -171,9 +188,12 @@ class Filters:
     """What to keep. Empty tuples mean 'everything'."""
 
     areas: tuple[str, ...] = ()
+    #: text in a lead role or its holder's name, of the action or of its area's owner
     lead: str | None = None
     statuses: tuple[Rating, ...] = ()
     overdue_only: bool = False
+    #: text in one of the action's `source:` entries
+    source: str | None = None
 
     def keep(self, view: ActionView, plan: Plan) -> bool:
         if self.areas and view.area.id not in self.areas:
@@ -182,12 +202,69 @@ class Filters:
             return False
         if self.overdue_only and not view.overdue:
             return False
-        if self.lead:
-            needle = self.lead.casefold()
-            names = [*view.action.lead, *(plan.holder(r) or "" for r in view.action.lead)]
-            if not any(needle in n.casefold() for n in names):
+        if self.lead and not self._lead_matches(view, plan):
+            return False
+        if self.source:
+            needle = self.source.casefold()
+            if not any(needle in text.casefold() for text in view.action.source):
                 return False
         return True
+
+    def _lead_matches(self, view: ActionView, plan: Plan) -> bool:
+        """The lead text is in a lead role of the action or of its area (the area's owner
+        sees every action of the area), or in the name of the role's holder."""
+        assert self.lead is not None
+        needle = self.lead.casefold()
+        roles = (*view.action.lead, *view.area.lead)
+        names = [*roles, *(plan.holder(r) or "" for r in roles)]
+        return any(needle in n.casefold() for n in names)
+
+    def missed_by_lead(self, views: Iterable[ActionView], plan: Plan) -> list[ActionView]:
+        """Of `views` (before filtering), those --lead left out that have a lead role not in
+        the plan's roles glossary: whose holder is not known, so that may be meant."""
+        if not self.lead:
+            return []
+        return [
+            v
+            for v in views
+            if not self._lead_matches(v, plan)
+            and any(plan.holder(role) is None for role in v.action.lead)
+            and self._keep_but_lead(v, plan)
+        ]
+
+    def _keep_but_lead(self, view: ActionView, plan: Plan) -> bool:
+        others = Filters(self.areas, None, self.statuses, self.overdue_only, self.source)
+        return others.keep(view, plan)
+
+
+#: How `ActionRecord.deadlines` (compute.trend) writes an action that had no deadline.
+NO_DEADLINE = "none"
+
+
+def replanning(
+    action: Action, history: Mapping[str, Sequence[str]] | None
+) -> tuple[str | None, int | None]:
+    """(the deadline first agreed, how many times the deadline moved since).
+
+    `history` maps action ids to the deadlines each had through git history, oldest first,
+    one entry per move (`compute.trend.ActionRecord.deadlines`); None when the plan is not
+    in git. The first agreed deadline is `baseline:` when the action has it, else the first
+    deadline it had in history. The count is the moves in history, plus one when `baseline:`
+    differs from the first deadline in history (a move made before the plan was in git) and
+    one when the deadline as it is now differs from the last one committed. Without history
+    the count is None (not known), and the baseline only what `baseline:` says.
+    """
+    current = action.deadline or NO_DEADLINE
+    if history is None:
+        return action.baseline, None
+    deadlines = [*history.get(action.id, ())]
+    if not deadlines or deadlines[-1] != current:
+        deadlines.append(current)
+    moves = len(deadlines) - 1
+    first = next((d for d in deadlines if d != NO_DEADLINE), None)
+    if action.baseline is not None and first is not None and action.baseline != deadlines[0]:
+        moves += 1
+    return (action.baseline or first), moves
 
 
 def view_actions(
@@ -197,10 +274,12 @@ def view_actions(
     *,
     due_within: int = DEFAULT_DUE_WITHIN,
     stale_days: int | None = None,
+    deadline_history: Mapping[str, Sequence[str]] | None = None,
 ) -> list[ActionView]:
     """Every action of every area, in the order given, with its computed state.
 
     `stale_days` None: the plan's `checks: stale_days` (DEFAULT_STALE_DAYS unless set).
+    `deadline_history`: see `replanning` (None: the plan is not in git, or it was not read).
     """
     if stale_days is None:
         stale_days = plan.checks.stale_days
@@ -209,6 +288,7 @@ def view_actions(
         for action in area.actions:
             window = window_of(action, plan.quarters)
             overdue = days_overdue(window, action.status, as_of)
+            baseline, replanned = replanning(action, deadline_history)
             views.append(
                 ActionView(
                     area=area,
@@ -218,6 +298,8 @@ def view_actions(
                     days_overdue=overdue,
                     due_soon=not overdue and is_due_soon(window, action.status, as_of, due_within),
                     stale=is_stale(action, as_of, stale_days),
+                    baseline=baseline,
+                    replanned=replanned,
                 )
             )
     return views
@@ -257,6 +339,9 @@ class MeasureView:
     change: float | None
     #: better, worse or the same by the measure's direction; None when it cannot be said.
     trend: MeasureTrend | None
+    #: the latest reading is older than its period plus a grace (`deadlines.reading_is_stale`);
+    #: None when its period is not a date bragcli reads, or no as-of date was given
+    stale: bool | None = None
 
 
 def meets_target(measure: Measure, value: float) -> bool | None:
@@ -290,8 +375,11 @@ def _trend(measure: Measure, previous: float, latest: float) -> MeasureTrend | N
     return None
 
 
-def view_measures(areas: Iterable[Area]) -> list[MeasureView]:
-    """Every measure that has at least one reading, in area order."""
+def view_measures(
+    areas: Iterable[Area], as_of: date | None = None, quarters: Quarters = "calendar"
+) -> list[MeasureView]:
+    """Every measure that has at least one reading, in area order; with `as_of`, each latest
+    reading is judged stale or not (see `unread_measures` for the measures with none)."""
     views = []
     for area in areas:
         for measure in area.measures:
@@ -299,6 +387,9 @@ def view_measures(areas: Iterable[Area]) -> list[MeasureView]:
                 continue
             latest = measure.readings[-1]
             previous = measure.readings[-2] if len(measure.readings) > 1 else None
+            stale = None
+            if as_of is not None:
+                stale = reading_is_stale(latest.period, as_of, quarters=quarters)
             views.append(
                 MeasureView(
                     area=area,
@@ -308,9 +399,15 @@ def view_measures(areas: Iterable[Area]) -> list[MeasureView]:
                     meets=meets_target(measure, latest.value),
                     change=latest.value - previous.value if previous else None,
                     trend=_trend(measure, previous.value, latest.value) if previous else None,
+                    stale=stale,
                 )
             )
     return views
+
+
+def unread_measures(areas: Iterable[Area]) -> list[tuple[Area, Measure]]:
+    """The measures with no reading yet ("no data yet"), in area order: shown, never hidden."""
+    return [(area, measure) for area in areas for measure in area.measures if not measure.readings]
 
 
 @dataclass(slots=True)
@@ -331,6 +428,14 @@ class Status:
     totals: Totals
     actions: list[ActionView]
     measures: list[MeasureView]
+    #: measures with no reading yet, in area order
+    unread_measures: list[tuple[Area, Measure]] = field(default_factory=list)
+    #: actions --lead left out whose lead is not in the roles glossary (`Filters.missed_by_lead`)
+    missed_by_lead: list[ActionView] = field(default_factory=list)
+    #: the actions' baselines and re-plan counts were read from git history
+    history_read: bool = False
+    #: the views list the actions re-planned since first agreed (`--show-replans`)
+    show_replans: bool = False
 
     @property
     def overdue(self) -> list[ActionView]:
@@ -357,13 +462,18 @@ def build_status(
     filters: Filters = Filters(),
     due_within: int = DEFAULT_DUE_WITHIN,
     stale_days: int | None = None,
+    deadline_history: Mapping[str, Sequence[str]] | None = None,
+    show_replans: bool = False,
 ) -> Status:
-    """Roll the plan up at `as_of`. Filters apply to the totals as well as to the actions."""
-    views = [
-        v
-        for v in view_actions(plan, areas, as_of, due_within=due_within, stale_days=stale_days)
-        if filters.keep(v, plan)
-    ]
+    """Roll the plan up at `as_of`. Filters apply to the totals as well as to the actions.
+
+    `deadline_history` (see `replanning`) gives each action its first agreed deadline from
+    git history and its count of re-plans."""
+    every = view_actions(
+        plan, areas, as_of, due_within=due_within, stale_days=stale_days,
+        deadline_history=deadline_history,
+    )  # fmt: skip
+    views = [v for v in every if filters.keep(v, plan)]
     by_area: dict[str, list[ActionView]] = {}
     for view in views:
         by_area.setdefault(view.area.id, []).append(view)
@@ -385,5 +495,9 @@ def build_status(
         areas=summaries,
         totals=totals_at(tallies.values(), as_of, due_within),
         actions=views,
-        measures=view_measures(in_scope),
+        measures=view_measures(in_scope, as_of, plan.quarters),
+        unread_measures=unread_measures(in_scope),
+        missed_by_lead=filters.missed_by_lead(every, plan),
+        history_read=deadline_history is not None,
+        show_replans=show_replans,
     )

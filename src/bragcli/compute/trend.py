@@ -41,7 +41,7 @@ class PlanAt:
     #: None when the plan did not load at that commit (then `areas` counts for nothing)
     plan: Plan | None
     areas: Sequence[Area]
-    #: errors in the plan at that commit (its totals count only what loaded)
+    #: errors in the plan at that commit (with any, the commit counts for nothing)
     errors: int
 
 
@@ -50,9 +50,13 @@ class Point:
     """The plan's totals at one commit, judged as of that commit's date."""
 
     revision: CommitInfo
+    #: empty (all zero) when the plan did not load
     totals: Totals
-    #: errors in the plan at that commit (its totals count only what loaded)
+    #: errors in the plan at that commit
     errors: int
+    #: False when the plan at that commit has errors (it fails `brag check`): such a commit
+    #: is shown as not loaded, and its counts and actions count for nothing
+    loaded: bool = True
 
 
 @dataclass(slots=True)
@@ -106,7 +110,9 @@ def build_trend(history: Iterable[PlanAt], *, monthly: bool = False) -> Trend:
     """Points per commit (or for the last commit of each month) and per action.
 
     Each point's totals are `rollup.totals_at` of the areas at that commit as of its date,
-    the totals `brag status` gives for that tree. A long history repeats most areas unchanged
+    the totals `brag status` gives for that tree. A commit whose plan has errors (which
+    `brag status` refuses) is a point marked not loaded: it feeds no totals, no re-plan
+    count and no rating's duration. A long history repeats most areas unchanged
     from one commit to the next: their tallies are reused, and only the actions of areas
     that changed are compared with their previous version.
     """
@@ -116,8 +122,10 @@ def build_trend(history: Iterable[PlanAt], *, monthly: bool = False) -> Trend:
     seen: dict[int, Area] = {}  # the areas of the previous commit, by identity
     last: Sequence[Area] = ()
     for at in history:
-        if at.plan is None:
-            points.append(Point(at.commit, Totals(), at.errors))
+        if at.plan is None or at.errors:
+            # A plan with errors is not the plan: a row that reused an id, say, would count
+            # as a re-plan of the action it copied, and its partial totals as a dip.
+            points.append(Point(at.commit, Totals(), at.errors, loaded=False))
             continue
         current: dict[int, Area] = {}
         for area in at.areas:

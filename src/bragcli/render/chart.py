@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from bragcli.compute.trend import Trend
+from bragcli.compute.trend import Point, Trend
 from bragcli.model import Rating
 from bragcli.problems import BragError
 from bragcli.render.palette import BLACK, PALETTE, WHITE
-from bragcli.render.wording import rating_word
+from bragcli.render.wording import not_loaded, rating_word
 
 
 def write_chart(trend: Trend, path: Path, title: str, plan_paths: Sequence[Path] = ()) -> None:
@@ -41,7 +41,7 @@ def svg(trend: Trend, title: str) -> str:
     bar, gap, left, top, plot_h = 28, 10, 60, 50, 300
     width = left + len(points) * (bar + gap) + 170
     height = top + plot_h + 90
-    peak = max(p.totals.actions for p in points) or 1
+    peak = max(p.totals.actions for p in points) or 1  # a point not loaded counts 0
     unit = plot_h / peak
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -49,11 +49,7 @@ def svg(trend: Trend, title: str) -> str:
         'font-family="Arial, Helvetica, sans-serif" font-size="12">',
         f'<title id="t">{escape(title)}</title>',
         '<desc id="d">Stacked bars, one per commit, counting actions by BRAG rating: '
-        + "; ".join(
-            f"{p.revision.date.isoformat()}: "
-            + ", ".join(f"{p.totals.status[r]} {rating_word(r).lower()}" for r in Rating)
-            for p in points
-        )
+        + "; ".join(f"{p.revision.date.isoformat()}: {_described(p)}" for p in points)
         + ".</desc>",
         f'<rect width="100%" height="100%" fill="{WHITE}"/>',
         f'<text x="{left}" y="24" font-size="16" font-weight="bold">{escape(title)}</text>',
@@ -65,6 +61,17 @@ def svg(trend: Trend, title: str) -> str:
     for i, point in enumerate(points):
         x = left + i * (bar + gap)
         y: float = top + plot_h
+        if not point.loaded:  # a gap, marked: never a bar that would read as a dip
+            line_x, text_x, text_y = x + bar / 4, x + bar * 3 / 4 + 4, top + plot_h - 6
+            out.append(
+                f'<line x1="{line_x}" y1="{top}" x2="{line_x}" y2="{top + plot_h}" '
+                f'stroke="{BLACK}" stroke-dasharray="4 4">'
+                f"<title>{point.revision.date.isoformat()}: {_described(point)}</title></line>"
+            )
+            out.append(
+                f'<text x="{text_x}" y="{text_y}" font-size="10" '
+                f'transform="rotate(-90 {text_x} {text_y})">did not load</text>'
+            )
         for rating in Rating:
             count = point.totals.status[rating]
             if not count:
@@ -101,6 +108,13 @@ def svg(trend: Trend, title: str) -> str:
     return "\n".join(out) + "\n"
 
 
+def _described(point: Point) -> str:
+    """A point in words, for screen readers and tooltips."""
+    if not point.loaded:
+        return not_loaded(point.errors)
+    return ", ".join(f"{point.totals.status[r]} {rating_word(r).lower()}" for r in Rating)
+
+
 def _png(trend: Trend, title: str) -> bytes:
     try:
         import matplotlib  # type: ignore[import-not-found, unused-ignore]
@@ -123,6 +137,10 @@ def _png(trend: Trend, title: str) -> bytes:
         ax.bar(range(len(points)), values, bottom=bottom, color=PALETTE[rating].colour,
                edgecolor=BLACK, linewidth=0.4, label=rating_word(rating))  # fmt: skip
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    for i, point in enumerate(points):
+        if not point.loaded:  # a gap, marked, where the plan did not load
+            ax.axvline(i, color=BLACK, linestyle="--", linewidth=0.6)
+            ax.text(i, 0, " did not load", rotation=90, fontsize=7, va="bottom", ha="center")
     ax.set_xticks(range(len(points)), labels, rotation=45, ha="right", fontsize=8)
     ax.set_ylabel("Actions")
     ax.set_title(title)

@@ -9,9 +9,10 @@ colouring it; better is green and worse red, in the palette's colours.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import TextIO
 
-from bragcli.compute.changes import Change, ChangeKind, Direction, Summary
+from bragcli.compute.changes import Change, ChangeKind, Direction, Scope, Summary
 from bragcli.render import ColorChoice, jsonout
 from bragcli.render.wording import md_cell, md_inline, md_table, short, uk_date
 from bragcli.safetext import visible
@@ -30,6 +31,12 @@ class DiffResult:
     summary: Summary
     by_area: dict[str, Summary]
     area_titles: dict[str, str]
+    #: the date the newer side was judged at ("became overdue")
+    as_of: date | None = None
+
+
+#: The heading of the changes that belong to no area: the plan's own keys and its roles.
+PLAN_HEADING = "The plan and its roles"
 
 
 def _side(label: str, rev: Revision | None) -> str:
@@ -45,10 +52,10 @@ def diff_terminal(result: DiffResult, out: TextIO, color: ColorChoice = "auto") 
     from bragcli.render.screen import Screen, cells, shorten
 
     def style(change: Change) -> str | None:
-        """Better in green, worse (and a deadline that slipped) in red."""
+        """Better in green, worse (a deadline that slipped, an action now overdue) in red."""
         if change.direction is Direction.BETTER:
             return GOOD
-        if change.direction is Direction.WORSE:
+        if change.direction is Direction.WORSE or change.kind is ChangeKind.BECAME_OVERDUE:
             return BAD
         if change.kind is ChangeKind.DEADLINE and change.slip_days and change.slip_days > 0:
             return BAD
@@ -63,15 +70,24 @@ def diff_terminal(result: DiffResult, out: TextIO, color: ColorChoice = "auto") 
         screen.paragraph(f"Changes from {old}", "bold")
         screen.paragraph(f"to {new}", "bold", indent=len("Changes "))
     screen.paragraph(str(result.summary), lead="Overall:", indent=len("Overall: "))
+    if result.as_of is not None:
+        screen.paragraph(f"Overdue judged as of {uk_date(result.as_of)} in the newer version.")
     for area, summary in result.by_area.items():
         screen.blank()
-        heading = f"Area {visible(area)}"
-        room = screen.width - cells(heading) - 2
-        title = shorten(visible(result.area_titles.get(area, "")), min(60, room))
-        screen.shown_line((f"{heading}{': ' + title if title else ''}", "bold"))
+        if area:
+            heading = f"Area {visible(area)}"
+            room = screen.width - cells(heading) - 2
+            title = shorten(visible(result.area_titles.get(area, "")), min(60, room))
+            screen.shown_line((f"{heading}{': ' + title if title else ''}", "bold"))
+        else:
+            screen.line((PLAN_HEADING, "bold"))
         screen.paragraph(str(summary), indent=2)
         last = None
         for change in (c for c in result.changes if c.area == area):
+            if change.scope is not Scope.ACTION:
+                screen.paragraph(change.describe(), style(change), indent=4)
+                last = None
+                continue
             if change.id != last:
                 action = f"  {visible(change.id)}  "
                 room = screen.width - cells(action)
@@ -98,12 +114,15 @@ def diff_markdown(result: DiffResult, out: TextIO, color: ColorChoice = "never")
             detail = change.describe()
             if change.notes:
                 detail += ": " + "; ".join(change.notes)
-            rows.append([md_cell(change.area), md_cell(change.id), md_cell(short(change.title, 60)),
-                         md_cell(detail)])  # fmt: skip
-        lines += md_table(["Area", "ID", "Action", "Change"], rows)
+            action = change.id if change.scope is Scope.ACTION else ""
+            rows.append([md_cell(change.area or "plan"), md_cell(action),
+                         md_cell(short(change.title, 60)), md_cell(detail)])  # fmt: skip
+        lines += md_table(["Area", "ID", "Action, area, measure or role", "Change"], rows)
         lines.append("")
         lines += ["| Area | Summary |", "|---|---|"]
-        lines += [f"| {md_cell(a)} | {s} |" for a, s in result.by_area.items()]
+        lines += [f"| {md_cell(a or 'plan')} | {s} |" for a, s in result.by_area.items()]
+        if result.as_of is not None:
+            lines += ["", f"Overdue judged as of {uk_date(result.as_of)} in the newer version."]
     out.write("\n".join(lines) + "\n")
 
 
@@ -113,6 +132,7 @@ def diff_json(result: DiffResult, out: TextIO, color: ColorChoice = "never") -> 
         "to": result.to_label,
         "from_commit": result.from_rev.sha if result.from_rev else None,
         "to_commit": result.to_rev.sha if result.to_rev else None,
+        "as_of": result.as_of.isoformat() if result.as_of else None,
         "summary": dict(result.summary.counts),
         "areas": {area: dict(s.counts) for area, s in result.by_area.items()},
         "changes": [c.as_dict() for c in result.changes],

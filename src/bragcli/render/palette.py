@@ -28,7 +28,8 @@ class Swatch:
 
     #: the word, capitalised as it starts a table cell: "Blue", "Not started"
     word: str
-    #: one character, for stacked bars and compact counts ("G2 A1")
+    #: one letter, for stacked bars and compact counts ("G2 A1 N3"): never a sign such as
+    #: "-", which a reader takes for minus ("N3", not "-3")
     letter: str
     #: a coloured symbol for reports, always printed beside the word
     symbol: str
@@ -68,7 +69,7 @@ PALETTE: dict[Rating, Swatch] = {
     Rating.GREEN: Swatch("Green", "G", "🟢", "green", "#166534", WHITE),
     Rating.AMBER: Swatch("Amber", "A", "🟠", "yellow", "#fbbf24", BLACK),
     Rating.RED: Swatch("Red", "R", "🔴", "red", "#b91c1c", WHITE),
-    Rating.NOT_STARTED: Swatch("Not started", "-", "⚪", "bright_black", "#e5e7eb", BLACK),
+    Rating.NOT_STARTED: Swatch("Not started", "N", "⚪", "bright_black", "#e5e7eb", BLACK),
 }
 
 #: Terminal styles for news that is not itself a rating, in the colours of the ratings that

@@ -9,16 +9,20 @@ import csv
 from typing import Any, TextIO
 
 from bragcli.compute.rollup import ActionView, MeasureView, Status, Totals
-from bragcli.model import Rating
+from bragcli.model import Area, Measure, Plan, Rating
 from bragcli.render import ColorChoice, jsonout
 from bragcli.render.wording import (
+    change_unit,
     csv_safe,
     lead_text,
+    letter_counts,
     md_cell,
     md_inline,
     md_table,
+    overdue_by_rating,
     plural,
     rating_word,
+    reading_text,
     signed,
     target_text,
     uk_date,
@@ -32,8 +36,25 @@ from bragcli.safetext import visible
 def totals_json(totals: Totals) -> dict[str, Any]:
     result: dict[str, Any] = {r.value: totals.status[r] for r in Rating}
     result.update(actions=totals.actions, overdue=totals.overdue, due_soon=totals.due_soon)
+    result["overdue_by_status"] = {r.value: totals.overdue_by_status[r] for r in Rating}
     result["impact"] = {r.value: totals.impact[r] for r in Rating}
     return result
+
+
+def _rating(rating: Rating | None) -> str | None:
+    return rating.value if rating is not None else None
+
+
+def area_json(area: Area, plan: Plan) -> dict[str, Any]:
+    """An area's own keys: its owner (`lead`, with the holders) and the board's ratings."""
+    return {
+        "id": area.id,
+        "title": area.title,
+        "lead": list(area.lead),
+        "holders": [plan.holder(role) for role in area.lead],
+        "status": _rating(area.status),
+        "impact": _rating(area.impact),
+    }
 
 
 def action_json(view: ActionView, status: Status) -> dict[str, Any]:
@@ -44,10 +65,16 @@ def action_json(view: ActionView, status: Status) -> dict[str, Any]:
         "title": action.title,
         "lead": list(action.lead),
         "holders": [status.plan.holder(role) for role in action.lead],
+        "area_lead": list(view.area.lead),
+        "area_status": _rating(view.area.status),
+        "area_impact": _rating(view.area.impact),
+        "source": list(action.source),
         "deadline": action.deadline,
         "due": view.due.isoformat() if view.due else None,
+        "baseline": view.baseline,
+        "replanned": view.replanned,
         "status": action.status.value,
-        "impact": action.impact.value if action.impact else None,
+        "impact": _rating(action.impact),
         "overdue": view.overdue,
         "days_overdue": view.days_overdue,
         "due_soon": view.due_soon,
@@ -63,12 +90,31 @@ def measure_json(view: MeasureView) -> dict[str, Any]:
         "good": view.measure.good,
         "target": view.measure.target,
         "unit": view.measure.unit,
+        "has_data": True,
         "period": view.latest.period,
         "value": view.latest.value,
+        "stale": view.stale,
         "previous": view.previous.value if view.previous else None,
+        "previous_period": view.previous.period if view.previous else None,
         "change": view.change,
+        "change_unit": change_unit(view.measure),
         "trend": view.trend,
         "meets_target": view.meets,
+    }
+
+
+def unread_measure_json(area: Area, measure: Measure) -> dict[str, Any]:
+    """A measure with no reading yet: the keys of `measure_json`, with no values."""
+    return {
+        "area": area.id,
+        "name": measure.name,
+        "good": measure.good,
+        "target": measure.target,
+        "unit": measure.unit,
+        "has_data": False,
+        **dict.fromkeys(("period", "value", "stale", "previous", "previous_period", "change")),
+        "change_unit": change_unit(measure),
+        **dict.fromkeys(("trend", "meets_target")),
     }
 
 
@@ -82,15 +128,32 @@ def status_json(status: Status, out: TextIO, color: ColorChoice = "never") -> No
         },
         "as_of": status.as_of.isoformat(),
         "due_within": status.due_within,
+        "filters": filters_json(status),
         "totals": totals_json(status.totals),
         "areas": [
-            {"id": s.area.id, "title": s.area.title, "totals": totals_json(s.totals)}
-            for s in status.areas
+            {**area_json(s.area, plan), "totals": totals_json(s.totals)} for s in status.areas
         ],
         "actions": [action_json(v, status) for v in status.actions],
-        "measures": [measure_json(m) for m in status.measures],
+        "measures": [
+            *(measure_json(m) for m in status.measures),
+            *(unread_measure_json(area, m) for area, m in status.unread_measures),
+        ],
     }
     jsonout.dump(document, out)
+
+
+def filters_json(status: Status) -> dict[str, Any]:
+    """The filters applied, and the actions `--lead` may have missed: left out, with a lead
+    role that is not in the roles glossary (so its holder's name could not be matched)."""
+    f = status.filters
+    return {
+        "areas": list(f.areas),
+        "lead": f.lead,
+        "statuses": [r.value for r in f.statuses],
+        "overdue": f.overdue_only,
+        "source": f.source,
+        "lead_not_in_roles": [v.action.id for v in status.missed_by_lead],
+    }
 
 
 def actions_json(status: Status, out: TextIO, color: ColorChoice = "never") -> None:
@@ -99,10 +162,14 @@ def actions_json(status: Status, out: TextIO, color: ColorChoice = "never") -> N
 
 # --- CSV --------------------------------------------------------------------------------------
 
-ROLLUP_COLUMNS = ["area", "title", *(r.value for r in Rating), "actions", "overdue", "due_soon"]
+ROLLUP_COLUMNS = [
+    "area", "title", *(r.value for r in Rating), "actions", "overdue", "due_soon",
+    *(f"overdue_{r.value}" for r in Rating), "area_lead", "area_status", "area_impact",
+]  # fmt: skip
 ACTION_COLUMNS = [
     "id", "area", "title", "lead", "holder", "deadline", "due", "status", "impact",
-    "overdue", "days_overdue", "due_soon", "stale", "updated",
+    "overdue", "days_overdue", "due_soon", "stale", "updated", "source", "baseline",
+    "replanned", "area_lead",
 ]  # fmt: skip
 
 
@@ -119,13 +186,20 @@ def status_csv(status: Status, out: TextIO, color: ColorChoice = "never") -> Non
     """The roll-up: one row per area and a total row."""
     writer = _writer(out)
     writer.writerow(ROLLUP_COLUMNS)
-    rows = [(s.area.id, s.area.title, s.totals) for s in status.areas]
-    rows.append(("total", "", status.totals))
-    for area_id, title, totals in rows:
+    rows: list[tuple[str, str, Totals, Area | None]] = [
+        (s.area.id, s.area.title, s.totals, s.area) for s in status.areas
+    ]
+    rows.append(("total", "", status.totals, None))
+    for area_id, title, totals, area in rows:
         counts = [totals.status[r] for r in Rating]
+        late = [totals.overdue_by_status[r] for r in Rating]
+        own = ["", "", ""]
+        if area is not None:
+            own = [_cell("; ".join(area.lead)), _rating(area.status) or "",
+                   _rating(area.impact) or ""]  # fmt: skip
         writer.writerow(
             [_cell(area_id), _cell(title), *counts, totals.actions, totals.overdue,
-             totals.due_soon]
+             totals.due_soon, *late, *own]
         )  # fmt: skip
 
 
@@ -150,6 +224,10 @@ def actions_csv(status: Status, out: TextIO, color: ColorChoice = "never") -> No
                 "yes" if row["due_soon"] else "no",
                 "yes" if row["stale"] else "no",
                 row["updated"] or "",
+                _cell("; ".join(row["source"])),
+                _cell(row["baseline"]),
+                "" if row["replanned"] is None else row["replanned"],
+                _cell("; ".join(row["area_lead"])),
             ]
         )
 
@@ -204,6 +282,8 @@ def status_markdown(status: Status, out: TextIO, color: ColorChoice = "never") -
          f"**{t.overdue}**", f"**{t.due_soon}**", _impact_text(t)]
     )  # fmt: skip
     lines += md_table(header, rows, "ll" + "r" * 8 + "l")
+    lines += ["", f"All actions: {overdue_by_rating(t.status, t.overdue_by_status)}"]
+    lines += _owners_markdown(status)
     attention = [
         ("Overdue", status.overdue, "Overdue by"),
         ("Red, not yet overdue", status.red, "Due"),
@@ -218,12 +298,33 @@ def status_markdown(status: Status, out: TextIO, color: ColorChoice = "never") -
         else:
             lines.append("None.")
         lines.append("")
-    if status.measures:
+    if status.measures or status.unread_measures:
         lines += ["## Measures that matter", ""]
-        header = ["Area", "Measure", "Latest", "Period", "Target", "Meets target", "Change"]
-        lines += md_table(header, [_measure_row(m) for m in status.measures])
+        header = ["Area", "Measure", "Latest", "Period", "Previous", "Target", "Meets target",
+                  "Change"]  # fmt: skip
+        rows = [_measure_row(m) for m in status.measures]
+        rows += [
+            [md_cell(area.id), md_cell(m.name), "no data yet", "–", "–",
+             md_cell(target_text(m) or "–"), "–", "–"]
+            for area, m in status.unread_measures
+        ]  # fmt: skip
+        lines += md_table(header, rows)
         lines.append("")
     out.write("\n".join(lines).rstrip("\n") + "\n")
+
+
+def _owners_markdown(status: Status) -> list[str]:
+    """Each area's owner and the board's own ratings, beside the counts of its actions."""
+    if not any(s.area.lead or s.area.status or s.area.impact for s in status.areas):
+        return []
+    header = ["Area", "Owner", "Board's rating", "Board's impact", "Actions (counted)", "Overdue"]
+    rows = [
+        [md_cell(s.area.id), md_cell(lead_text(status.plan, s.area.lead) or "–"),
+         rating_word(s.area.status) or "–", rating_word(s.area.impact) or "–",
+         letter_counts(s.totals.status), str(s.totals.overdue)]
+        for s in status.areas
+    ]  # fmt: skip
+    return ["", "## Area owners and the board's own ratings", "", *md_table(header, rows)]
 
 
 def _measure_row(view: MeasureView) -> list[str]:
@@ -231,11 +332,16 @@ def _measure_row(view: MeasureView) -> list[str]:
     change = "–"
     if view.change is not None:
         change = signed(view.change, view.measure) + (f" ({view.trend})" if view.trend else "")
+    previous = "–"
+    if view.previous is not None:
+        previous = reading_text(view.previous.value, view.previous.period, view.measure)
+    period = view.latest.period + (" (stale)" if view.stale else "")
     return [
         md_cell(view.area.id),
         md_cell(view.measure.name),
         md_cell(with_unit(view.latest.value, view.measure)),
-        md_cell(view.latest.period),
+        md_cell(period),
+        md_cell(previous),
         md_cell(target_text(view.measure) or "–"),
         meets,
         md_cell(change),

@@ -9,23 +9,29 @@ the colours of ratings come from `render.palette`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TextIO
 
-from bragcli.compute.rollup import ActionView, MeasureView, Status, Totals
+from bragcli.compute.rollup import ActionView, Status, Totals
+from bragcli.deadlines import READING_GRACE_MONTHS
 from bragcli.model import Rating
 from bragcli.render import ColorChoice
 from bragcli.render.palette import BAD, BAD_BOLD, GOOD, GOOD_BOLD, PALETTE
-from bragcli.render.screen import Cell, Column, Screen, Span, grid
+from bragcli.render.screen import Cell, Column, Screen, Span, cells, fit, grid, shorten
 from bragcli.render.status_data import flags
 from bragcli.render.wording import (
     lead_text,
+    letter_counts,
+    overdue_by_rating,
     plural,
     rating_word,
+    reading_text,
+    replan_text,
     signed,
     target_text,
     uk_date,
-    with_unit,
 )
+from bragcli.safetext import visible
 
 
 def _style(rating: Rating) -> str:
@@ -43,9 +49,8 @@ def _count(value: int, style: str) -> Span:
 
 
 def _impact(totals: Totals) -> str:
-    """Impact ratings as compact letter counts, e.g. 'G2 A1' (the key is printed below)."""
-    parts = [f"{PALETTE[r].letter}{totals.impact[r]}" for r in Rating if totals.impact[r]]
-    return " ".join(parts) if parts else "–"
+    """Impact ratings as compact letter counts, e.g. 'G2 A1 N1' (the key is printed below)."""
+    return letter_counts(totals.impact)
 
 
 IMPACT_KEY = "Impact rated: " + ", ".join(
@@ -64,7 +69,24 @@ def describe_filters(status: Status) -> str:
         parts.append("rated " + " or ".join(rating_word(r).lower() for r in f.statuses))
     if f.overdue_only:
         parts.append("overdue actions")
+    if f.source:
+        parts.append(f"source matching {f.source!r}")
     return "; ".join(parts)
+
+
+def _missed_by_lead(screen: Screen, status: Status) -> None:
+    """Say which actions --lead may have missed: their lead is not in the roles glossary, so
+    no holder's name could be matched."""
+    missed = status.missed_by_lead
+    if not missed:
+        return
+    ids = ", ".join(v.action.id for v in missed[:12]) + (", …" if len(missed) > 12 else "")
+    their = "its" if len(missed) == 1 else "their"
+    screen.paragraph(
+        f"{plural(len(missed), 'other action')} may be missed: {their} lead is not in the "
+        f"roles glossary of plan.yaml, so --lead could match only the role as written: {ids}",
+        BAD,
+    )
 
 
 def _header(screen: Screen, status: Status) -> None:
@@ -78,6 +100,7 @@ def _header(screen: Screen, status: Status) -> None:
     described = describe_filters(status)
     if described:
         screen.line((f"Showing only {described}", "italic"))
+        _missed_by_lead(screen, status)
     screen.blank()
 
 
@@ -120,9 +143,80 @@ def _rollup(screen: Screen, status: Status) -> None:
     ]
     grid(screen, "Activity by improvement area", columns, rows,
          footer + ([_impact(t)] if show_impact else []))  # fmt: skip
+    _joined(screen, "All actions: ", overdue_by_rating(t.status, t.overdue_by_status).split(" · "))
     if show_impact:
         screen.line((IMPACT_KEY, "dim"))
     screen.blank()
+
+
+def _joined(screen: Screen, lead: str, parts: Sequence[Span | str]) -> None:
+    """`lead` and the parts joined by " · ", wrapped between parts (never inside one)."""
+    line: list[Span | str] = [lead]
+    used = cells(lead)
+    for part in parts:
+        text = part if isinstance(part, str) else part[0]
+        width = cells(visible(text))
+        if len(line) > 1 and used + 3 + width > screen.width:
+            screen.line(*line)
+            line, used = [" " * cells(lead)], cells(lead)
+        if len(line) > 1:
+            line.append(" · ")
+            used += 3
+        line.append(part)
+        used += width
+    screen.line(*line)
+
+
+def _area_owners(screen: Screen, status: Status) -> None:
+    """Each area's owner and the board's own ratings of it, beside the counts of its actions;
+    shown when the plan gives any of them."""
+    if not any(s.area.lead or s.area.status or s.area.impact for s in status.areas):
+        return
+    columns = [
+        Column("Area"),
+        Column("Owner", ratio=1),
+        Column("Board's\nrating"),
+        Column("Board's\nimpact"),
+        Column("Actions\n(counted)"),
+        Column("Over-\ndue", right=True),
+    ]
+    rows: list[list[Cell]] = [
+        [
+            s.area.id,
+            lead_text(status.plan, s.area.lead) or "–",
+            rating_cell(s.area.status),
+            rating_cell(s.area.impact),
+            letter_counts(s.totals.status),
+            _count(s.totals.overdue, BAD_BOLD),
+        ]
+        for s in status.areas
+    ]
+    grid(screen, "Area owners and the board's own ratings", columns, rows)
+    screen.blank()
+
+
+def _replans(screen: Screen, status: Status) -> None:
+    """--show-replans: each action whose deadline moved since it was first agreed."""
+    moved = [
+        v
+        for v in status.actions
+        if v.replanned or (v.baseline is not None and v.baseline != v.action.deadline)
+    ]
+    screen.line((f"Re-planned since first agreed ({len(moved)})", "bold"))
+    if status.history_read:
+        screen.paragraph(
+            "The first agreed deadline is the action's baseline where given, else its first "
+            "deadline in git history."
+        )
+    else:
+        screen.paragraph(
+            "The first agreed deadline is the action's baseline where given; the plan is not "
+            "in git (no git history), so re-plans are not counted."
+        )
+    ids = min(max((cells(visible(v.action.id)) for v in moved), default=0), screen.width // 4)
+    for view in moved:
+        text = replan_text(view.baseline, view.action.deadline, view.replanned)
+        screen.paragraph(text, indent=2 + ids + 1, lead=f"  {view.action.id}")
 
 
 def _attention(
@@ -156,51 +250,66 @@ def _attention(
     screen.blank()
 
 
-def _measures(screen: Screen, measures: list[MeasureView]) -> None:
-    rows: list[list[Cell]] = []
-    for view in measures:
-        judged = {True: ("yes", GOOD_BOLD), False: ("no", BAD_BOLD), None: ("–", "dim")}
-        meets: Cell = judged[view.meets]
-        change: Cell = ("–", "dim")
+def _measures(screen: Screen, status: Status) -> None:
+    """Each measure as a line of its own (the name in full), and below it the latest reading
+    with its period, the one before with its, the change in the measure's unit, the target:
+    a row of eight columns left a name of seven cells at 80 columns."""
+    screen.line(("Measures that matter", "bold"))
+    judged = {True: ("met", GOOD_BOLD), False: ("not met", BAD_BOLD)}
+    for view in status.measures:
+        measure = view.measure
+        screen.paragraph(measure.name, "bold", indent=6, lead=f"  {view.area.id}")
+        latest: Span = (reading_text(view.latest.value, view.latest.period, measure), "bold")
+        parts: list[Span] = [latest]
+        if view.stale:
+            parts.append(("stale", BAD_BOLD))
+        if view.previous is not None:
+            parts.append(
+                ("before: " + reading_text(view.previous.value, view.previous.period, measure),
+                 None)
+            )  # fmt: skip
         if view.change is not None:
+            trend = f", {view.trend}" if view.trend else ""
             style = {"better": GOOD, "worse": BAD}.get(view.trend or "")
-            trend = f" {view.trend}" if view.trend else ""
-            change = (signed(view.change, view.measure) + trend, style)
-        assert view.latest is not None
-        rows.append(
-            [
-                view.area.id,
-                view.measure.name,
-                with_unit(view.latest.value, view.measure),
-                view.latest.period,
-                target_text(view.measure) or "–",
-                meets,
-                change,
-            ]
+            parts.append((signed(view.change, measure) + trend, style))
+        if measure.target is not None and view.meets is not None:
+            word, style = judged[view.meets]
+            parts.append((f"target {target_text(measure)}: {word}", style))
+        _joined(screen, " " * 6, parts)
+    unread = status.unread_measures
+    if unread:
+        screen.line((f"No data yet ({len(unread)})", "bold"))
+    for area, measure in unread:
+        target = f" (target {target_text(measure)})" if measure.target is not None else ""
+        start = f"  {fit(visible(area.id), 3)} "
+        room = screen.width - cells(start) - cells(target)
+        screen.shown_line(start + shorten(visible(measure.name), room) + target)
+    if any(view.stale for view in status.measures):
+        screen.paragraph(
+            "Stale: the reading is older than its period plus "
+            + ", ".join(
+                f"{n} months for a {c}ly figure" for c, n in READING_GRACE_MONTHS.items()
+            ).replace("a yearly", "an annual")
+            + ".",
+            "dim",
         )
-    columns = [
-        Column("Area"),
-        Column("Measure", ratio=1),
-        Column("Latest", right=True),
-        Column("Period"),
-        Column("Target", right=True),
-        Column("Meets"),
-        Column("Change"),
-    ]
-    grid(screen, "Measures that matter (latest readings)", columns, rows)
 
 
 def status_terminal(status: Status, out: TextIO, color: ColorChoice = "auto") -> None:
     screen = Screen(out, color)
     _header(screen, status)
     _rollup(screen, status)
+    _area_owners(screen, status)
     screen.line(("Needs attention", "bold underline"))
     screen.blank()
     _attention(screen, "Overdue", status.overdue, status, "Overdue by")
     _attention(screen, "Red, not yet overdue", status.red, status, "Due in")
     _attention(screen, f"Due within {status.due_within} days", status.due_soon, status, "Due in")
-    if status.measures:
-        _measures(screen, status.measures)
+    if status.show_replans:
+        _replans(screen, status)
+        screen.blank()
+    if status.measures or status.unread_measures:
+        _measures(screen, status)
     screen.write()
 
 
@@ -237,6 +346,10 @@ def actions_terminal(status: Status, out: TextIO, color: ColorChoice = "auto") -
         ]
         for v in views
     ]
+    _area_owners(screen, status)
     grid(screen, None, columns, rows)
     screen.line(plural(len(views), "action"))
+    if status.show_replans:
+        screen.blank()
+        _replans(screen, status)
     screen.write()

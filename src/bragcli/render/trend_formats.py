@@ -2,7 +2,7 @@
 JSON and CSV. Registered in `render.TREND_FORMATS`; the chart file is `render.chart`'s.
 
 The terminal view is laid out in cells on a `render.screen.Screen`, which shows plan text
-`visible` before colouring it; a bar is letters (B, G, A, R, -) in the palette's colours, so
+`visible` before colouring it; a bar is letters (B, G, A, R, N) in the palette's colours, so
 it reads without colour too.
 """
 
@@ -10,12 +10,20 @@ from __future__ import annotations
 
 import csv
 from datetime import date
-from typing import Any, TextIO
+from typing import TextIO
 
-from bragcli.compute.trend import Trend
+from bragcli.compute.trend import Point, Trend
 from bragcli.model import Rating, natural_key
 from bragcli.render import ColorChoice, jsonout
-from bragcli.render.wording import md_cell, md_table, plural, rating_word, short, uk_date
+from bragcli.render.wording import (
+    md_cell,
+    md_table,
+    not_loaded,
+    plural,
+    rating_word,
+    short,
+    uk_date,
+)
 from bragcli.safetext import visible
 
 #: the widest bar, in letters (a bar of more actions is scaled down to this)
@@ -24,7 +32,7 @@ _BAR_MAX = 40
 
 def trend_terminal(trend: Trend, out: TextIO, color: ColorChoice, as_of: date) -> None:
     # The terminal's modules are imported here: the other formats do without rich.
-    from bragcli.render.palette import PALETTE
+    from bragcli.render.palette import BAD_BOLD, PALETTE
     from bragcli.render.screen import Screen, Span, cells, fit, shorten
 
     screen = Screen(out, color)
@@ -36,29 +44,38 @@ def trend_terminal(trend: Trend, out: TextIO, color: ColorChoice, as_of: date) -
     screen.line(("BRAG totals through history", "bold"))
     screen.paragraph(f"Each action is a letter: {key}.")
     screen.paragraph("Over: actions overdue at the date of that commit.")
+    if not all(point.loaded for point in trend.points):
+        screen.paragraph(
+            "A commit whose plan has errors did not load: it is not counted, and it feeds "
+            "no re-plans or ratings below."
+        )
     letters = " ".join(f"{s.letter:>3}" for s in PALETTE.values())
     screen.line(f"{'Date':<10}  {'Commit':<12}  {letters} {'All':>4} {'Over':>4}  Chart")
     rows = []
     for point in trend.points:
         t = point.totals
-        counts = " ".join(f"{t.status[r]:>3}" for r in Rating)
-        start = (
-            f"{point.revision.date.isoformat():<10}  {point.revision.short:<12}  {counts} "
-            f"{t.actions:>4} {t.overdue:>4}  "
-        )
-        flag = f"  ({plural(point.errors, 'error')})" if point.errors else ""
+        start = f"{point.revision.date.isoformat():<10}  {point.revision.short:<12}  "
+        if point.loaded:
+            counts = " ".join(f"{t.status[r]:>3}" for r in Rating)
+            start += f"{counts} {t.actions:>4} {t.overdue:>4}  "
+            flag = ""
+        else:
+            flag = not_loaded(point.errors)
         rows.append((start, t.status, flag))
     room = screen.width - max(len(start) + len(flag) for start, _counts, flag in rows)
     widest = max(p.totals.actions for p in trend.points) or 1
     scale = min(1.0, max(min(room, _BAR_MAX), 1) / widest)
     for start, status, flag in rows:
+        if flag:
+            screen.line(start, (flag, BAD_BOLD))
+            continue
         bar: list[Span] = []
         for rating in Rating:
             # at least one letter for a rating that has actions, so that none disappears
             width = max(round(status[rating] * scale), 1) if status[rating] else 0
             swatch = PALETTE[rating]
             bar.append((swatch.letter * width, swatch.terminal))
-        screen.line(start, *bar, flag)
+        screen.line(start, *bar)
 
     replanned = [r for r in trend.actions if r.replanned]
     stuck = [r for r in trend.actions if r.status in (Rating.RED, Rating.AMBER)]
@@ -86,25 +103,30 @@ def trend_terminal(trend: Trend, out: TextIO, color: ColorChoice, as_of: date) -
     screen.write()
 
 
-def _point_row(point: Any) -> list[str]:
+def _point_row(point: Point, *, blank: str = "") -> list[str]:
+    """A row of counts; a point whose plan did not load has `blank` for each count."""
     t = point.totals
-    return [
-        point.revision.date.isoformat(),
-        point.revision.short,
-        *(str(t.status[r]) for r in Rating),
-        str(t.actions),
-        str(t.overdue),
-        str(point.errors),
-    ]
+    counts = [*(str(t.status[r]) for r in Rating), str(t.actions), str(t.overdue)]
+    if not point.loaded:
+        counts = [blank] * len(counts)
+    return [point.revision.date.isoformat(), point.revision.short, *counts, str(point.errors)]
 
 
-_POINT_HEADER = ["date", "commit", *(r.value for r in Rating), "actions", "overdue", "errors"]
+_POINT_HEADER = [
+    "date", "commit", *(r.value for r in Rating), "actions", "overdue", "errors", "loaded",
+]  # fmt: skip
 
 
 def trend_markdown(trend: Trend, out: TextIO, color: ColorChoice, as_of: date) -> None:
     header = ["Date", "Commit", *(rating_word(r) for r in Rating), "Actions", "Overdue", "Errors"]
     lines = ["## BRAG totals through history", ""]
-    lines += md_table(header, [_point_row(p) for p in trend.points], "ll" + "r" * 8)
+    rows = []
+    for point in trend.points:
+        row = _point_row(point, blank="–")
+        if not point.loaded:
+            row[-1] = not_loaded(point.errors)
+        rows.append(row)
+    lines += md_table(header, rows, "ll" + "r" * 8)
     lines += ["", f"## Actions ({uk_date(as_of)})", ""]
     rows = [
         [md_cell(r.id), md_cell(short(r.title, 60)), str(r.replanned),
@@ -126,11 +148,14 @@ def trend_json(trend: Trend, out: TextIO, color: ColorChoice, as_of: date) -> No
                 "commit": p.revision.sha,
                 "date": p.revision.date.isoformat(),
                 "subject": p.revision.subject,
+                "loaded": p.loaded,
                 "totals": {
                     **{r.value: p.totals.status[r] for r in Rating},
                     "actions": p.totals.actions,
                     "overdue": p.totals.overdue,
-                },
+                }
+                if p.loaded
+                else None,
                 "errors": p.errors,
             }
             for p in trend.points
@@ -156,4 +181,4 @@ def trend_csv(trend: Trend, out: TextIO, color: ColorChoice, as_of: date) -> Non
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(_POINT_HEADER)
     for point in trend.points:
-        writer.writerow(_point_row(point))
+        writer.writerow([*_point_row(point), "yes" if point.loaded else "no"])

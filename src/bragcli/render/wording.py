@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 
-from bragcli.model import Measure, Plan, Rating
+from bragcli.model import Measure, Plan, Rating, number_text
 from bragcli.render.palette import PALETTE
 from bragcli.safetext import visible, visible_lines
 
@@ -22,14 +22,19 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+def not_loaded(errors: int) -> str:
+    """What a commit whose plan did not load shows instead of its counts (`brag trend`)."""
+    return f"did not load ({plural(errors, 'error')})" if errors else "did not load"
+
+
 def rating_word(rating: Rating | None) -> str:
     """The word shown for a rating: 'Blue', 'Not started', or '' when unrated."""
     return PALETTE[rating].word if rating is not None else ""
 
 
 def number(value: float) -> str:
-    """22.0 -> '22', 16.35 -> '16.35'."""
-    return f"{value:.10g}" if value != int(value) else str(int(value))
+    """22.0 -> '22', 16.35 -> '16.35', 1e300 -> '1e+300' (`model.number_text`)."""
+    return number_text(value)
 
 
 def with_unit(value: float, measure: Measure) -> str:
@@ -53,9 +58,54 @@ def target_text(measure: Measure) -> str:
     return f"≤ {number(high)}{spacer}{unit}"
 
 
+def letter_counts(counts: Mapping[Rating, int]) -> str:
+    """Ratings as compact letter counts, "G13 A10 N3": letters, never a sign (a "-3" for
+    not started reads as minus three). "–" when every count is nought."""
+    parts = [f"{PALETTE[r].letter}{counts[r]}" for r in Rating if counts.get(r)]
+    return " ".join(parts) if parts else "–"
+
+
+def overdue_by_rating(status: Mapping[Rating, int], overdue: Mapping[Rating, int]) -> str:
+    """Each rating's count with how many of those actions are overdue:
+    "Blue 3 · Green 25 (15 overdue) · Amber 10 · Red 0 · Not started 2 (2 overdue)"."""
+    parts = []
+    for rating in Rating:
+        late = f" ({overdue[rating]} overdue)" if overdue.get(rating) else ""
+        parts.append(f"{rating_word(rating)} {status[rating]}{late}")
+    return " · ".join(parts)
+
+
+def change_unit(measure: Measure) -> str | None:
+    """The unit of a change in the measure: percentage points ("pp") for a measure in "%"
+    (77% to 81% is +4 pp, not +4%), else the measure's own unit."""
+    unit = (measure.unit or "").strip()
+    if unit == "%":
+        return "pp"
+    return unit or None
+
+
 def signed(value: float, measure: Measure) -> str:
+    """A change in the measure, signed, in `change_unit`: "+4 pp", "−2.5 days", "±0"."""
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
-    return f"{sign}{with_unit(abs(value), measure)}"
+    unit = change_unit(measure) or ""
+    spacer = " " if unit[:1].isalpha() else ""
+    return f"{sign}{number(abs(value))}{spacer}{unit}"
+
+
+def replan_text(baseline: str | None, deadline: str | None, replanned: int | None) -> str:
+    """ "first agreed March 2023, now Summer 2023, re-planned 2 times" (or what is known)."""
+    parts = []
+    if baseline is not None:
+        parts.append(f"first agreed {baseline}")
+        parts.append(f"now {deadline or 'no deadline'}")
+    if replanned is not None:
+        parts.append(f"re-planned {plural(replanned, 'time')}" if replanned else "not re-planned")
+    return ", ".join(parts) if parts else "first deadline not known"
+
+
+def reading_text(value: float, period: str, measure: Measure) -> str:
+    """ "81% in 2023-05": a reading's value with its unit, and its period."""
+    return f"{with_unit(value, measure)} in {period}"
 
 
 def lead_text(plan: Plan, leads: Iterable[str]) -> str:
