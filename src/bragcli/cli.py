@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
 import click
+from click.core import ParameterSource
 
 from bragcli import __version__
 from bragcli.deadlines import MAX_DAYS, parse_days
@@ -59,7 +60,11 @@ if TYPE_CHECKING:
     from bragcli.model import Rating
 from bragcli.safetext import excerpt, visible, visible_lines
 
-DEFAULT_PLAN = Path("plans")
+#: The environment variables that hold a default for every command that has the option (the
+#: other options take BRAG_<COMMAND>_<OPTION>, click's auto_envvar_prefix).
+ENV_PLAN = "BRAG_PLAN"
+ENV_AS_OF = "BRAG_AS_OF"
+ENV_COLOR = "BRAG_COLOR"
 
 
 class DateParam(click.ParamType):  # type: ignore[type-arg]
@@ -94,6 +99,8 @@ def _as_of_option(func: Any) -> Any:
         "--as-of",
         type=DATE,
         default=None,
+        envvar=ENV_AS_OF,
+        show_envvar=True,
         help="Judge deadlines as on this date, e.g. 2023-01-31. Default: today.",
     )(func)
 
@@ -148,6 +155,8 @@ def _max_size_option(func: Any) -> Any:
         type=MegabytesParam(),
         default=5.0,
         show_default=True,
+        envvar="BRAG_MAX_FILE_SIZE",
+        show_envvar=True,
         metavar="MB",
         help=f"Refuse plan files larger than this many megabytes (at most {MAX_MEGABYTES}).",
     )(func)
@@ -159,6 +168,8 @@ def _days_option(name: str, default: int | None, help_text: str) -> Callable[[An
         type=DaysParam(),
         default=default,
         show_default=default is not None,
+        envvar="BRAG_" + name.removeprefix("--").replace("-", "_").upper(),
+        show_envvar=True,
         metavar="DAYS",
         help=help_text,
     )
@@ -181,7 +192,10 @@ _COLOR_OPTION = click.option(
     type=click.Choice(get_args(ColorChoice)),
     default="auto",
     show_default=True,
-    help="Colour in the terminal format. auto follows the terminal and NO_COLOR.",
+    envvar=ENV_COLOR,
+    show_envvar=True,
+    help="Colour in the terminal format. auto colours a terminal, unless NO_COLOR is set or "
+    "TERM=dumb; FORCE_COLOR colours a pipe too. always and never win over both.",
 )
 
 
@@ -198,7 +212,117 @@ def _today() -> date:
     return date.today()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class EnvironmentValueError(click.ClickException):
+    """A bad value in an environment variable: one line naming the variable (the usage and
+    "Try --help" lines of a bad option say nothing about where the value came from)."""
+
+    exit_code = Exit.USAGE
+
+    def __init__(self, variable: str, message: str) -> None:
+        super().__init__(f"{variable}: {message.rstrip('.')}; change or unset {variable}")
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"brag: {visible(self.message)}", err=file is None, file=file)
+
+
+def _environment_variable(ctx: click.Context, param: click.Parameter | None) -> str | None:
+    """The environment variable `param`'s value came from, or None when it came from elsewhere."""
+    if param is None or param.name is None:
+        return None
+    if ctx.get_parameter_source(param.name) is not ParameterSource.ENVIRONMENT:
+        return None
+    names = [param.envvar] if isinstance(param.envvar, str) else list(param.envvar or ())
+    for name in names:
+        if os.environ.get(name):
+            return name
+    return f"{ctx.auto_envvar_prefix}_{param.name.upper()}"
+
+
+class BragCommand(click.Command):
+    """A command whose options take defaults from the environment, named after the option as
+    the user types it: click's auto_envvar_prefix (BRAG_STATUS for `brag status`) and the
+    option's long name, e.g. BRAG_STATUS_FORMAT for `brag status --format` (click would use
+    the Python name, BRAG_STATUS_FMT). The shared ones (BRAG_PLAN, BRAG_AS_OF, BRAG_COLOR, ...)
+    are named on their options. A bad value is one line naming the variable."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        for param in self.params:
+            if (
+                isinstance(param, click.Option)
+                and param.envvar is None
+                and param.allow_from_autoenv
+            ):
+                flag = next((o for o in param.opts if o.startswith("--")), None)
+                if flag is not None and ctx.auto_envvar_prefix:
+                    name = flag.removeprefix("--").replace("-", "_").upper()
+                    param.envvar = f"{ctx.auto_envvar_prefix}_{name}"
+        try:
+            return super().parse_args(ctx, args)
+        except click.BadParameter as e:
+            variable = _environment_variable(ctx, e.param)
+            if variable is None:
+                raise
+            raise EnvironmentValueError(variable, e.message) from e
+
+
+class BragGroup(click.Group):
+    command_class = BragCommand
+
+
+def _plan_options(positional: bool) -> Callable[[Any], Any]:
+    """`--plan/-p DIR` (and BRAG_PLAN), and the positional PLAN_DIR where the command has one:
+    the one way every command that reads a plan names it (see `source.discover`)."""
+
+    def apply(func: Any) -> Any:
+        func = click.option(
+            "-p",
+            "--plan",
+            "plan_option",
+            metavar="DIR",
+            envvar=ENV_PLAN,
+            show_envvar=True,
+            type=click.Path(path_type=Path),
+            help="The plan folder. Default: this folder if it holds plan.yaml, else plans/, "
+            "else the same in a parent folder up to the git repository's root.",
+        )(func)
+        if positional:
+            func = click.argument(
+                "plan_dir", required=False, default=None, type=click.Path(path_type=Path)
+            )(func)
+        return func
+
+    return apply
+
+
+def _from_environment(name: str) -> bool:
+    """Whether the current command's parameter `name` took its value from the environment."""
+    source = click.get_current_context().get_parameter_source(name)
+    return source is ParameterSource.ENVIRONMENT
+
+
+def _plan_folder(
+    argument: Path | None, option: Path | None, argument_name: str = "PLAN_DIR"
+) -> Path:
+    """The plan folder the command reads, said on stderr when it was found in a parent folder.
+
+    Called inside a command's run, so that a conflict is a one-line error (exit 2)."""
+    from bragcli.source.discover import choose_plan
+
+    from_env = _from_environment("plan_option")
+    chosen = choose_plan(argument, option, from_env, Path.cwd(), argument_name=argument_name)
+    if chosen.announce:
+        click.echo(f"brag: using the plan in {visible(str(chosen.path))}", err=True)
+    return chosen.path
+
+
+@click.group(
+    cls=BragGroup,
+    context_settings={
+        "help_option_names": ["-h", "--help"],
+        "max_content_width": 100,
+        "auto_envvar_prefix": "BRAG",
+    },
+)
 @click.version_option(__version__, "-V", "--version", message=_version_text())
 @click.option("--debug", is_flag=True, hidden=False, help="Show the traceback of internal errors.")
 def cli(debug: bool) -> None:
@@ -232,6 +356,7 @@ class WarningCodeParam(click.ParamType):  # type: ignore[type-arg]
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_plan_options(positional=False)
 @_as_of_option
 @_days_option(
     "--stale-days", None,
@@ -265,6 +390,7 @@ class WarningCodeParam(click.ParamType):  # type: ignore[type-arg]
 @_max_size_option
 def check(
     paths: tuple[Path, ...],
+    plan_option: Path | None,
     as_of: date | None,
     stale_days: int | None,
     disable: tuple[str, ...],
@@ -293,7 +419,14 @@ def check(
             max_bytes=int(max_file_size * 1024 * 1024),
             rules=RuleChoices(disable=disable, enable=enable, stale_days=stale_days),
         )
-        return run_check(paths or (DEFAULT_PLAN,), options, sys.stdout, sys.stderr)
+        targets: tuple[Path, ...] = paths
+        if not paths:
+            targets = (_plan_folder(None, plan_option),)
+        elif plan_option is not None and not _from_environment("plan_option"):
+            from bragcli.source.discover import refuse_paths_outside
+
+            refuse_paths_outside(paths, plan_option)
+        return run_check(targets, options, sys.stdout, sys.stderr)
 
     _exit(run)
 
@@ -329,9 +462,7 @@ def schema(kind: str, output: Path | None) -> None:
 def _view_options(formats: Iterable[StatusFormat]) -> Callable[[Any], Any]:
     """The options of `status` and `actions`, with --format from the command's registry."""
     decorators: list[Callable[[Any], Any]] = [
-        click.argument(
-            "plan_dir", required=False, default=DEFAULT_PLAN, type=click.Path(path_type=Path)
-        ),
+        _plan_options(positional=True),
         _as_of_option,
         click.option(
             "--area",
@@ -401,7 +532,8 @@ def _view(per_action: bool, help_text: str) -> Callable[..., None]:
     options, one view each."""
 
     def view(
-        plan_dir: Path,
+        plan_dir: Path | None,
+        plan_option: Path | None,
         as_of: date | None,
         areas: tuple[str, ...],
         lead: str | None,
@@ -429,7 +561,15 @@ def _view(per_action: bool, help_text: str) -> Callable[..., None]:
             max_bytes=int(max_file_size * 1024 * 1024),
             rev=rev,
         )
-        _exit(lambda: run_status(plan_dir, options, sys.stdout, sys.stderr, per_action=per_action))
+        _exit(
+            lambda: run_status(
+                _plan_folder(plan_dir, plan_option),
+                options,
+                sys.stdout,
+                sys.stderr,
+                per_action=per_action,
+            )
+        )
 
     view.__doc__ = help_text
     return view
@@ -463,7 +603,7 @@ def _not_nan(ctx: click.Context, param: click.Parameter, value: float) -> float:
 
 
 @cli.command()
-@click.argument("plan_dir", required=False, default=DEFAULT_PLAN, type=click.Path(path_type=Path))
+@_plan_options(positional=True)
 @_as_of_option
 @click.option(
     "--format",
@@ -499,7 +639,8 @@ def _not_nan(ctx: click.Context, param: click.Parameter, value: float) -> float:
 @_max_size_option
 @_rev_option
 def report(
-    plan_dir: Path,
+    plan_dir: Path | None,
+    plan_option: Path | None,
     as_of: date | None,
     fmt: ReportFormat,
     output: Path | None,
@@ -530,23 +671,12 @@ def report(
         rev=rev,
         template_timeout=template_timeout,
     )
-    _exit(lambda: run_report(plan_dir, options, sys.stdout, sys.stderr))
-
-
-def _plan_option(func: Any) -> Any:
-    return click.option(
-        "--plan",
-        "plan_dir",
-        default=DEFAULT_PLAN,
-        show_default=True,
-        type=click.Path(path_type=Path),
-        help="The plan folder.",
-    )(func)
+    _exit(lambda: run_report(_plan_folder(plan_dir, plan_option), options, sys.stdout, sys.stderr))
 
 
 @cli.command()
 @click.argument("revs", nargs=-1, metavar="[REV_A] [REV_B]")
-@_plan_option
+@_plan_options(positional=False)
 @click.option(
     "--format",
     "fmt",
@@ -559,7 +689,7 @@ def _plan_option(func: Any) -> Any:
 @_max_size_option
 def diff(
     revs: tuple[str, ...],
-    plan_dir: Path,
+    plan_option: Path | None,
     fmt: DiffFormat,
     color: ColorChoice,
     max_file_size: float,
@@ -581,11 +711,18 @@ def diff(
     from bragcli.commands.history import DiffOptions, run_diff
 
     options = DiffOptions(format=fmt, color=color, max_bytes=int(max_file_size * 1024 * 1024))
-    _exit(lambda: run_diff(plan_dir, revs, options, sys.stdout, sys.stderr))
+
+    def run() -> Exit:
+        from bragcli.source.discover import refuse_plan_as_revision
+
+        refuse_plan_as_revision(revs)
+        return run_diff(_plan_folder(None, plan_option), revs, options, sys.stdout, sys.stderr)
+
+    _exit(run)
 
 
 @cli.command()
-@_plan_option
+@_plan_options(positional=True)
 @click.option(
     "--since",
     metavar="DATE|REV",
@@ -616,7 +753,8 @@ def diff(
 @_COLOR_OPTION
 @_max_size_option
 def trend(
-    plan_dir: Path,
+    plan_dir: Path | None,
+    plan_option: Path | None,
     since: str | None,
     by: TrendBy,
     fmt: TrendFormat,
@@ -642,7 +780,7 @@ def trend(
         as_of=as_of or _today(),
         max_bytes=int(max_file_size * 1024 * 1024),
     )
-    _exit(lambda: run_trend(plan_dir, options, sys.stdout, sys.stderr))
+    _exit(lambda: run_trend(_plan_folder(plan_dir, plan_option), options, sys.stdout, sys.stderr))
 
 
 @cli.command()
@@ -650,6 +788,7 @@ def trend(
 @click.option(
     "--force",
     is_flag=True,
+    allow_from_autoenv=False,
     help="Add the missing files to a folder that is not empty. Existing files are never "
     "overwritten, and the example area is not added beside existing area files.",
 )
@@ -691,14 +830,23 @@ def init(directory: Path, force: bool) -> None:
 @click.option(
     "-o",
     "--output",
+    "-p",
+    "--plan",
+    "output",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="The plan folder to write (one area file per area, and plan.yaml if missing).",
+    help="The plan folder to write (one area file per area, and plan.yaml if missing). "
+    "BRAG_PLAN is not used: name the folder to write.",
 )
 @click.option("--title", help="The plan's title for a new plan.yaml (default: from the file name).")
 @click.option("--organisation", help="The organisation for a new plan.yaml.")
 @click.option("--partial", is_flag=True, help="Write the rows that import even when others cannot.")
-@click.option("--force", is_flag=True, help="Replace area files of the same name.")
+@click.option(
+    "--force",
+    is_flag=True,
+    allow_from_autoenv=False,
+    help="Replace area files of the same name.",
+)
 def import_(
     source: Path,
     output: Path,
@@ -729,7 +877,7 @@ def import_(
 
 
 @cli.command()
-@click.argument("plan_dir", required=False, default=DEFAULT_PLAN, type=click.Path(path_type=Path))
+@_plan_options(positional=True)
 @click.option(
     "--format",
     "fmt",
@@ -745,7 +893,8 @@ def import_(
 @_max_size_option
 @_rev_option
 def export(
-    plan_dir: Path,
+    plan_dir: Path | None,
+    plan_option: Path | None,
     fmt: ExportFormat | None,
     output: Path,
     as_of: date | None,
@@ -769,7 +918,7 @@ def export(
         max_bytes=int(max_file_size * 1024 * 1024),
         rev=rev,
     )
-    _exit(lambda: run_export(plan_dir, options, sys.stdout, sys.stderr))
+    _exit(lambda: run_export(_plan_folder(plan_dir, plan_option), options, sys.stdout, sys.stderr))
 
 
 def _exit(run: Any) -> None:

@@ -76,11 +76,20 @@ def screen_width(out: TextIO) -> int:
 
 
 def colour_on(out: TextIO, choice: ColorChoice) -> bool:
-    """Whether to colour: --color always/never decide; auto colours a terminal unless NO_COLOR
-    is set (https://no-color.org) or TERM says the terminal cannot show colour."""
+    """Whether to colour, the same rule in every view.
+
+    --color always and never decide, whatever the environment says (https://no-color.org: a
+    user's explicit choice wins over NO_COLOR). auto: no colour when NO_COLOR is set to
+    anything; colour when FORCE_COLOR is (https://force-color.org; a CI log or `less -R`);
+    else no colour when TERM says the terminal cannot show it (dumb); else colour a terminal.
+    """
     if choice != "auto":
         return choice == "always"
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") in {"dumb", "unknown"}:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("TERM") in {"dumb", "unknown"}:
         return False
     return _is_terminal(out)
 
@@ -203,7 +212,12 @@ class Screen:
     def fitted_line(self, *parts: Span) -> None:
         """As `shown_line`, for spans known to fit the width (a table's rows): not measured."""
         if self.colour:
-            self.lines.append("".join([self._paint(piece, style) for piece, style in parts]))
+            kept = list(parts)
+            while kept and not kept[-1][0].rstrip(" "):  # no trailing padding, coloured or not
+                kept.pop()
+            if kept:
+                kept[-1] = (kept[-1][0].rstrip(" "), kept[-1][1])
+            self.lines.append("".join([self._paint(piece, style) for piece, style in kept]))
         else:
             self.lines.append("".join([piece for piece, _style in parts]).rstrip(" "))
 
