@@ -387,10 +387,18 @@ class WarningCodeParam(click.ParamType):  # type: ignore[type-arg]
     "tools; github: GitHub Actions annotations and then the text. Default: github when "
     "GITHUB_ACTIONS is set, else text.",
 )
+@click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    help="With PATH -, the name of the file standard input stands for, in messages (as "
+    "editors lint an unsaved buffer); when it is in a plan folder, it is checked against "
+    "that plan.",
+)
 @_max_size_option
 def check(
     paths: tuple[Path, ...],
     plan_option: Path | None,
+    stdin_filename: str | None,
     as_of: date | None,
     stale_days: int | None,
     disable: tuple[str, ...],
@@ -401,8 +409,11 @@ def check(
 ) -> None:
     """Validate plan folders (default: plans/) and report every problem.
 
-    PATHS are plan folders, or files inside one (then only those files are reported).
-    Problems go to stdout, one per line; a summary goes to stderr.
+    PATHS are plan folders, or files inside one (then only those files are reported), or
+    - for one plan file read from standard input: it is checked against the plan named by
+    --plan, BRAG_PLAN, --stdin-filename's folder or discovery (its plan.yaml, the other
+    areas' ids), or on its own when there is none. Problems go to stdout, one per line; a
+    summary goes to stderr.
     Exits 0 when there are no errors (warnings allowed unless --strict), 1 when there are,
     2 when a path is missing or is not a plan file (hidden, or not .yaml).
     """
@@ -419,6 +430,8 @@ def check(
             max_bytes=int(max_file_size * 1024 * 1024),
             rules=RuleChoices(disable=disable, enable=enable, stale_days=stale_days),
         )
+        if "-" in map(str, paths) or stdin_filename is not None:
+            return run_stdin(options)
         targets: tuple[Path, ...] = paths
         if not paths:
             targets = (_plan_folder(None, plan_option),)
@@ -428,13 +441,37 @@ def check(
             refuse_paths_outside(paths, plan_option)
         return run_check(targets, options, sys.stdout, sys.stderr)
 
+    def run_stdin(options: CheckOptions) -> Exit:
+        from bragcli.commands.check import run_check_stdin
+        from bragcli.source.discover import plan_for_stdin
+
+        if [str(p) for p in paths] != ["-"]:
+            raise BragError(
+                "standard input is checked on its own: give - as the only path, e.g. "
+                "brag check - --stdin-filename plans/03-area.yaml < file.yaml"
+                if "-" in map(str, paths)
+                else "--stdin-filename names standard input: give - as the path, e.g. "
+                "brag check - --stdin-filename plans/03-area.yaml < file.yaml"
+            )
+        if sys.stdin is None or sys.stdin.isatty():
+            raise BragError(
+                "brag check - reads a plan file from standard input, which is a terminal; "
+                "pipe or redirect the file in, e.g. brag check - < plans/03-area.yaml"
+            )
+        folder = plan_for_stdin(plan_option, stdin_filename, Path.cwd())
+        stream = sys.stdin.buffer
+        return run_check_stdin(stream, stdin_filename, folder, options, sys.stdout, sys.stderr)
+
     _exit(run)
 
 
 @cli.command()
 @click.argument("kind", type=click.Choice(["area", "plan"]), default="area")
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file."
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (- for standard output).",
 )
 def schema(kind: str, output: Path | None) -> None:
     """Print the JSON Schema of an area file (default) or of plan.yaml.
@@ -449,11 +486,11 @@ def schema(kind: str, output: Path | None) -> None:
         return
 
     def run() -> Exit:
-        from bragcli.outputs import write_text
+        from bragcli.outputs import write_result
 
         hint = f"choose a file outside the plan folder, e.g. -o schemas/{kind}.schema.json"
-        write_text(output, text, hint=hint)
-        click.echo(f"brag schema: wrote {output}", err=True)
+        if write_result(output, text.encode("utf-8"), sys.stdout, hint=hint):
+            click.echo(f"brag schema: wrote {output}", err=True)
         return Exit.OK
 
     _exit(run)
@@ -618,7 +655,7 @@ def _not_nan(ctx: click.Context, param: click.Parameter, value: float) -> float:
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to this file instead of standard output.",
+    help="Write the report to this file instead of standard output (- is standard output).",
 )
 @click.option(
     "--template",
@@ -887,7 +924,7 @@ def import_(
 )
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-    help="The file to write.",
+    help="The file to write; - for standard output (csv, or xlsx when redirected).",
 )  # fmt: skip
 @_as_of_option
 @_max_size_option

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from bragcli.problems import BragError, Exit, Level, Problem
 from bragcli.safetext import visible
@@ -56,6 +56,40 @@ def _targets(paths: Sequence[Path]) -> tuple[dict[Path, set[str] | None], list[s
             wanted.add(display_path(path))
             folders[folder] = wanted
     return folders, refused
+
+
+def run_check_stdin(
+    stream: BinaryIO,
+    stdin_name: str | None,
+    folder: Path | None,
+    options: CheckOptions,
+    out: TextIO,
+    err: TextIO,
+) -> Exit:
+    """`brag check -`: the plan file on standard input (named `stdin_name` in messages),
+    checked against the plan in `folder` (its plan.yaml, the other areas' ids), or on its own
+    when `folder` is None. Only the problems of that file are reported."""
+    from bragcli.render.problem_formats import REPORTERS, summary
+    from bragcli.rules.run import run_checks
+    from bragcli.source.files import WorkTree
+    from bragcli.source.load import Loader
+    from bragcli.source.stdin import StdinSource, read_stdin
+
+    options.rules.refuse_contradictions()
+    tree = WorkTree(folder, max_bytes=options.max_bytes) if folder is not None else None
+    shown = visible(stdin_name) if stdin_name else "<stdin>"
+    source = StdinSource(tree, stdin_name, read_stdin(stream, shown, options.max_bytes))
+    loaded = Loader().load(source)
+    found = loaded.problems + run_checks(loaded, options.as_of, options.rules)
+    problems = sorted((p for p in found if p.path == source.stdin_shown), key=Problem.sort_key)
+    REPORTERS[options.format](problems, 1, out)
+    err.write(f"brag check: {summary(problems, 1)}\n")
+    failing = [
+        p
+        for p in problems
+        if p.level is Level.ERROR or (options.strict and p.level is Level.WARNING)
+    ]
+    return Exit.FINDINGS if failing else Exit.OK
 
 
 def run_check(paths: Sequence[Path], options: CheckOptions, out: TextIO, err: TextIO) -> Exit:

@@ -152,3 +152,16 @@ def refuse_plan_as_revision(revisions: Sequence[str]) -> None:
                 f"folder with --plan: brag diff --plan {shown} [REV_A] [REV_B] (for a branch "
                 f"of that name, write heads/{shown})"
             )
+
+
+def plan_for_stdin(option: Path | None, stdin_name: str | None, cwd: Path) -> Path | None:
+    """The plan that `brag check -` checks standard input against: --plan (or BRAG_PLAN);
+    else the folder of --stdin-filename when it holds plan.yaml (an editor names the file it
+    lints); else discovery from `cwd`; None when there is none (the file is read alone)."""
+    if option is not None:
+        return option
+    if stdin_name:
+        folder = Path(os.path.dirname(stdin_name) or ".")
+        if holds_plan(folder):
+            return folder
+    return discover(cwd)
