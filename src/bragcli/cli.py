@@ -245,6 +245,16 @@ class BragCommand(click.Command):
     the Python name, BRAG_STATUS_FMT). The shared ones (BRAG_PLAN, BRAG_AS_OF, BRAG_COLOR, ...)
     are named on their options. A bad value is one line naming the variable."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from bragcli.commands.complete import PLAN_VALUES
+
+        super().__init__(*args, **kwargs)
+        # Options that filter by a plan value (--area, --lead, --source) complete it from the
+        # plan, whichever command declares them.
+        for param in self.params:
+            if param.name in PLAN_VALUES and param._custom_shell_complete is None:
+                param._custom_shell_complete = _complete_from_plan(param.name)
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         for param in self.params:
             if (
@@ -263,6 +273,36 @@ class BragCommand(click.Command):
             if variable is None:
                 raise
             raise EnvironmentValueError(variable, e.message) from e
+
+
+def _complete_from_plan(name: str) -> Callable[..., list[click.shell_completion.CompletionItem]]:
+    """A shell_complete callback giving the plan's values for the option `name` (see
+    `commands.complete`); the plan is the one the command would read, as far as it is known
+    on the command line so far. Never raises: a broken plan completes nothing."""
+
+    def complete(
+        ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[click.shell_completion.CompletionItem]:
+        from click.shell_completion import CompletionItem
+
+        from bragcli.commands.complete import PLAN_VALUES
+        from bragcli.source.discover import discover
+
+        try:
+            # While an option awaits its value, click leaves the positionals unparsed in args.
+            positional = ctx.args[0] if "plan_dir" in ctx.params and ctx.args else None
+            named = (
+                ctx.params.get("plan_dir")
+                or positional
+                or ctx.params.get("plan_option")
+                or os.environ.get(ENV_PLAN)
+            )
+            folder = Path(named) if named else discover(Path.cwd())
+            return [CompletionItem(value) for value in PLAN_VALUES[name](folder, incomplete)]
+        except Exception:
+            return []
+
+    return complete
 
 
 class BragGroup(click.Group):
@@ -550,6 +590,16 @@ class RatingParam(click.ParamType):  # type: ignore[type-arg]
     """A BRAG rating, any case."""
 
     name = "RATING"
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[click.shell_completion.CompletionItem]:
+        from click.shell_completion import CompletionItem
+
+        from bragcli.model import Rating
+
+        wanted = incomplete.lower()
+        return [CompletionItem(r.value) for r in Rating if r.value.startswith(wanted)]
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         from bragcli.model import Rating, normalise_rating
