@@ -368,7 +368,9 @@ def _plan_folder(
 def cli(debug: bool) -> None:
     """bragcli: BRAG status reports from an improvement plan kept as YAML in git.
 
-    A plan is a folder (default: plans/) with plan.yaml and one YAML file per improvement area.
+    A plan is a folder with plan.yaml and one YAML file per improvement area, named with
+    --plan DIR or BRAG_PLAN, else found from the current folder (this one or plans/ in it,
+    up to the git repository's root).
     Ratings: blue = completed, impact to be tested; green = on track; amber = some delay;
     red = stalled or at risk; not-started = not yet due to start.
 
@@ -447,7 +449,7 @@ def check(
     fmt: CheckFormat | None,
     max_file_size: float,
 ) -> None:
-    """Validate plan folders (default: plans/) and report every problem.
+    """Validate plan folders and report every problem.
 
     PATHS are plan folders, or files inside one (then only those files are reported), or
     - for one plan file read from standard input: it is checked against the plan named by
@@ -456,6 +458,12 @@ def check(
     summary goes to stderr.
     Exits 0 when there are no errors (warnings allowed unless --strict), 1 when there are,
     2 when a path is missing or is not a plan file (hidden, or not .yaml).
+
+    \b
+    Examples:
+      brag check                             the plan found here (plans/)
+      brag check plans/03-risk-of-harm.yaml --strict
+      brag check - --stdin-filename plans/03-risk-of-harm.yaml < edited.yaml
     """
     from bragcli.commands.check import CheckOptions, run_check
     from bragcli.rules.run import RuleChoices
@@ -517,6 +525,11 @@ def schema(kind: str, output: Path | None) -> None:
     """Print the JSON Schema of an area file (default) or of plan.yaml.
 
     Editors that speak the YAML language server validate and complete plan files with it.
+
+    \b
+    Examples:
+      brag schema > schemas/area.schema.json
+      brag schema plan -o schemas/plan.schema.json
     """
     from bragcli.schema import schema_text
 
@@ -662,21 +675,34 @@ def _view(per_action: bool, help_text: str) -> Callable[..., None]:
     return view
 
 
-_STATUS_HELP = """The board-meeting view of a plan (default: plans/).
+_STATUS_HELP = """The board-meeting view of a plan.
 
     \b
     Shows, at the --as-of date:
-      - BRAG counts of activity per improvement area and in total, with overdue, due soon
-        and impact ratings;
+      - BRAG counts of activity per improvement area and in total, with overdue,
+        due soon and impact ratings;
       - what needs attention: overdue actions, red actions, actions due soon;
-      - measures that matter: latest reading, target, and change since the previous one.
+      - measures that matter: latest reading, target, and change since the
+        previous one.
 
     Filters (--area, --lead, --status, --overdue) apply to the totals too.
+
+    \b
+    Examples:
+      brag status                            the plan found here, as of today
+      brag status --plan plans --as-of 2022-12-15
+      brag status --area 3 --overdue --format markdown > overdue.md
     """
-_ACTIONS_HELP = """One row per action, for drilling in (default plan: plans/).
+_ACTIONS_HELP = """One row per action, for drilling in.
 
     Columns: id, area, title, lead (with the named holder), deadline as written, due date,
     status, impact and flags (overdue, due soon, stale). Takes the same filters as status.
+
+    \b
+    Examples:
+      brag actions --status red --status amber
+      brag actions --lead "Rachel Gillott" --as-of 2022-12-15
+      brag actions --format csv > actions.csv
     """
 status = cli.command("status")(_view_options(STATUS_FORMATS)(_view(False, _STATUS_HELP)))
 actions = cli.command("actions")(_view_options(ACTIONS_FORMATS)(_view(True, _ACTIONS_HELP)))
@@ -737,14 +763,20 @@ def report(
     max_file_size: float,
     rev: str | None,
 ) -> None:
-    """The committee appendix of a plan (default: plans/), ready to publish.
+    """The committee appendix of a plan, ready to publish.
 
     \b
-    Contains the BRAG key in the plan's own words, a summary per improvement area,
-    the overdue and red actions, one section per area (actions with leads, deadlines,
-    ratings and progress notes; expected outcomes; measures against target) and the
-    glossary of roles. When the plan is in git, the report names the commit it was
-    read from.
+    Contains the BRAG key in the plan's own words, a summary per improvement
+    area, the overdue and red actions, one section per area (actions with leads,
+    deadlines, ratings and progress notes; expected outcomes; measures against
+    target) and the glossary of roles. When the plan is in git, the report names
+    the commit it was read from.
+
+    \b
+    Examples:
+      brag report --as-of 2022-12-15 -o appendix.md
+      brag report --format html -o appendix.html
+      brag report --rev board-2023-03 --format text -o - | less
     """
     from bragcli.commands.report import ReportOptions, run_report
 
@@ -794,6 +826,11 @@ def diff(
     with the slip in days, actions added, removed or moved between areas, lead changes and
     new progress notes, with a summary per area. Under GitHub Actions it also appends the
     Markdown report to the job summary.
+
+    \b
+    Examples:
+      brag diff board-2023-01          the last board's tag against the plan now
+      brag diff HEAD~1 HEAD --plan plans --format markdown
     """
     from bragcli.commands.history import DiffOptions, run_diff
 
@@ -855,6 +892,12 @@ def trend(
     Each point is the plan at one commit, judged as of that commit's date. Below the table:
     actions whose deadline moved (and how often), and how long each action has held its
     current rating (as of --as-of, default today).
+
+    \b
+    Examples:
+      brag trend --by month --since 2023-01-01
+      brag trend plans --chart trend.svg
+      brag trend --format csv > trend.csv
     """
     from bragcli.commands.history import TrendOptions, run_trend
 
@@ -890,6 +933,11 @@ def init(directory: Path, force: bool) -> None:
       README.md                     how plan owners edit and check the plan
       .github/workflows/improvement-plan.yml   checks on every pull request
       .pre-commit-config.yaml       checks before every commit
+
+    \b
+    Examples:
+      brag init improvement-plan
+      brag init . --force                    add what is missing to this folder
     """
     from bragcli.scaffold import create
 
@@ -956,6 +1004,11 @@ def import_(
     Every row that cannot be imported is reported with its row number, and then
     nothing is written unless --partial. Existing files are kept unless --force.
     xlsx needs: pip install 'bragcli[excel]'.
+
+    \b
+    Examples:
+      brag import tracker.csv -o plans --title "Improvement plan"
+      brag import tracker.xlsx --plan plans --partial
     """
     from bragcli.commands.import_export import ImportOptions, run_import
 
@@ -988,12 +1041,18 @@ def export(
     max_file_size: float,
     rev: str | None,
 ) -> None:
-    """Write the plan (default: plans/) as a spreadsheet, one row per action.
+    """Write the plan as a spreadsheet, one row per action.
 
     The same columns brag import reads, plus the due date and whether the action is
     overdue at --as-of. In xlsx, ratings are words and cell colours, the header row is
     frozen and filters are on. Cells that a spreadsheet would run as formulas are
     written as text. xlsx needs: pip install 'bragcli[excel]'.
+
+    \b
+    Examples:
+      brag export -o actions.xlsx --as-of 2022-12-15
+      brag export --plan plans -o - | head
+      brag export --rev board-2023-01 -o january.csv
     """
     from bragcli.commands.import_export import ExportOptions, run_export
 
