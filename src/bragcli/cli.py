@@ -245,18 +245,14 @@ class BragCommand(click.Command):
     the Python name, BRAG_STATUS_FMT). The shared ones (BRAG_PLAN, BRAG_AS_OF, BRAG_COLOR, ...)
     are named on their options. A bad value is one line naming the variable."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         from bragcli.commands.complete import PLAN_VALUES
 
-        super().__init__(*args, **kwargs)
-        # Options that filter by a plan value (--area, --lead, --source) complete it from the
-        # plan, whichever command declares them.
         for param in self.params:
+            # Options that filter by a plan value (--area, --lead, --source) complete it from
+            # the plan, whichever command declares them (shell completion parses first too).
             if param.name in PLAN_VALUES and param._custom_shell_complete is None:
                 param._custom_shell_complete = _complete_from_plan(param.name)
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        for param in self.params:
             if (
                 isinstance(param, click.Option)
                 and param.envvar is None
