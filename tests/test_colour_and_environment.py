@@ -140,3 +140,33 @@ def test_help_names_the_shared_variables(run: Run) -> None:
     shown = run("status", "--help").stdout
     for variable in ("BRAG_PLAN", "BRAG_AS_OF", "BRAG_COLOR", "BRAG_DUE_WITHIN"):
         assert variable in shown
+
+
+@pytest.mark.parametrize(("environment", "color", "coloured"), CASES)
+def test_check_follows_the_same_colour_rule(
+    run: Run,
+    monkeypatch: pytest.MonkeyPatch,
+    environment: dict[str, str],
+    color: str | None,
+    coloured: bool,
+) -> None:
+    for name in ("NO_COLOR", "FORCE_COLOR", "TERM", "BRAG_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    args = ["check", SAMPLE_PLAN, "--as-of", SAMPLE_AS_OF, *(["--color", color] if color else [])]
+    shown = run(*args).stdout
+    assert ("\x1b[" in shown) is coloured
+
+
+def test_check_colour_keeps_each_line_and_never_colours_annotations_or_json(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+
+    base = ["check", SAMPLE_PLAN, "--as-of", SAMPLE_AS_OF]
+    coloured = run(*base, "--color", "always").stdout
+    assert re.sub("\x1b\\[[0-9;]*m", "", coloured) == run(*base, "--color", "never").stdout
+    assert "\x1b[1;33mwarning\x1b[0m [" in coloured
+    for fmt in ("json", "github"):
+        assert "\x1b" not in run(*base, "--color", "always", "--format", fmt).stdout

@@ -425,6 +425,7 @@ class WarningCodeParam(click.ParamType):  # type: ignore[type-arg]
     "tools; github: GitHub Actions annotations and then the text. Default: github when "
     "GITHUB_ACTIONS is set, else text.",
 )
+@_COLOR_OPTION
 @click.option(
     "--stdin-filename",
     metavar="PATH",
@@ -436,6 +437,7 @@ class WarningCodeParam(click.ParamType):  # type: ignore[type-arg]
 def check(
     paths: tuple[Path, ...],
     plan_option: Path | None,
+    color: ColorChoice,
     stdin_filename: str | None,
     as_of: date | None,
     stale_days: int | None,
@@ -473,6 +475,7 @@ def check(
             format=fmt or default,
             max_bytes=int(max_file_size * 1024 * 1024),
             rules=RuleChoices(disable=disable, enable=enable, stale_days=stale_days),
+            color=color,
         )
         if "-" in map(str, paths) or stdin_filename is not None:
             return run_stdin(options)

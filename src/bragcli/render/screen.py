@@ -24,6 +24,7 @@ than the rest of a small `brag status`.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from collections.abc import Sequence
@@ -92,6 +93,17 @@ def colour_on(out: TextIO, choice: ColorChoice) -> bool:
     if os.environ.get("TERM") in {"dumb", "unknown"}:
         return False
     return _is_terminal(out)
+
+
+@functools.cache
+def _style(style: str) -> Style:
+    return Style.parse(style)
+
+
+def paint(text: str, style: str) -> str:
+    """`text` (made `visible` already) in a rich style, in the sixteen standard colours every
+    colour terminal has: for output that is coloured but not laid out (`brag check`)."""
+    return _style(style).render(text, color_system=ColorSystem.STANDARD) if text else text
 
 
 def fit(text: str, width: int, right: bool = False) -> str:
