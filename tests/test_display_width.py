@@ -19,7 +19,7 @@ from rich.cells import cell_len
 from conftest import Run
 from test_history import Repo
 
-WIDTHS = [80, 100, 120]
+WIDTHS = [80, 100, 120, 160]
 #: How each rating word starts (a narrow screen cuts "Not started" to "Not start…")
 WORDS = ("Blue", "Green", "Amber", "Red", "Not st")
 AS_OF = "2023-04-01"
