@@ -23,6 +23,9 @@ def run(monkeypatch: pytest.MonkeyPatch) -> Run:
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
+    # Settings from the environment of whoever runs the tests must not change what they see.
+    for name in ("FORCE_COLOR", "BRAG_PLAN", "BRAG_AS_OF", "BRAG_COLOR"):
+        monkeypatch.delenv(name, raising=False)
 
     def invoke(*args: str | Path, input: str | None = None) -> Result:
         runner = CliRunner()

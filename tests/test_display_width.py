@@ -19,7 +19,7 @@ from rich.cells import cell_len
 from conftest import Run
 from test_history import Repo
 
-WIDTHS = [80, 100, 120]
+WIDTHS = [80, 100, 120, 160]
 #: How each rating word starts (a narrow screen cuts "Not started" to "Not start…")
 WORDS = ("Blue", "Green", "Amber", "Red", "Not st")
 AS_OF = "2023-04-01"
@@ -134,13 +134,15 @@ def header_cell(lines: list[str], header: str) -> tuple[int, int]:
 
 
 def rows_under(lines: list[str], start: int) -> Iterator[str]:
-    """The table rows below the header line `start`: after its rule, up to a blank line."""
+    """The first line of each table row below the header line `start`: after its rule, up to
+    a blank line. A row's other lines (its wrapped titles and leads) start with white space."""
     index = start + 1
     assert set(lines[index]) == {"─"}, lines[index]
     for line in lines[index + 1 :]:
         if not line or re.fullmatch(r"\d+ actions?", line):
             return
-        yield line
+        if not line.startswith(" "):
+            yield line
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -215,7 +217,8 @@ def test_trend_fits_the_width_and_its_ratings_line_up(
     lines = view(run, monkeypatch, width, "trend", "--as-of", AS_OF)
     assert_fits(lines, width)
     heading = next(i for i, line in enumerate(lines) if line.startswith("Red and amber actions"))
-    rows = lines[heading + 1 :]
+    # each action's first line (its title wraps onto lines indented past the rating)
+    rows = [row for row in lines[heading + 1 :] if re.match(r"  \S", row)]
     assert {row.split()[0] for row in rows} == {"1.1", "1.2", "完成-4"}
     cells = set()
     for row in rows:

@@ -82,7 +82,7 @@ def test_every_colour_option_is_the_one_colour_type() -> None:
         for name, command in cli.commands.items()
         if any("--color" in getattr(p, "opts", ()) for p in command.params)
     ]
-    assert sorted(with_colour) == ["actions", "diff", "status", "trend"]
+    assert sorted(with_colour) == ["actions", "check", "diff", "status", "trend"]
     for name in with_colour:
         assert choices(name, "--color") == list(get_args(render.ColorChoice))
         assert option(name, "--color").default == "auto"

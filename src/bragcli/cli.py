@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
 import click
+from click.core import ParameterSource
 
 from bragcli import __version__
 from bragcli.deadlines import MAX_DAYS, parse_days
@@ -66,7 +67,11 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 _NO_PLUGINS = types.SimpleNamespace(get_plugins=tuple)
 sys.modules.setdefault("pydantic.plugin._loader", _NO_PLUGINS)  # type: ignore[arg-type]
 
-DEFAULT_PLAN = Path("plans")
+#: The environment variables that hold a default for every command that has the option (the
+#: other options take BRAG_<COMMAND>_<OPTION>, click's auto_envvar_prefix).
+ENV_PLAN = "BRAG_PLAN"
+ENV_AS_OF = "BRAG_AS_OF"
+ENV_COLOR = "BRAG_COLOR"
 
 
 class DateParam(click.ParamType):  # type: ignore[type-arg]
@@ -101,6 +106,8 @@ def _as_of_option(func: Any) -> Any:
         "--as-of",
         type=DATE,
         default=None,
+        envvar=ENV_AS_OF,
+        show_envvar=True,
         help="Judge deadlines as on this date, e.g. 2023-01-31. Default: today.",
     )(func)
 
@@ -155,6 +162,8 @@ def _max_size_option(func: Any) -> Any:
         type=MegabytesParam(),
         default=5.0,
         show_default=True,
+        envvar="BRAG_MAX_FILE_SIZE",
+        show_envvar=True,
         metavar="MB",
         help=f"Refuse plan files larger than this many megabytes (at most {MAX_MEGABYTES}).",
     )(func)
@@ -166,6 +175,8 @@ def _days_option(name: str, default: int | None, help_text: str) -> Callable[[An
         type=DaysParam(),
         default=default,
         show_default=default is not None,
+        envvar="BRAG_" + name.removeprefix("--").replace("-", "_").upper(),
+        show_envvar=True,
         metavar="DAYS",
         help=help_text,
     )
@@ -188,7 +199,10 @@ _COLOR_OPTION = click.option(
     type=click.Choice(get_args(ColorChoice)),
     default="auto",
     show_default=True,
-    help="Colour in the terminal format. auto follows the terminal and NO_COLOR.",
+    envvar=ENV_COLOR,
+    show_envvar=True,
+    help="Colour in the terminal format. auto colours a terminal, unless NO_COLOR is set or "
+    "TERM=dumb; FORCE_COLOR colours a pipe too. always and never win over both.",
 )
 
 
@@ -205,13 +219,161 @@ def _today() -> date:
     return date.today()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class EnvironmentValueError(click.ClickException):
+    """A bad value in an environment variable: one line naming the variable (the usage and
+    "Try --help" lines of a bad option say nothing about where the value came from)."""
+
+    exit_code = Exit.USAGE
+
+    def __init__(self, variable: str, message: str) -> None:
+        super().__init__(f"{variable}: {message.rstrip('.')}; change or unset {variable}")
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"brag: {visible(self.message)}", err=file is None, file=file)
+
+
+def _environment_variable(ctx: click.Context, param: click.Parameter | None) -> str | None:
+    """The environment variable `param`'s value came from, or None when it came from elsewhere."""
+    if param is None or param.name is None:
+        return None
+    if ctx.get_parameter_source(param.name) is not ParameterSource.ENVIRONMENT:
+        return None
+    names = [param.envvar] if isinstance(param.envvar, str) else list(param.envvar or ())
+    for name in names:
+        if os.environ.get(name):
+            return name
+    return f"{ctx.auto_envvar_prefix}_{param.name.upper()}"
+
+
+class BragCommand(click.Command):
+    """A command whose options take defaults from the environment, named after the option as
+    the user types it: click's auto_envvar_prefix (BRAG_STATUS for `brag status`) and the
+    option's long name, e.g. BRAG_STATUS_FORMAT for `brag status --format` (click would use
+    the Python name, BRAG_STATUS_FMT). The shared ones (BRAG_PLAN, BRAG_AS_OF, BRAG_COLOR, ...)
+    are named on their options. A bad value is one line naming the variable."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        from bragcli.commands.complete import PLAN_VALUES
+
+        for param in self.params:
+            # Options that filter by a plan value (--area, --lead, --source) complete it from
+            # the plan, whichever command declares them (shell completion parses first too).
+            if param.name in PLAN_VALUES and param._custom_shell_complete is None:
+                param._custom_shell_complete = _complete_from_plan(param.name)
+            if (
+                isinstance(param, click.Option)
+                and param.envvar is None
+                and param.allow_from_autoenv
+            ):
+                flag = next((o for o in param.opts if o.startswith("--")), None)
+                if flag is not None and ctx.auto_envvar_prefix:
+                    name = flag.removeprefix("--").replace("-", "_").upper()
+                    param.envvar = f"{ctx.auto_envvar_prefix}_{name}"
+        try:
+            return super().parse_args(ctx, args)
+        except click.BadParameter as e:
+            variable = _environment_variable(ctx, e.param)
+            if variable is None:
+                raise
+            raise EnvironmentValueError(variable, e.message) from e
+
+
+def _complete_from_plan(name: str) -> Callable[..., list[click.shell_completion.CompletionItem]]:
+    """A shell_complete callback giving the plan's values for the option `name` (see
+    `commands.complete`); the plan is the one the command would read, as far as it is known
+    on the command line so far. Never raises: a broken plan completes nothing."""
+
+    def complete(
+        ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[click.shell_completion.CompletionItem]:
+        from click.shell_completion import CompletionItem
+
+        from bragcli.commands.complete import PLAN_VALUES
+        from bragcli.source.discover import discover
+
+        try:
+            # While an option awaits its value, click leaves the positionals unparsed in args.
+            positional = ctx.args[0] if "plan_dir" in ctx.params and ctx.args else None
+            named = (
+                ctx.params.get("plan_dir")
+                or positional
+                or ctx.params.get("plan_option")
+                or os.environ.get(ENV_PLAN)
+            )
+            folder = Path(named) if named else discover(Path.cwd())
+            return [CompletionItem(value) for value in PLAN_VALUES[name](folder, incomplete)]
+        except Exception:
+            return []
+
+    return complete
+
+
+class BragGroup(click.Group):
+    command_class = BragCommand
+
+
+def _plan_options(positional: bool) -> Callable[[Any], Any]:
+    """`--plan/-p DIR` (and BRAG_PLAN), and the positional PLAN_DIR where the command has one:
+    the one way every command that reads a plan names it (see `source.discover`)."""
+
+    def apply(func: Any) -> Any:
+        func = click.option(
+            "-p",
+            "--plan",
+            "plan_option",
+            metavar="DIR",
+            envvar=ENV_PLAN,
+            show_envvar=True,
+            type=click.Path(path_type=Path),
+            help="The plan folder. Default: this folder if it holds plan.yaml, else plans/, "
+            "else the same in a parent folder up to the git repository's root.",
+        )(func)
+        if positional:
+            func = click.argument(
+                "plan_dir", required=False, default=None, type=click.Path(path_type=Path)
+            )(func)
+        return func
+
+    return apply
+
+
+def _from_environment(name: str) -> bool:
+    """Whether the current command's parameter `name` took its value from the environment."""
+    source = click.get_current_context().get_parameter_source(name)
+    return source is ParameterSource.ENVIRONMENT
+
+
+def _plan_folder(
+    argument: Path | None, option: Path | None, argument_name: str = "PLAN_DIR"
+) -> Path:
+    """The plan folder the command reads, said on stderr when it was found in a parent folder.
+
+    Called inside a command's run, so that a conflict is a one-line error (exit 2)."""
+    from bragcli.source.discover import choose_plan
+
+    from_env = _from_environment("plan_option")
+    chosen = choose_plan(argument, option, from_env, Path.cwd(), argument_name=argument_name)
+    if chosen.announce:
+        click.echo(f"brag: using the plan in {visible(str(chosen.path))}", err=True)
+    return chosen.path
+
+
+@click.group(
+    cls=BragGroup,
+    context_settings={
+        "help_option_names": ["-h", "--help"],
+        "max_content_width": 100,
+        "auto_envvar_prefix": "BRAG",
+    },
+)
 @click.version_option(__version__, "-V", "--version", message=_version_text())
 @click.option("--debug", is_flag=True, hidden=False, help="Show the traceback of internal errors.")
 def cli(debug: bool) -> None:
     """bragcli: BRAG status reports from an improvement plan kept as YAML in git.
 
-    A plan is a folder (default: plans/) with plan.yaml and one YAML file per improvement area.
+    A plan is a folder with plan.yaml and one YAML file per improvement area, named with
+    --plan DIR or BRAG_PLAN, else found from the current folder (this one or plans/ in it,
+    up to the git repository's root).
     Ratings: blue = completed, impact to be tested; green = on track; amber = some delay;
     red = stalled or at risk; not-started = not yet due to start.
 
@@ -239,6 +401,7 @@ class WarningCodeParam(click.ParamType):  # type: ignore[type-arg]
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_plan_options(positional=False)
 @_as_of_option
 @_days_option(
     "--stale-days", None,
@@ -269,9 +432,20 @@ class WarningCodeParam(click.ParamType):  # type: ignore[type-arg]
     "tools; github: GitHub Actions annotations and then the text. Default: github when "
     "GITHUB_ACTIONS is set, else text.",
 )
+@_COLOR_OPTION
+@click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    help="With PATH -, the name of the file standard input stands for, in messages (as "
+    "editors lint an unsaved buffer); when it is in a plan folder, it is checked against "
+    "that plan.",
+)
 @_max_size_option
 def check(
     paths: tuple[Path, ...],
+    plan_option: Path | None,
+    color: ColorChoice,
+    stdin_filename: str | None,
     as_of: date | None,
     stale_days: int | None,
     disable: tuple[str, ...],
@@ -280,12 +454,21 @@ def check(
     fmt: CheckFormat | None,
     max_file_size: float,
 ) -> None:
-    """Validate plan folders (default: plans/) and report every problem.
+    """Validate plan folders and report every problem.
 
-    PATHS are plan folders, or files inside one (then only those files are reported).
-    Problems go to stdout, one per line; a summary goes to stderr.
+    PATHS are plan folders, or files inside one (then only those files are reported), or
+    - for one plan file read from standard input: it is checked against the plan named by
+    --plan, BRAG_PLAN, --stdin-filename's folder or discovery (its plan.yaml, the other
+    areas' ids), or on its own when there is none. Problems go to stdout, one per line; a
+    summary goes to stderr.
     Exits 0 when there are no errors (warnings allowed unless --strict), 1 when there are,
     2 when a path is missing or is not a plan file (hidden, or not .yaml).
+
+    \b
+    Examples:
+      brag check                             the plan found here (plans/)
+      brag check plans/03-risk-of-harm.yaml --strict
+      brag check - --stdin-filename plans/03-risk-of-harm.yaml < edited.yaml
     """
     from bragcli.commands.check import CheckOptions, run_check
     from bragcli.rules.run import RuleChoices
@@ -299,8 +482,39 @@ def check(
             format=fmt or default,
             max_bytes=int(max_file_size * 1024 * 1024),
             rules=RuleChoices(disable=disable, enable=enable, stale_days=stale_days),
+            color=color,
         )
-        return run_check(paths or (DEFAULT_PLAN,), options, sys.stdout, sys.stderr)
+        if "-" in map(str, paths) or stdin_filename is not None:
+            return run_stdin(options)
+        targets: tuple[Path, ...] = paths
+        if not paths:
+            targets = (_plan_folder(None, plan_option),)
+        elif plan_option is not None and not _from_environment("plan_option"):
+            from bragcli.source.discover import refuse_paths_outside
+
+            refuse_paths_outside(paths, plan_option)
+        return run_check(targets, options, sys.stdout, sys.stderr)
+
+    def run_stdin(options: CheckOptions) -> Exit:
+        from bragcli.commands.check import run_check_stdin
+        from bragcli.source.discover import plan_for_stdin
+
+        if [str(p) for p in paths] != ["-"]:
+            raise BragError(
+                "standard input is checked on its own: give - as the only path, e.g. "
+                "brag check - --stdin-filename plans/03-area.yaml < file.yaml"
+                if "-" in map(str, paths)
+                else "--stdin-filename names standard input: give - as the path, e.g. "
+                "brag check - --stdin-filename plans/03-area.yaml < file.yaml"
+            )
+        if sys.stdin is None or sys.stdin.isatty():
+            raise BragError(
+                "brag check - reads a plan file from standard input, which is a terminal; "
+                "pipe or redirect the file in, e.g. brag check - < plans/03-area.yaml"
+            )
+        folder = plan_for_stdin(plan_option, stdin_filename, Path.cwd())
+        stream = sys.stdin.buffer
+        return run_check_stdin(stream, stdin_filename, folder, options, sys.stdout, sys.stderr)
 
     _exit(run)
 
@@ -308,12 +522,20 @@ def check(
 @cli.command()
 @click.argument("kind", type=click.Choice(["area", "plan"]), default="area")
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file."
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (- for standard output).",
 )
 def schema(kind: str, output: Path | None) -> None:
     """Print the JSON Schema of an area file (default) or of plan.yaml.
 
     Editors that speak the YAML language server validate and complete plan files with it.
+
+    \b
+    Examples:
+      brag schema > schemas/area.schema.json
+      brag schema plan -o schemas/plan.schema.json
     """
     from bragcli.schema import schema_text
 
@@ -323,11 +545,11 @@ def schema(kind: str, output: Path | None) -> None:
         return
 
     def run() -> Exit:
-        from bragcli.outputs import write_text
+        from bragcli.outputs import write_result
 
         hint = f"choose a file outside the plan folder, e.g. -o schemas/{kind}.schema.json"
-        write_text(output, text, hint=hint)
-        click.echo(f"brag schema: wrote {output}", err=True)
+        if write_result(output, text.encode("utf-8"), sys.stdout, hint=hint):
+            click.echo(f"brag schema: wrote {output}", err=True)
         return Exit.OK
 
     _exit(run)
@@ -336,9 +558,7 @@ def schema(kind: str, output: Path | None) -> None:
 def _view_options(formats: Iterable[StatusFormat]) -> Callable[[Any], Any]:
     """The options of `status` and `actions`, with --format from the command's registry."""
     decorators: list[Callable[[Any], Any]] = [
-        click.argument(
-            "plan_dir", required=False, default=DEFAULT_PLAN, type=click.Path(path_type=Path)
-        ),
+        _plan_options(positional=True),
         _as_of_option,
         click.option(
             "--area",
@@ -401,6 +621,16 @@ class RatingParam(click.ParamType):  # type: ignore[type-arg]
 
     name = "RATING"
 
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[click.shell_completion.CompletionItem]:
+        from click.shell_completion import CompletionItem
+
+        from bragcli.model import Rating
+
+        wanted = incomplete.lower()
+        return [CompletionItem(r.value) for r in Rating if r.value.startswith(wanted)]
+
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         from bragcli.model import Rating, normalise_rating
 
@@ -419,7 +649,8 @@ def _view(per_action: bool, help_text: str) -> Callable[..., None]:
     options, one view each."""
 
     def view(
-        plan_dir: Path,
+        plan_dir: Path | None,
+        plan_option: Path | None,
         as_of: date | None,
         areas: tuple[str, ...],
         lead: str | None,
@@ -454,27 +685,48 @@ def _view(per_action: bool, help_text: str) -> Callable[..., None]:
             rev=rev,
             show_replans=show_replans,
         )
-        _exit(lambda: run_status(plan_dir, options, sys.stdout, sys.stderr, per_action=per_action))
+        _exit(
+            lambda: run_status(
+                _plan_folder(plan_dir, plan_option),
+                options,
+                sys.stdout,
+                sys.stderr,
+                per_action=per_action,
+            )
+        )
 
     view.__doc__ = help_text
     return view
 
 
-_STATUS_HELP = """The board-meeting view of a plan (default: plans/).
+_STATUS_HELP = """The board-meeting view of a plan.
 
     \b
     Shows, at the --as-of date:
-      - BRAG counts of activity per improvement area and in total, with overdue, due soon
-        and impact ratings;
+      - BRAG counts of activity per improvement area and in total, with overdue,
+        due soon and impact ratings;
       - what needs attention: overdue actions, red actions, actions due soon;
-      - measures that matter: latest reading, target, and change since the previous one.
+      - measures that matter: latest reading, target, and change since the
+        previous one.
 
     Filters (--area, --lead, --status, --overdue, --source) apply to the totals too.
+
+    \b
+    Examples:
+      brag status                            the plan found here, as of today
+      brag status --plan plans --as-of 2022-12-15
+      brag status --area 3 --overdue --format markdown > overdue.md
     """
-_ACTIONS_HELP = """One row per action, for drilling in (default plan: plans/).
+_ACTIONS_HELP = """One row per action, for drilling in.
 
     Columns: id, area, title, lead (with the named holder), deadline as written, due date,
     status, impact and flags (overdue, due soon, stale). Takes the same filters as status.
+
+    \b
+    Examples:
+      brag actions --status red --status amber
+      brag actions --lead "Rachel Gillott" --as-of 2022-12-15
+      brag actions --format csv > actions.csv
     """
 status = cli.command("status")(_view_options(STATUS_FORMATS)(_view(False, _STATUS_HELP)))
 actions = cli.command("actions")(_view_options(ACTIONS_FORMATS)(_view(True, _ACTIONS_HELP)))
@@ -488,7 +740,7 @@ def _not_nan(ctx: click.Context, param: click.Parameter, value: float) -> float:
 
 
 @cli.command()
-@click.argument("plan_dir", required=False, default=DEFAULT_PLAN, type=click.Path(path_type=Path))
+@_plan_options(positional=True)
 @_as_of_option
 @click.option(
     "--format",
@@ -503,7 +755,7 @@ def _not_nan(ctx: click.Context, param: click.Parameter, value: float) -> float:
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report to this file instead of standard output.",
+    help="Write the report to this file instead of standard output (- is standard output).",
 )
 @click.option(
     "--template",
@@ -524,7 +776,8 @@ def _not_nan(ctx: click.Context, param: click.Parameter, value: float) -> float:
 @_max_size_option
 @_rev_option
 def report(
-    plan_dir: Path,
+    plan_dir: Path | None,
+    plan_option: Path | None,
     as_of: date | None,
     fmt: ReportFormat,
     output: Path | None,
@@ -534,14 +787,20 @@ def report(
     max_file_size: float,
     rev: str | None,
 ) -> None:
-    """The committee appendix of a plan (default: plans/), ready to publish.
+    """The committee appendix of a plan, ready to publish.
 
     \b
-    Contains the BRAG key in the plan's own words, a summary per improvement area,
-    the overdue and red actions, one section per area (actions with leads, deadlines,
-    ratings and progress notes; expected outcomes; measures against target) and the
-    glossary of roles. When the plan is in git, the report names the commit it was
-    read from.
+    Contains the BRAG key in the plan's own words, a summary per improvement
+    area, the overdue and red actions, one section per area (actions with leads,
+    deadlines, ratings and progress notes; expected outcomes; measures against
+    target) and the glossary of roles. When the plan is in git, the report names
+    the commit it was read from.
+
+    \b
+    Examples:
+      brag report --as-of 2022-12-15 -o appendix.md
+      brag report --format html -o appendix.html
+      brag report --rev board-2023-03 --format text -o - | less
     """
     from bragcli.commands.report import ReportOptions, run_report
 
@@ -555,23 +814,12 @@ def report(
         rev=rev,
         template_timeout=template_timeout,
     )
-    _exit(lambda: run_report(plan_dir, options, sys.stdout, sys.stderr))
-
-
-def _plan_option(func: Any) -> Any:
-    return click.option(
-        "--plan",
-        "plan_dir",
-        default=DEFAULT_PLAN,
-        show_default=True,
-        type=click.Path(path_type=Path),
-        help="The plan folder.",
-    )(func)
+    _exit(lambda: run_report(_plan_folder(plan_dir, plan_option), options, sys.stdout, sys.stderr))
 
 
 @cli.command()
 @click.argument("revs", nargs=-1, metavar="[REV_A] [REV_B]")
-@_plan_option
+@_plan_options(positional=False)
 @click.option(
     "--format",
     "fmt",
@@ -586,12 +834,14 @@ def _plan_option(func: Any) -> Any:
     "--as-of",
     type=DATE,
     default=None,
+    envvar=ENV_AS_OF,
+    show_envvar=True,
     help="Judge which actions became overdue in the newer version as on this date, e.g. "
     "2023-07-18. Default: its commit's date (today for the working tree).",
 )
 def diff(
     revs: tuple[str, ...],
-    plan_dir: Path,
+    plan_option: Path | None,
     fmt: DiffFormat,
     color: ColorChoice,
     max_file_size: float,
@@ -614,6 +864,11 @@ def diff(
     holders changed (with the actions they lead) and the plan's title, version and start,
     with a summary per area. Under GitHub Actions it also appends the Markdown report to
     the job summary.
+
+    \b
+    Examples:
+      brag diff board-2023-01          the last board's tag against the plan now
+      brag diff HEAD~1 HEAD --plan plans --format markdown
     """
     from bragcli.commands.history import DiffOptions, run_diff
 
@@ -624,11 +879,18 @@ def diff(
         as_of=as_of,
         today=_today(),
     )
-    _exit(lambda: run_diff(plan_dir, revs, options, sys.stdout, sys.stderr))
+
+    def run() -> Exit:
+        from bragcli.source.discover import refuse_plan_as_revision
+
+        refuse_plan_as_revision(revs)
+        return run_diff(_plan_folder(None, plan_option), revs, options, sys.stdout, sys.stderr)
+
+    _exit(run)
 
 
 @cli.command()
-@_plan_option
+@_plan_options(positional=True)
 @click.option(
     "--since",
     metavar="DATE|REV",
@@ -659,7 +921,8 @@ def diff(
 @_COLOR_OPTION
 @_max_size_option
 def trend(
-    plan_dir: Path,
+    plan_dir: Path | None,
+    plan_option: Path | None,
     since: str | None,
     by: TrendBy,
     fmt: TrendFormat,
@@ -673,6 +936,12 @@ def trend(
     Each point is the plan at one commit, judged as of that commit's date. Below the table:
     actions whose deadline moved (and how often), and how long each action has held its
     current rating (as of --as-of, default today).
+
+    \b
+    Examples:
+      brag trend --by month --since 2023-01-01
+      brag trend plans --chart trend.svg
+      brag trend --format csv > trend.csv
     """
     from bragcli.commands.history import TrendOptions, run_trend
 
@@ -685,7 +954,7 @@ def trend(
         as_of=as_of or _today(),
         max_bytes=int(max_file_size * 1024 * 1024),
     )
-    _exit(lambda: run_trend(plan_dir, options, sys.stdout, sys.stderr))
+    _exit(lambda: run_trend(_plan_folder(plan_dir, plan_option), options, sys.stdout, sys.stderr))
 
 
 @cli.command()
@@ -693,6 +962,7 @@ def trend(
 @click.option(
     "--force",
     is_flag=True,
+    allow_from_autoenv=False,
     help="Add the missing files to a folder that is not empty. Existing files are never "
     "overwritten, and the example area is not added beside existing area files.",
 )
@@ -707,6 +977,11 @@ def init(directory: Path, force: bool) -> None:
       README.md                     how plan owners edit and check the plan
       .github/workflows/improvement-plan.yml   checks on every pull request
       .pre-commit-config.yaml       checks before every commit
+
+    \b
+    Examples:
+      brag init improvement-plan
+      brag init . --force                    add what is missing to this folder
     """
     from bragcli.scaffold import create
 
@@ -734,14 +1009,23 @@ def init(directory: Path, force: bool) -> None:
 @click.option(
     "-o",
     "--output",
+    "-p",
+    "--plan",
+    "output",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="The plan folder to write (one area file per area, and plan.yaml if missing).",
+    help="The plan folder to write (one area file per area, and plan.yaml if missing). "
+    "BRAG_PLAN is not used: name the folder to write.",
 )
 @click.option("--title", help="The plan's title for a new plan.yaml (default: from the file name).")
 @click.option("--organisation", help="The organisation for a new plan.yaml.")
 @click.option("--partial", is_flag=True, help="Write the rows that import even when others cannot.")
-@click.option("--force", is_flag=True, help="Replace area files of the same name.")
+@click.option(
+    "--force",
+    is_flag=True,
+    allow_from_autoenv=False,
+    help="Replace area files of the same name.",
+)
 def import_(
     source: Path,
     output: Path,
@@ -764,6 +1048,11 @@ def import_(
     Every row that cannot be imported is reported with its row number, and then
     nothing is written unless --partial. Existing files are kept unless --force.
     xlsx needs: pip install 'bragcli[excel]'.
+
+    \b
+    Examples:
+      brag import tracker.csv -o plans --title "Improvement plan"
+      brag import tracker.xlsx --plan plans --partial
     """
     from bragcli.commands.import_export import ImportOptions, run_import
 
@@ -772,7 +1061,7 @@ def import_(
 
 
 @cli.command()
-@click.argument("plan_dir", required=False, default=DEFAULT_PLAN, type=click.Path(path_type=Path))
+@_plan_options(positional=True)
 @click.option(
     "--format",
     "fmt",
@@ -782,25 +1071,32 @@ def import_(
 )
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-    help="The file to write.",
+    help="The file to write; - for standard output (csv, or xlsx when redirected).",
 )  # fmt: skip
 @_as_of_option
 @_max_size_option
 @_rev_option
 def export(
-    plan_dir: Path,
+    plan_dir: Path | None,
+    plan_option: Path | None,
     fmt: ExportFormat | None,
     output: Path,
     as_of: date | None,
     max_file_size: float,
     rev: str | None,
 ) -> None:
-    """Write the plan (default: plans/) as a spreadsheet, one row per action.
+    """Write the plan as a spreadsheet, one row per action.
 
     The same columns brag import reads, plus the due date and whether the action is
     overdue at --as-of. In xlsx, ratings are words and cell colours, the header row is
     frozen and filters are on. Cells that a spreadsheet would run as formulas are
     written as text. xlsx needs: pip install 'bragcli[excel]'.
+
+    \b
+    Examples:
+      brag export -o actions.xlsx --as-of 2022-12-15
+      brag export --plan plans -o - | head
+      brag export --rev board-2023-01 -o january.csv
     """
     from bragcli.commands.import_export import ExportOptions, run_export
 
@@ -812,7 +1108,7 @@ def export(
         max_bytes=int(max_file_size * 1024 * 1024),
         rev=rev,
     )
-    _exit(lambda: run_export(plan_dir, options, sys.stdout, sys.stderr))
+    _exit(lambda: run_export(_plan_folder(plan_dir, plan_option), options, sys.stdout, sys.stderr))
 
 
 def _exit(run: Any) -> None:

@@ -2,7 +2,7 @@
 
 bragcli promises never to change a plan file. Every file a command writes goes through here:
 `report -o`, `export -o`, `schema -o`, `trend --chart`, the GitHub job summary, and the plan
-files `brag import` writes. The rules:
+files `brag import` writes; `-o -` is standard output (`write_result`). The rules:
 
 * no output is written inside a plan folder (the folder given to the command, a folder that
   holds plan.yaml, with both paths resolved so a symbolic link into one counts), nor over an
@@ -12,7 +12,9 @@ files `brag import` writes. The rules:
   /dev/null are written directly;
 * the plan files of `brag import` are never written through a symbolic link, and are written
   all or none;
-* every operating-system error becomes a one-line message that says what to do.
+* every operating-system error becomes a one-line message that says what to do;
+* `-o -` writes to standard output, never to a file named `-`, and never binary data (xlsx)
+  to a terminal.
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ from bragcli.source.files import PLAN_FILE_NAMES, YAML_SUFFIXES, read_file
 from bragcli.source.yamlread import MAX_FILE_BYTES, Document
 
 __all__ = [
+    "STDOUT",
     "append_text",
+    "is_stdout",
     "refuse_unsafe",
     "write_bytes",
     "write_plan_files",
@@ -261,6 +265,58 @@ def write_text(
 ) -> None:
     """`write_bytes` of UTF-8 text."""
     write_bytes(path, text.encode("utf-8"), plan_paths, hint=hint)
+
+
+#: `-o -`: standard output, as for most command-line tools (a file named "-" is `./-` given
+#: as an absolute path, e.g. "$PWD/-")
+STDOUT = "-"
+
+
+def is_stdout(path: Path | None) -> bool:
+    """Whether an `-o` value names standard output."""
+    return path is not None and str(path) == STDOUT
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def write_result(
+    path: Path,
+    data: bytes,
+    out: TextIO,
+    plan_paths: Sequence[Path] = (),
+    *,
+    hint: str = _DEFAULT_HINT,
+    binary: str | None = None,
+) -> bool:
+    """Write a command's result to `path`, or to `out` when `path` is `-`; True when a file
+    was written (the caller then says so on standard error).
+
+    `binary` names a binary format (xlsx): it is refused when `out` is a terminal, where it
+    would show as garbage and could leave the terminal in a strange state.
+    """
+    if not is_stdout(path):
+        write_bytes(path, data, plan_paths, hint=hint)
+        return True
+    if binary is None:
+        out.write(data.decode("utf-8"))
+        return False
+    if _is_terminal(out):
+        raise BragError(
+            f"{binary} is a binary format and standard output is a terminal; redirect it to "
+            f"a file (> plan.{binary}) or write it with -o FILE.{binary}"
+        )
+    out.flush()
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:
+        raise BragError(f"{binary} cannot be written to this standard output; use -o FILE.{binary}")
+    buffer.write(data)
+    buffer.flush()
+    return False
 
 
 def append_text(path: Path, text: str, plan_paths: Sequence[Path] = (), *, hint: str) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from bragcli.problems import BragError, Exit, Level, Problem
 from bragcli.safetext import display_path, visible
@@ -15,7 +15,8 @@ from bragcli.source.files import YAML_SUFFIXES, not_a_plan_file
 from bragcli.source.load import load_plan
 
 if TYPE_CHECKING:
-    from bragcli.render import CheckFormat
+    from bragcli.render import CheckFormat, ColorChoice
+    from bragcli.render.problem_formats import Reporter
     from bragcli.rules.run import RuleChoices
 
 
@@ -27,6 +28,8 @@ class CheckOptions:
     max_bytes: int
     #: --disable, --enable, --stale-days: they win over plan.yaml's checks:
     rules: RuleChoices
+    #: --color: the text format only (json and GitHub annotations are read by programs)
+    color: ColorChoice = "never"
 
 
 def _targets(paths: Sequence[Path]) -> tuple[dict[Path, set[str] | None], list[str]]:
@@ -58,10 +61,57 @@ def _targets(paths: Sequence[Path]) -> tuple[dict[Path, set[str] | None], list[s
     return folders, refused
 
 
+def _reporter(options: CheckOptions, out: TextIO) -> Reporter:
+    """The reporter of --format; the text one in colour when --color (and the terminal,
+    NO_COLOR, FORCE_COLOR, TERM) say so, by the rule every view follows."""
+    from bragcli.render.problem_formats import REPORTERS, coloured_text
+
+    if options.format == "text":
+        from bragcli.render.screen import colour_on
+
+        if colour_on(out, options.color):
+            return coloured_text
+    return REPORTERS[options.format]
+
+
+def run_check_stdin(
+    stream: BinaryIO,
+    stdin_name: str | None,
+    folder: Path | None,
+    options: CheckOptions,
+    out: TextIO,
+    err: TextIO,
+) -> Exit:
+    """`brag check -`: the plan file on standard input (named `stdin_name` in messages),
+    checked against the plan in `folder` (its plan.yaml, the other areas' ids), or on its own
+    when `folder` is None. Only the problems of that file are reported."""
+    from bragcli.render.problem_formats import summary
+    from bragcli.rules.run import run_checks
+    from bragcli.source.files import WorkTree
+    from bragcli.source.load import Loader
+    from bragcli.source.stdin import StdinSource, read_stdin
+
+    options.rules.refuse_contradictions()
+    tree = WorkTree(folder, max_bytes=options.max_bytes) if folder is not None else None
+    shown = visible(stdin_name) if stdin_name else "<stdin>"
+    source = StdinSource(tree, stdin_name, read_stdin(stream, shown, options.max_bytes))
+    loaded = Loader().load(source)
+    found = loaded.problems + run_checks(loaded, options.as_of, options.rules)
+    problems = sorted((p for p in found if p.path == source.stdin_shown), key=Problem.sort_key)
+    _reporter(options, out)(problems, 1, out)
+    err.write(f"brag check: {summary(problems, 1)}\n")
+    failing = [
+        p
+        for p in problems
+        if p.level is Level.ERROR or (options.strict and p.level is Level.WARNING)
+    ]
+    return Exit.FINDINGS if failing else Exit.OK
+
+
 def run_check(paths: Sequence[Path], options: CheckOptions, out: TextIO, err: TextIO) -> Exit:
     """`brag check`: every problem of every path. A path that cannot be checked (missing, not a
     plan file) is reported on stderr and makes the exit code 2, after the others are checked."""
-    from bragcli.render.problem_formats import REPORTERS, summary
+    from bragcli.render.problem_formats import summary
     from bragcli.rules.run import run_checks
 
     options.rules.refuse_contradictions()
@@ -88,7 +138,7 @@ def run_check(paths: Sequence[Path], options: CheckOptions, out: TextIO, err: Te
         problems.extend(sorted(found, key=Problem.sort_key))
     if not checked:
         return Exit.USAGE
-    REPORTERS[options.format](problems, files, out)
+    _reporter(options, out)(problems, files, out)
     err.write(f"brag check: {summary(problems, files)}\n")
     if os.environ.get("GITHUB_STEP_SUMMARY"):
         from bragcli.outputs import append_step_summary

@@ -154,17 +154,21 @@ class ExportOptions:
 
 def run_export(folder: Path, options: ExportOptions, out: TextIO, err: TextIO) -> Exit:
     """`brag export`: one row per action, as CSV or xlsx, for colleagues without git."""
-    from bragcli.outputs import refuse_unsafe, write_bytes
+    from bragcli.outputs import is_stdout, refuse_unsafe, write_result
     from bragcli.sheets.exporter import csv_bytes, export_rows, xlsx_bytes
 
     hint = f"choose a file outside the plan folder, e.g. -o actions.{options.format}"
-    refuse_unsafe(options.output, [folder], hint=hint)  # before any work
+    binary = "xlsx" if options.format == "xlsx" else None
+    if is_stdout(options.output):  # before any work
+        write_result(options.output, b"", out, binary=binary)
+    else:
+        refuse_unsafe(options.output, [folder], hint=hint)
     loaded, _revision = load_at(folder, options.rev, err, max_bytes=options.max_bytes)
     if loaded is None:
         return Exit.FINDINGS
     assert loaded.plan is not None
     rows = export_rows(loaded.plan, [s.area for s in loaded.areas], options.as_of)
     data = xlsx_bytes(rows) if options.format == "xlsx" else csv_bytes(rows)
-    write_bytes(options.output, data, [folder], hint=hint)
-    err.write(f"brag export: wrote {len(rows) - 1} actions to {options.output}\n")
+    if write_result(options.output, data, out, [folder], hint=hint, binary=binary):
+        err.write(f"brag export: wrote {len(rows) - 1} actions to {options.output}\n")
     return Exit.OK

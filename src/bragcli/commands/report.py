@@ -55,10 +55,10 @@ def run_report(folder: Path, options: ReportOptions, out: TextIO, err: TextIO) -
     if options.output is None:
         out.write(text)
     else:
-        from bragcli.outputs import write_text
+        from bragcli.outputs import write_result
 
         suffix = {"html": "html", "text": "txt"}.get(options.format, "md")
         hint = f"choose a file outside the plan folder, e.g. -o report.{suffix}"
-        write_text(options.output, text, [folder], hint=hint)
-        err.write(f"brag report: wrote {options.output}\n")
+        if write_result(options.output, text.encode("utf-8"), out, [folder], hint=hint):
+            err.write(f"brag report: wrote {options.output}\n")
     return Exit.OK

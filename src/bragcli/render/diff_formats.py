@@ -49,7 +49,7 @@ def _side(label: str, rev: Revision | None) -> str:
 def diff_terminal(result: DiffResult, out: TextIO, color: ColorChoice = "auto") -> None:
     # The terminal's modules are imported here: the other formats do without rich.
     from bragcli.render.palette import BAD, GOOD
-    from bragcli.render.screen import Screen, cells, shorten
+    from bragcli.render.screen import Screen, cells
 
     def style(change: Change) -> str | None:
         """Better in green, worse (a deadline that slipped, an action now overdue) in red."""
@@ -75,10 +75,8 @@ def diff_terminal(result: DiffResult, out: TextIO, color: ColorChoice = "auto") 
     for area, summary in result.by_area.items():
         screen.blank()
         if area:
-            heading = f"Area {visible(area)}"
-            room = screen.width - cells(heading) - 2
-            title = shorten(visible(result.area_titles.get(area, "")), min(60, room))
-            screen.shown_line((f"{heading}{': ' + title if title else ''}", "bold"))
+            title = result.area_titles.get(area, "")
+            screen.paragraph(f"Area {area}{': ' + title if title else ''}", "bold", max_lines=2)
         else:
             screen.line((PLAN_HEADING, "bold"))
         screen.paragraph(str(summary), indent=2)
@@ -89,14 +87,14 @@ def diff_terminal(result: DiffResult, out: TextIO, color: ColorChoice = "auto") 
                 last = None
                 continue
             if change.id != last:
-                action = f"  {visible(change.id)}  "
-                room = screen.width - cells(action)
-                screen.shown_line(action + shorten(visible(change.title), min(70, room)))
+                # the title wraps beside the id (at most two lines): the id column is as wide
+                # as the id, up to a third of the screen
+                indent = min(cells(visible(change.id)), screen.width // 3) + 4
+                screen.paragraph(change.title, indent=indent, lead=f"  {change.id}", max_lines=2)
                 last = change.id
             screen.paragraph(change.describe(), style(change), indent=8)
             for note in change.notes:
-                room = min(90, screen.width - 12)
-                screen.shown_line("          + " + shorten(visible(note), room))
+                screen.paragraph(note, indent=12, lead="          +", max_lines=2)
     screen.write()
 
 

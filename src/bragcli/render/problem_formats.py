@@ -33,6 +33,27 @@ def text(problems: Sequence[Problem], files: int, out: TextIO) -> None:
         out.write(f"{problem}\n")
 
 
+def coloured_text(problems: Sequence[Problem], files: int, out: TextIO) -> None:
+    """`text` in colour (`brag check --color`): the place in bold, the level in its rating's
+    colour (error red, warning amber); the line's text is the same, one problem a line."""
+    from bragcli.model import Rating
+    from bragcli.render.palette import BAD_BOLD, PALETTE
+    from bragcli.render.screen import paint
+    from bragcli.safetext import visible
+
+    styles = {Level.ERROR: BAD_BOLD, Level.WARNING: PALETTE[Rating.AMBER].terminal_style}
+    for problem in problems:
+        line = str(problem)
+        place = visible(f"{problem.path}:{problem.line}:{problem.col}:")
+        level = f" {problem.level} "
+        if not line.startswith(place + level):  # never expected: then plain, not wrong
+            out.write(f"{line}\n")
+            continue
+        rest = line[len(place) + len(level) :]
+        word = paint(str(problem.level), styles[problem.level])
+        out.write(f"{paint(place, 'bold')} {word} {rest}\n")
+
+
 def as_json(problems: Sequence[Problem], files: int, out: TextIO) -> None:
     errors = sum(p.level is Level.ERROR for p in problems)
     document = {

@@ -24,6 +24,7 @@ than the rest of a small `brag status`.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from collections.abc import Sequence
@@ -76,13 +77,33 @@ def screen_width(out: TextIO) -> int:
 
 
 def colour_on(out: TextIO, choice: ColorChoice) -> bool:
-    """Whether to colour: --color always/never decide; auto colours a terminal unless NO_COLOR
-    is set (https://no-color.org) or TERM says the terminal cannot show colour."""
+    """Whether to colour, the same rule in every view.
+
+    --color always and never decide, whatever the environment says (https://no-color.org: a
+    user's explicit choice wins over NO_COLOR). auto: no colour when NO_COLOR is set to
+    anything; colour when FORCE_COLOR is (https://force-color.org; a CI log or `less -R`);
+    else no colour when TERM says the terminal cannot show it (dumb); else colour a terminal.
+    """
     if choice != "auto":
         return choice == "always"
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") in {"dumb", "unknown"}:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("TERM") in {"dumb", "unknown"}:
         return False
     return _is_terminal(out)
+
+
+@functools.cache
+def _style(style: str) -> Style:
+    return Style.parse(style)
+
+
+def paint(text: str, style: str) -> str:
+    """`text` (made `visible` already) in a rich style, in the sixteen standard colours every
+    colour terminal has: for output that is coloured but not laid out (`brag check`)."""
+    return _style(style).render(text, color_system=ColorSystem.STANDARD) if text else text
 
 
 def fit(text: str, width: int, right: bool = False) -> str:
@@ -120,28 +141,37 @@ def shorten(text: str, width: int) -> str:
 
 
 def wrap(text: str, width: int) -> list[str]:
-    """Words of `text` in lines of at most `width` cells; a longer word is broken."""
+    """Words of `text` in lines of at most `width` cells. A word longer than a line is broken:
+    its start fills what is left of the current line (a long URL or code wastes no room).
+
+    Every line is passed through `visible` again: a wrapped line starts a screen line after
+    white space, where `::word::` would be a GitHub workflow command in a CI log."""
     width = max(width, 1)
     lines: list[str] = []
     line = ""
     for word in text.split():
-        while cells(word) > width:
-            if line:
-                lines.append(line)
-                line = ""
-            piece, *_rest = chop_cells(word, width)
-            lines.append(piece)
-            word = word[len(piece) :]
-        if not line:
-            line = word
-        elif cells(line) + 1 + cells(word) <= width:
+        if line and cells(line) + 1 + cells(word) <= width:
             line = f"{line} {word}"
-        else:
+            continue
+        if cells(word) > width:
+            room = width - cells(line) - 1 if line else width
+            if line and room >= MIN_COLUMN:  # the long word's start fills this line
+                piece = chop_cells(word, room)[0]
+                lines.append(f"{line} {piece}")
+                word = word[len(piece) :]
+            elif line:
+                lines.append(line)
+            line = ""
+            while cells(word) > width:
+                piece = chop_cells(word, width)[0]
+                lines.append(piece)
+                word = word[len(piece) :]
+        elif line:
             lines.append(line)
-            line = word
+        line = word
     if line or not lines:
         lines.append(line)
-    return lines
+    return [visible(piece) for piece in lines]
 
 
 def _cut(parts: list[Span], width: int) -> list[Span]:
@@ -203,17 +233,33 @@ class Screen:
     def fitted_line(self, *parts: Span) -> None:
         """As `shown_line`, for spans known to fit the width (a table's rows): not measured."""
         if self.colour:
-            self.lines.append("".join([self._paint(piece, style) for piece, style in parts]))
+            kept = list(parts)
+            while kept and not kept[-1][0].rstrip(" "):  # no trailing padding, coloured or not
+                kept.pop()
+            if kept:
+                kept[-1] = (kept[-1][0].rstrip(" "), kept[-1][1])
+            self.lines.append("".join([self._paint(piece, style) for piece, style in kept]))
         else:
             self.lines.append("".join([piece for piece, _style in parts]).rstrip(" "))
 
     def paragraph(
-        self, text: str, style: str | None = None, *, indent: int = 0, lead: str = ""
+        self,
+        text: str,
+        style: str | None = None,
+        *,
+        indent: int = 0,
+        lead: str = "",
+        max_lines: int = 0,
     ) -> None:
         """`text` wrapped to the screen, its lines indented `indent` cells; `lead` (an id, say)
-        stands in the first line's indent, cut to fit it. Both are shown `visible`."""
+        stands in the first line's indent, cut to fit it. Both are shown `visible`. With
+        `max_lines`, the last line ends at a word with an ellipsis when there is more."""
         first = fit(visible(lead), indent - 1) + " " if lead else " " * indent
-        for i, piece in enumerate(wrap(visible(text), self.width - indent)):
+        room = self.width - indent
+        pieces = wrap(visible(text), room)
+        if max_lines and len(pieces) > max_lines:
+            pieces = [*pieces[: max_lines - 1], shorten(" ".join(pieces[max_lines - 1 :]), room)]
+        for i, piece in enumerate(pieces):
             self.shown_line(first if i == 0 else " " * indent, (piece, style))
 
     def blank(self) -> None:
@@ -225,13 +271,43 @@ class Screen:
 
 @dataclass(frozen=True, slots=True)
 class Column:
+    """One column of a `grid`: what it shows is data, so a view adds a column by adding one.
+
+    Flexible columns (`ratio` > 0: titles, leads, measure names) share the width left over and
+    wrap their text onto more lines within the column; a fixed column is as wide as its widest
+    cell (at most `max_width`, beyond which it wraps when `wrap`, else is cut with an ellipsis).
+    When even wrapping cannot fit the screen, columns with a `drop` rank are left out, the
+    highest rank first: each view documents its order, and never drops an id, a rating or a
+    deadline (they have no rank).
+    """
+
     header: str  # may hold a line break: a header on two lines
     right: bool = False
     #: 0 for a column as wide as its widest cell; >0 for a share of the width left over
     ratio: int = 0
     header_style: str | None = None
-    #: a fixed column never wider than this (longer cells are cut with an ellipsis)
+    #: a fixed column never wider than this (longer cells wrap when `wrap`, else are cut)
     max_width: int = 0
+    #: long cells wrap within the column (flexible columns always do)
+    wrap: bool = False
+    #: 0: always shown; otherwise left out on a narrow screen, the highest rank first
+    drop: int = 0
+    #: a wrapping cell takes at most this many lines (0: as many as it needs); the last one
+    #: ends at a word with an ellipsis when there is more
+    max_lines: int = 0
+    #: a wrapping column is left at least this wide before columns are dropped (0: WRAP_MIN)
+    min_width: int = 0
+
+    @property
+    def wraps(self) -> bool:
+        return self.wrap or self.ratio > 0
+
+
+#: A wrapping column is not made narrower than this (or than its widest cell) before columns
+#: are dropped: narrower, a title breaks into a word a line.
+WRAP_MIN = 14
+#: ... and not narrower than this when nothing is left to drop.
+WRAP_LEAST = 6
 
 
 def _text(cell: Cell) -> str:
@@ -243,50 +319,91 @@ def _visible(cell: Cell) -> Cell:
     return visible(cell) if isinstance(cell, str) else (visible(cell[0]), cell[1])
 
 
+@dataclass(frozen=True, slots=True)
+class Layout:
+    #: the columns shown, by their index in the table's columns
+    shown: list[int]
+    #: the width of each column shown, in cells
+    widths: list[int]
+    gap: int
+
+
 def layout(
     width: int,
     columns: Sequence[Column],
     headers: Sequence[Sequence[str]],
     rows: Sequence[Sequence[Cell]],
-) -> tuple[list[int], int]:
-    """Each column's width in cells, and the gap between columns, to fit in `width` cells.
+) -> Layout:
+    """The columns to show and their widths in cells, and the gap between them, to fit `width`.
 
     A fixed column is as wide as its widest cell or header line (at most `max_width`); the
-    flexible columns share what is left by their ratios, at least 10 cells each. A table still
-    too wide for the screen closes its gaps to one cell, then lets its flexible columns shrink
-    to 6 cells, and then takes cells from its widest columns first, down to MIN_COLUMN.
+    flexible columns share what is left by their ratios. A table too wide for the screen
+    closes its gaps to one cell; then leaves out columns by their `drop` rank, highest first,
+    as long as its wrapping columns would be narrower than WRAP_MIN; then lets its wrapping
+    columns shrink to WRAP_LEAST; and then takes cells from its widest columns first, down to
+    MIN_COLUMN (cells cut with an ellipsis: the last resort, on a screen of a few dozen cells).
     """
-    widths = []
+    natural = []
     for i, column in enumerate(columns):
         texts = [_text(row[i]) for row in rows]
         widest_cell = max((len(t) if t.isascii() else cell_len(t) for t in texts), default=0)
-        natural = max(widest_cell, *(cells(h) for h in headers[i]))
-        widths.append(min(natural, column.max_width) if column.max_width else natural)
-    flexible = [i for i, c in enumerate(columns) if c.ratio]
-    for gap, least in ((GAP, 10), (1, 10), (1, 6)):
-        fitted = _share(width - gap * (len(columns) - 1), columns, widths, flexible, least)
-        if sum(fitted) + gap * (len(columns) - 1) <= width:
-            return fitted, gap
-    budget = width - gap * (len(columns) - 1)
-    level = max(fitted)
-    while level > MIN_COLUMN and sum(min(w, level) for w in fitted) > budget:
+        longest = max(widest_cell, *(cells(h) for h in headers[i]))
+        natural.append(min(longest, column.max_width) if column.max_width else longest)
+    droppable = sorted((i for i, c in enumerate(columns) if c.drop), key=lambda i: -columns[i].drop)
+    shown = list(range(len(columns)))
+    while True:
+        for gap in (GAP, 1):
+            widths = _share(width, gap, columns, natural, shown, WRAP_MIN)
+            if sum(widths) + gap * (len(shown) - 1) <= width:
+                return Layout(shown, widths, gap)
+        if not droppable:
+            break
+        shown.remove(droppable.pop(0))
+    gap = 1
+    widths = _share(width, gap, columns, natural, shown, WRAP_LEAST)
+    budget = width - gap * (len(shown) - 1)
+    level = max(widths)
+    while level > MIN_COLUMN and sum(min(w, level) for w in widths) > budget:
         level -= 1
-    return [min(w, level) for w in fitted], gap
+    return Layout(shown, [min(w, level) for w in widths], gap)
 
 
 def _share(
-    room: int, columns: Sequence[Column], widths: list[int], flexible: list[int], least: int
+    width: int,
+    gap: int,
+    columns: Sequence[Column],
+    natural: list[int],
+    shown: list[int],
+    least: int,
 ) -> list[int]:
-    """The widths with the flexible columns given their share of `room` (at least `least`)."""
-    widths = list(widths)
+    """The widths of the `shown` columns, the flexible ones given their share of the room the
+    others leave (each at least `least`, or its natural width when that is less)."""
+    widths = {i: natural[i] for i in shown}
+    flexible = [i for i in shown if columns[i].ratio]
     if flexible:
-        left = room - sum(w for i, w in enumerate(widths) if i not in flexible)
-        shares = sum(columns[i].ratio for i in flexible)
-        given = {i: left * columns[i].ratio // shares for i in flexible}
-        given[flexible[0]] += left - sum(given.values())  # what rounding left over
+        room = width - gap * (len(shown) - 1)
+        left = room - sum(w for i, w in widths.items() if i not in flexible)
+        # each its least first, then what is left by ratio, none beyond its natural width
         for i in flexible:
-            widths[i] = max(min(least, widths[i]), min(widths[i], given[i]))
-    return widths
+            # before columns are dropped, a column asks for its own least width
+            wanted = (columns[i].min_width or least) if least == WRAP_MIN else least
+            widths[i] = min(wanted, natural[i])
+        left -= sum(widths[i] for i in flexible)
+        while left > 0:
+            wanting = [i for i in flexible if widths[i] < natural[i]]
+            if not wanting:
+                break
+            shares = sum(columns[i].ratio for i in wanting)
+            given = 0
+            for i in wanting:
+                more = min(natural[i] - widths[i], left * columns[i].ratio // shares)
+                widths[i] += more
+                given += more
+            if not given:  # fewer cells left than columns wanting them: one each in turn
+                widths[wanting[0]] += 1
+                given = 1
+            left -= given
+    return [widths[i] for i in shown]
 
 
 def grid(
@@ -296,42 +413,61 @@ def grid(
     rows: Sequence[Sequence[Cell]],
     footer: Sequence[Cell] | None = None,
 ) -> None:
-    """A table: a bold title, headers, a rule, the rows and an optional footer row."""
+    """A table: a bold title, headers, a rule, the rows and an optional footer row.
+
+    Cells of wrapping columns take as many lines as their text needs; the other cells of the
+    row stand on its first line."""
     rows = [[_visible(cell) for cell in row] for row in rows]
     footer = [_visible(cell) for cell in footer] if footer else None
-    headers = [c.header.split("\n") for c in columns]
-    widths, gap = layout(screen.width, columns, headers, [*rows, *([footer] if footer else [])])
+    all_headers = [c.header.split("\n") for c in columns]
+    fitted = layout(screen.width, columns, all_headers, [*rows, *([footer] if footer else [])])
+    shown, widths, gap = fitted.shown, fitted.widths, fitted.gap
+    kept = [columns[i] for i in shown]
+    headers = [all_headers[i] for i in shown]
     if title:
         screen.line((title, "bold"))
     depth = max(len(h) for h in headers)
     for level in range(depth):
         spans: list[Span | str] = []
-        for i, column in enumerate(columns):
+        for i, column in enumerate(kept):
             lines = [""] * (depth - len(headers[i])) + headers[i]
             header = fit(lines[level], widths[i], column.right)
             spans.append((header, column.header_style or "bold"))
             spans.append(" " * gap)
         screen.line(*spans[:-1])
-    screen.line(screen.rule * min(screen.width, sum(widths) + gap * (len(columns) - 1)))
+    total = sum(widths) + gap * (len(kept) - 1)
+    screen.line(screen.rule * min(screen.width, total))
     # The rows fit the screen when their columns do (layout made sure of that where it can).
-    fits = sum(widths) + gap * (len(columns) - 1) <= screen.width
-    add = screen.fitted_line if fits else screen.shown_line
+    add = screen.fitted_line if total <= screen.width else screen.shown_line
     for row in rows:
-        add(*_cells(row, columns, widths, gap))
+        for line in _row_lines([row[i] for i in shown], kept, widths, gap):
+            add(*line)
     if footer:
         screen.blank()
-        add(*_cells(footer, columns, widths, gap))
+        for line in _row_lines([footer[i] for i in shown], kept, widths, gap):
+            add(*line)
 
 
-def _cells(
+def _row_lines(
     row: Sequence[Cell], columns: Sequence[Column], widths: list[int], gap: int
-) -> list[Span]:
-    spans: list[Span] = []
-    space = (" " * gap, None)
+) -> list[list[Span]]:
+    """The screen lines of one row: a wrapping cell's text on as many lines as it needs."""
+    texts: list[tuple[list[str], str | None]] = []
     for cell, column, width in zip(row, columns, widths, strict=True):
-        if isinstance(cell, str):
-            spans.append((fit(cell, width, column.right), None))
-        else:
-            spans.append((fit(cell[0], width, column.right), cell[1]))
-        spans.append(space)
-    return spans[:-1]
+        text, style = (cell, None) if isinstance(cell, str) else cell
+        pieces = wrap(text, width) if column.wraps and cells(text) > width else [text]
+        if column.max_lines and len(pieces) > column.max_lines:
+            rest = " ".join(pieces[column.max_lines - 1 :])
+            pieces = [*pieces[: column.max_lines - 1], shorten(rest, width)]
+        texts.append((pieces, style))
+    height = max(len(pieces) for pieces, _style in texts)
+    space = (" " * gap, None)
+    lines = []
+    for k in range(height):
+        spans: list[Span] = []
+        for (pieces, style), column, width in zip(texts, columns, widths, strict=True):
+            piece = pieces[k] if k < len(pieces) else ""
+            spans.append((fit(piece, width, column.right), style if piece else None))
+            spans.append(space)
+        lines.append(spans[:-1])
+    return lines

@@ -4,7 +4,15 @@ Ratings are never colour alone: every rating is a word, coloured where colour is
 the view reads the same for colour-blind readers, with NO_COLOR, piped, and in CI logs.
 
 The tables are laid out in cells by `render.screen` (which also makes plan text `visible`);
-the colours of ratings come from `render.palette`.
+the colours of ratings come from `render.palette`. Titles, leads and measure names wrap within
+their column, on at most two lines (three for an action's title in `actions`), the last ending
+at a word with an ellipsis when there is more. When a screen is too narrow even so, columns are
+left out in this order (their `drop` rank, highest first); ids, ratings and deadlines are
+always shown:
+
+- activity by area: Total, then Impact rated, then Due soon, then Overdue;
+- needs attention: the days overdue or left, then Lead;
+- actions: Due (the date the deadline ends), then Area, then Impact, then Flags, then Lead.
 """
 
 from __future__ import annotations
@@ -109,18 +117,18 @@ def _rollup(screen: Screen, status: Status) -> None:
     labels = {Rating.NOT_STARTED: "Not\nstarted"}
     columns = [
         Column("Area"),
-        Column("Improvement area", ratio=1),
+        Column("Improvement area", ratio=1, max_lines=2),
         *(
             Column(labels.get(r, rating_word(r)), right=True, header_style=_style(r))
             for r in Rating
         ),
-        Column("Total", right=True),
-        Column("Over-\ndue", right=True),
-        Column(f"Due\n≤{status.due_within}d", right=True),
+        Column("Total", right=True, drop=4),
+        Column("Over-\ndue", right=True, drop=1),
+        Column(f"Due\n≤{status.due_within}d", right=True, drop=2),
     ]
     show_impact = bool(t.impact_rated)
     if show_impact:
-        columns.append(Column("Impact\nrated"))
+        columns.append(Column("Impact\nrated", drop=3))
     rows: list[list[Cell]] = []
     for summary in status.areas:
         s = summary.totals
@@ -229,10 +237,10 @@ def _attention(
         return
     columns = [
         Column("ID"),
-        Column("Action", ratio=3),
-        Column("Lead", ratio=2),
-        Column("Deadline", max_width=16),
-        Column(when, right=True),
+        Column("Action", ratio=3, max_lines=2),
+        Column("Lead", ratio=2, drop=1, max_lines=2),
+        Column("Deadline", max_width=14, wrap=True),
+        Column(when, right=True, drop=2),
         Column("Status"),
     ]
     rows: list[list[Cell]] = [
@@ -323,14 +331,14 @@ def actions_terminal(status: Status, out: TextIO, color: ColorChoice = "auto") -
         return
     columns = [
         Column("ID"),
-        Column("Area"),
-        Column("Action", ratio=2),
-        Column("Lead", ratio=1),
-        Column("Deadline", max_width=16),
-        Column("Due"),
+        Column("Area", drop=4),
+        Column("Action", ratio=2, max_lines=3, min_width=20),
+        Column("Lead", ratio=1, drop=1, max_lines=2),
+        Column("Deadline", max_width=14, wrap=True),
+        Column("Due", drop=5),
         Column("Status"),
-        Column("Impact"),
-        Column("Flags"),
+        Column("Impact", drop=3),
+        Column("Flags", drop=2, max_width=13, wrap=True),
     ]
     rows: list[list[Cell]] = [
         [

@@ -33,7 +33,7 @@ _BAR_MAX = 40
 def trend_terminal(trend: Trend, out: TextIO, color: ColorChoice, as_of: date) -> None:
     # The terminal's modules are imported here: the other formats do without rich.
     from bragcli.render.palette import BAD_BOLD, PALETTE
-    from bragcli.render.screen import Screen, Span, cells, fit, shorten
+    from bragcli.render.screen import Screen, Span, cells, fit
 
     screen = Screen(out, color)
     if not trend.points:
@@ -97,9 +97,14 @@ def trend_terminal(trend: Trend, out: TextIO, color: ColorChoice, as_of: date) -
     for record in stuck:
         days = (as_of - record.since).days
         held = f"since {record.since.isoformat()} ({plural(days, 'day')})"
-        start = f"  {fit(visible(record.id), ids)} {rating_word(record.status):<6} {held}  "
-        room = min(50, screen.width - cells(start))
-        screen.shown_line(start + shorten(visible(record.title), room))
+        start = f"  {fit(visible(record.id), ids)} {rating_word(record.status):<6} {held}"
+        # the title wraps under itself (two lines at most), beside the id, rating and days
+        indent = cells(start) + 2
+        if screen.width - indent < 20:  # too narrow beside them: the title goes below
+            screen.shown_line(start)
+            screen.paragraph(record.title, indent=ids + 3, max_lines=2)
+        else:
+            screen.paragraph(record.title, indent=indent, lead=start, max_lines=2)
     screen.write()
 
 

@@ -180,11 +180,11 @@ class WorkTree:
     def names(self) -> list[str]:
         folder = self.folder
         shown = visible(str(folder))
-        if not folder.exists():
-            raise BragError(f"{shown}: no such folder")
-        if not folder.is_dir():
-            raise BragError(f"{shown}: not a folder; give the plan folder that holds plan.yaml")
         try:
+            if not folder.exists():
+                raise BragError(f"{shown}: no such folder")
+            if not folder.is_dir():
+                raise BragError(f"{shown}: not a folder; give the plan folder that holds plan.yaml")
             return plan_file_names(os.listdir(folder))
         except OSError as e:
             raise BragError(f"{shown}: cannot be read: {e.strerror or e}") from e
