@@ -41,13 +41,14 @@ from bragcli.problems import BragError, Exit
 from bragcli.render import (
     ACTIONS_FORMATS,
     DIFF_FORMATS,
-    REPORT_TEMPLATES,
+    REPORT_FORMATS,
     STATUS_FORMATS,
     TREND_FORMATS,
     CheckFormat,
     ColorChoice,
     DiffFormat,
     ExportFormat,
+    Orientation,
     ReportFormat,
     StatusFormat,
     TrendBy,
@@ -468,11 +469,32 @@ def _not_nan(ctx: click.Context, param: click.Parameter, value: float) -> float:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(list(REPORT_TEMPLATES)),
+    type=click.Choice(list(REPORT_FORMATS)),
     default="markdown",
     show_default=True,
     help="markdown for GitHub, pandoc or a paper; html for a standalone page that prints to "
-    "A4; text for an email.",
+    "A4; text for an email; pdf (needs bragcli[pdf]) and docx for Word (needs bragcli[docx]) "
+    "are written with -o FILE.",
+)
+@click.option(
+    "--since",
+    "since",
+    metavar="REV",
+    help="Start with 'Since the last board': what changed from the plan at REV (a tag, branch "
+    "or commit of the last board) to this report, as brag diff shows it.",
+)
+@click.option(
+    "--since-tag-prefix",
+    metavar="PREFIX",
+    help="As --since, from the newest tag that starts with PREFIX (e.g. board-) before the "
+    "report's commit.",
+)
+@click.option(
+    "--orientation",
+    type=click.Choice(get_args(Orientation)),
+    default="landscape",
+    show_default=True,
+    help="The printed A4 page of the html, pdf and docx report.",
 )
 @click.option(
     "-o",
@@ -508,6 +530,9 @@ def report(
     due_within: int,
     max_file_size: float,
     rev: str | None,
+    since: str | None,
+    since_tag_prefix: str | None,
+    orientation: Orientation,
 ) -> None:
     """The committee appendix of a plan (default: plans/), ready to publish.
 
@@ -529,6 +554,9 @@ def report(
         max_bytes=int(max_file_size * 1024 * 1024),
         rev=rev,
         template_timeout=template_timeout,
+        since=since,
+        since_tag_prefix=since_tag_prefix,
+        orientation=orientation,
     )
     _exit(lambda: run_report(plan_dir, options, sys.stdout, sys.stderr))
 
