@@ -229,6 +229,13 @@ def _plain(value: object) -> object:
     return str(value)
 
 
+#: The fields every change of "Since the last board" has (a template can use each on any
+#: change); a kind of change may add its own.
+_CHANGE_FIELDS: dict[str, object] = {
+    "id": None, "area": None, "title": None, "kind": None, "text": "", "from": None,
+    "to": None, "direction": None, "slip_days": None, "notes": (),
+}  # fmt: skip
+
 #: Headings of the "Since the last board" groups, in the order shown; a kind of change not
 #: named here is shown after these, under its own name.
 SINCE_HEADINGS: dict[str, str] = {
@@ -247,19 +254,24 @@ SINCE_HEADINGS: dict[str, str] = {
 def _since(since: SinceBoard, status_now: Status, due_within: int) -> Record:
     groups: dict[str, list[Record]] = {}
     for change in since.changes:
-        fields = {str(k): _plain(v) for k, v in change.as_dict().items()}
-        kind = str(fields.get("kind", "other"))
+        fields = dict(_CHANGE_FIELDS)
+        fields.update({str(k): _plain(v) for k, v in change.as_dict().items()})
+        kind = str(fields["kind"] or "other")
         fields["text"] = change.describe()
         groups.setdefault(kind, []).append(MappingProxyType(fields))
     then = build_status(since.plan, list(since.areas), since.date, due_within=due_within)
     was_overdue = {v.action.id for v in then.overdue}
-    overdue = [
-        _record(
-            id=v.action.id,
-            area=v.area.id,
-            title=v.action.title,
-            kind="overdue",
-            text=f"overdue by {fmt.plural(v.days_overdue, 'day')} (deadline {v.action.deadline})",
+    overdue: list[Record] = [
+        MappingProxyType(
+            _CHANGE_FIELDS
+            | {
+                "id": v.action.id,
+                "area": v.area.id,
+                "title": v.action.title,
+                "kind": "overdue",
+                "text": f"overdue by {fmt.plural(v.days_overdue, 'day')} "
+                f"(deadline {v.action.deadline})",
+            }
         )
         for v in status_now.overdue
         if v.action.id not in was_overdue

@@ -17,18 +17,19 @@ from bragcli.problems import BragError
 INSTALL_HINT = "install it with: pip install 'bragcli[pdf]'"
 
 
-class _Refused(ValueError):
-    pass
+def _data_only() -> Any:
+    """A WeasyPrint URL fetcher that fetches `data:` URLs (inline images) and nothing else."""
+    from weasyprint import urls
 
+    if hasattr(urls, "URLFetcher"):  # WeasyPrint 68 and later
+        return urls.URLFetcher(allowed_protocols={"data"}, fail_on_errors=False)
 
-def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    """WeasyPrint's URL fetcher: only `data:` URLs (inline images), nothing from anywhere."""
-    if url.startswith("data:"):
-        from weasyprint.urls import default_url_fetcher
+    def fetch(url: str, *args: Any, **kwargs: Any) -> Any:  # earlier: a function
+        if url.startswith("data:"):
+            return urls.default_url_fetcher(url)
+        raise ValueError("a PDF report reads no file and no URL")
 
-        found: dict[str, Any] = default_url_fetcher(url)
-        return found
-    raise _Refused("a PDF report reads no file and no URL")
+    return fetch
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -47,6 +48,6 @@ def html_to_pdf(html: str) -> bytes:
         ) from None
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    document = weasyprint.HTML(string=html, url_fetcher=_no_fetch, base_url=None)
+    document = weasyprint.HTML(string=html, url_fetcher=_data_only(), base_url=None)
     data: bytes = document.write_pdf()
     return data

@@ -111,7 +111,9 @@ class _Writer:
         rating (`Rating`: shaded and worded)."""
         from docx.shared import Mm
 
-        self.doc.add_paragraph().add_run(_text(caption)).bold = True
+        title = self.doc.add_paragraph()
+        title.add_run(_text(caption)).bold = True
+        title.paragraph_format.keep_with_next = True  # never a caption alone at a page's end
         rows = list(rows)
         table = self.doc.add_table(rows=1 + len(rows), cols=len(header))
         table.style = "Table Grid"
@@ -128,8 +130,9 @@ class _Writer:
             for i, value in enumerate(row):
                 _fill(table.rows[r].cells[i], value)
         for column, width in zip(table.columns, widths, strict=True):
+            column.width = Mm(width * scale)  # the grid, which LibreOffice lays out by
             for cell in column.cells:
-                cell.width = Mm(width * scale)
+                cell.width = Mm(width * scale)  # each cell, which Word lays out by
 
     def lead(self, leads: Iterable[str]) -> str:
         return " / ".join(f"{self.roles[r]}, {r}" if r in self.roles else r for r in leads)
