@@ -558,3 +558,14 @@ def test_word_document_opens_in_libreoffice_on_few_pages(run: Run, tmp_path: Pat
     pages = _pdf_pages((tmp_path / "a.pdf").read_bytes())
     assert 10 <= len(pages) <= 25
     assert all(w > h for w, h, _ in pages)
+
+
+def test_first_agreed_deadline_and_replans_come_from_git_history(run: Run, repo: Repo) -> None:  # noqa: F811
+    # 1.1: March 2023 (January) -> June 2023 (February) -> September 2023 (March)
+    md = report(run, repo.plans, as_of="2023-03-15")
+    row = next(line for line in md.splitlines() if line.startswith("| 1.1 | Action 1.1 |"))
+    assert "September 2023<br>First agreed: March 2023 (re-planned 2 times)" in row
+    row = next(line for line in md.splitlines() if line.startswith("| 1.2 | Action 1.2 |"))
+    assert "First agreed" not in row
+    older = report(run, repo.plans, "--rev", "board-2023-01", as_of="2023-03-15")
+    assert "First agreed" not in older

@@ -84,6 +84,7 @@ def run_report(folder: Path, options: ReportOptions, out: TextIO, err: TextIO) -
     since = _since_board(folder, options, commit, loaded, err)
     if since is False:
         return Exit.FINDINGS
+    replans = _replans(folder, options) if commit is not None else {}
     context = report_context(
         loaded.plan,
         [s.area for s in loaded.areas],
@@ -93,9 +94,27 @@ def run_report(folder: Path, options: ReportOptions, out: TextIO, err: TextIO) -
         since=since,
         prepared=options.prepared or prepared_date(),
         orientation=options.orientation,
+        replans=replans,
     )
     _write(folder, options, context, out, err)
     return Exit.OK
+
+
+def _replans(folder: Path, options: ReportOptions) -> dict[str, tuple[str, int]]:
+    """Action id -> (its first deadline in git history, how often the deadline changed since),
+    from the same records as `brag trend`; empty for a report of an older revision (--rev)
+    and where the history cannot be read."""
+    if options.rev is not None:
+        return {}
+    from bragcli.commands.history import plans_at
+    from bragcli.compute.trend import build_trend
+    from bragcli.source.load import history
+
+    try:
+        trend = build_trend(plans_at(history(folder, max_bytes=options.max_bytes), []))
+    except BragError:
+        return {}
+    return {r.id: (r.deadlines[0], r.replanned) for r in trend.actions if r.deadlines}
 
 
 def _write(folder: Path, options: ReportOptions, context: Record, out: TextIO, err: TextIO) -> None:

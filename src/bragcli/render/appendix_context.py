@@ -314,10 +314,15 @@ def _new_notes(since: SinceBoard | None) -> dict[str, frozenset[str] | None]:
 class _Builder:
     """Builds each area and action record once, so the context shares them (and stays small)."""
 
-    def __init__(self, new_notes: Mapping[str, frozenset[str] | None] | None = None) -> None:
+    def __init__(
+        self,
+        new_notes: Mapping[str, frozenset[str] | None] | None = None,
+        replans: Mapping[str, tuple[str, int]] | None = None,
+    ) -> None:
         self._areas: dict[int, Record] = {}
         self._actions: dict[int, Record] = {}
         self._new = new_notes or {}
+        self._replans = replans or {}
 
     def area(self, area: Area) -> Record:
         key = id(area)
@@ -329,6 +334,10 @@ class _Builder:
         key = id(view)
         if key not in self._actions:
             a = view.action
+            first, replans = self._replans.get(a.id, (None, 0))
+            if first is not None and first != (a.deadline or "none") and replans == 0:
+                replans = 1  # changed in the working tree, not yet committed
+            baseline = a.baseline or first
             self._actions[key] = _record(
                 action=_record(
                     id=a.id,
@@ -347,10 +356,13 @@ class _Builder:
                         for n in a.progress
                     ),
                     source=tuple(a.source),
-                    #: the deadline first agreed, where the plan records it
-                    baseline=a.baseline,
+                    #: the deadline first agreed: `baseline` where the plan records it, else
+                    #: the action's first deadline in git history (None without either)
+                    baseline=baseline,
                     #: True when the deadline now differs from the one first agreed
-                    replanned=a.baseline is not None and a.baseline != a.deadline,
+                    replanned=baseline is not None and baseline != (a.deadline or "none"),
+                    #: how often the deadline changed in git history (0 outside git)
+                    replans=replans,
                     impact_evidence=tuple(a.impact_evidence),
                 ),
                 area=self.area(view.area),
@@ -383,11 +395,12 @@ def report_context(
     since: SinceBoard | None = None,
     prepared: date | None = None,
     orientation: str = "landscape",
+    replans: Mapping[str, tuple[str, int]] | None = None,
 ) -> Record:
     """The template context documented in the README, as plain read-only data."""
     status = build_status(plan, areas, as_of, due_within=due_within)
     readings = {(v.area.id, v.measure.name): v for v in view_measures(areas)}
-    build = _Builder(_new_notes(since))
+    build = _Builder(_new_notes(since), replans)
 
     def measure_rows(area: Area) -> tuple[Record, ...]:
         rows = []

@@ -344,7 +344,8 @@ def _area(w: _Writer, a: Mapping[str, Any]) -> None:
             if v["overdue"]:
                 deadline.append(f"overdue {fmt.plural(v['days_overdue'], 'day')}")
             if act["replanned"]:
-                deadline.append(f"First agreed: {act['baseline']} (re-planned)")
+                times = f" {fmt.plural(act['replans'], 'time')}" if act["replans"] else ""
+                deadline.append(f"First agreed: {act['baseline']} (re-planned{times})")
             notes = [
                 ("new: " if n["new"] else "")
                 + (f"{fmt.uk_date(n['date'])}: " if n["date"] else "")
