@@ -569,3 +569,25 @@ def test_first_agreed_deadline_and_replans_come_from_git_history(run: Run, repo:
     assert "First agreed" not in row
     older = report(run, repo.plans, "--rev", "board-2023-01", as_of="2023-03-15")
     assert "First agreed" not in older
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_binary_report_is_never_written_into_the_plan_or_onto_a_folder(
+    run: Run, keyed: Path, tmp_path: Path, fmt: str
+) -> None:
+    pytest.importorskip({"pdf": "weasyprint", "docx": "docx"}[fmt])
+    before = sorted(p.name for p in keyed.iterdir())
+    result = run("report", keyed, "--as-of", SAMPLE_AS_OF, "--format", fmt, "-o", keyed / "r")
+    assert result.exit_code == 2
+    assert "plan folder" in result.stderr
+    assert sorted(p.name for p in keyed.iterdir()) == before
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    result = run("report", keyed, "--as-of", SAMPLE_AS_OF, "--format", fmt, "-o", folder)
+    assert result.exit_code == 2
+    assert "is a directory" in result.stderr
+    link = tmp_path / "link.docx"
+    link.symlink_to(keyed / "01-area.yaml")
+    result = run("report", keyed, "--as-of", SAMPLE_AS_OF, "--format", fmt, "-o", link)
+    assert result.exit_code == 2
+    assert (keyed / "01-area.yaml").read_text(encoding="utf-8") == AREA
