@@ -89,7 +89,8 @@ def provenance(commit: Commit | None, prepared: date | None) -> str:
             "cannot be traced later."
         )
     day = _day(commit.date)
-    when = f"on {fmt.uk_date(day)}" if day else "at an unknown date"
+    # a date Python cannot hold (10000-01-01) or git cannot show ("an unknown date") as git has it
+    when = f"on {fmt.uk_date(day)}" if day else f"in a commit of {commit.date}"
     text = f"{made} the plan as recorded {when} (reference {commit.sha[:7]})."
     if commit.dirty:
         text += (

@@ -15,9 +15,9 @@ from xml.sax.saxutils import quoteattr
 from markupsafe import Markup
 
 from bragcli.model import Rating
-from bragcli.render.palette import PALETTE
+from bragcli.render.palette import BLACK, PALETTE
 
-WIDTH, HEIGHT, PAD = 120, 28, 3
+WIDTH, HEIGHT, PAD = 120, 36, 3
 
 
 def _finite(values: Sequence[object]) -> list[float]:
@@ -73,12 +73,12 @@ def sparkline(
         )
         for edge in (low_ok + high_ok)[:2]:
             parts.append(
-                f'<line x1="0" x2="{WIDTH}" y1="{y(edge)}" y2="{y(edge)}" stroke="#1a1a1a" '
+                f'<line x1="0" x2="{WIDTH}" y1="{y(edge)}" y2="{y(edge)}" stroke="{BLACK}" '
                 'stroke-dasharray="3 2" stroke-width="1"/>'
             )
     last_x, last_y = line.rsplit(" ", 1)[-1].split(",")
     parts.append(
-        f'<polyline points="{line}" fill="none" stroke="#1a1a1a" stroke-width="1.5"/>'
-        f'<circle cx="{last_x}" cy="{last_y}" r="2.5" fill="#1a1a1a"/></svg>'
+        f'<polyline points="{line}" fill="none" stroke="{BLACK}" stroke-width="1.5"/>'
+        f'<circle cx="{last_x}" cy="{last_y}" r="2.5" fill="{BLACK}"/></svg>'
     )
     return Markup("".join(parts))

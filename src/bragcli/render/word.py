@@ -21,7 +21,7 @@ from typing import Any
 from bragcli.model import Rating
 from bragcli.problems import BragError
 from bragcli.render import wording as fmt
-from bragcli.render.palette import PALETTE
+from bragcli.render.palette import HEADER_FILL, PALETTE
 from bragcli.safetext import document_text
 
 INSTALL_HINT = "install it with: pip install 'bragcli[docx]'"
@@ -123,7 +123,7 @@ class _Writer:
             cell = table.rows[0].cells[i]
             cell.text = ""
             cell.paragraphs[0].add_run(_text(name)).bold = True
-            _shade(cell, "EEF0F3")
+            _shade(cell, HEADER_FILL[1:].upper())
         _row_flags(table.rows[0], header=True)
         for r, row in enumerate(rows, start=1):
             _row_flags(table.rows[r], header=False)
