@@ -538,10 +538,11 @@ def report(
 
     \b
     Contains the BRAG key in the plan's own words, a summary per improvement area,
-    the overdue and red actions, one section per area (actions with leads, deadlines,
-    ratings and progress notes; expected outcomes; measures against target) and the
-    glossary of roles. When the plan is in git, the report names the commit it was
-    read from.
+    the overdue and red actions, one section per area (its owner and ratings; actions
+    with leads, deadlines, ratings, success criteria, source and dated progress notes;
+    expected outcomes; measures against target) and the glossary of roles. With
+    --since, it starts with what changed since the last board. It says in plain words
+    which recorded version of the plan it was prepared from.
     """
     from bragcli.commands.report import ReportOptions, run_report
 
