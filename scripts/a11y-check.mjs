@@ -17,7 +17,7 @@ const browser = await puppeteer.launch({
 let failed = false;
 try {
   const page = await browser.newPage();
-  for (const [label, width, media] of [["screen", 1280, "screen"], ["narrow screen", 400, "screen"],
+  for (const [label, width, media] of [["screen", 1280, "screen"], ["narrow screen", 390, "screen"],
                                        ["print", 794, "print"]]) {
     await page.setViewport({ width, height: 1000 });
     await page.emulateMediaType(media);

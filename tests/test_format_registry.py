@@ -26,7 +26,7 @@ REGISTRIES: dict[str, tuple[list[str], Any]] = {
     "actions": (list(render.ACTIONS_FORMATS), render.StatusFormat),
     "diff": (list(render.DIFF_FORMATS), render.DiffFormat),
     "trend": (list(render.TREND_FORMATS), render.TrendFormat),
-    "report": (list(render.REPORT_TEMPLATES), render.ReportFormat),
+    "report": (list(render.REPORT_FORMATS), render.ReportFormat),
     "check": (list(REPORTERS), render.CheckFormat),
     "export": (list(get_args(render.ExportFormat)), render.ExportFormat),
 }

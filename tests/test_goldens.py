@@ -50,9 +50,11 @@ GOLDENS: dict[str, tuple[str, list[str]]] = {
     "report-sample.txt": (OUTSIDE_GIT, ["report", "plans", "--as-of", AS_OF, "--format", "text"]),
 }
 
-#: As in a CI log: not a terminal, no COLUMNS (100 columns), no colour, not GitHub Actions.
+#: As in a CI log: not a terminal, no COLUMNS (100 columns), no colour, not GitHub Actions;
+#: reports "prepared on" 16 December 2022 (SOURCE_DATE_EPOCH), whatever the day of the run.
 ENVIRONMENT = {"COLUMNS": None, "NO_COLOR": None, "GITHUB_ACTIONS": None,
-               "GITHUB_STEP_SUMMARY": None, "TERM": None}  # fmt: skip
+               "GITHUB_STEP_SUMMARY": None, "TERM": None,
+               "SOURCE_DATE_EPOCH": "1671148800"}  # fmt: skip
 
 
 @contextmanager

@@ -224,7 +224,7 @@ def test_status_and_report_at_a_revision(run: Run, repo: Repo) -> None:
     assert then["totals"]["actions"] == 5 and then["totals"]["blue"] == 0
     sha = repo.git("rev-parse", "board-2023-01").strip()
     report = run("report", "--rev", "board-2023-01", "--as-of", "2023-01-31").stdout
-    assert f"Read from git commit `{sha[:12]}` of 2023-01-10." in report
+    assert f"from the plan as recorded on 10 January 2023 (reference {sha[:7]})." in report
 
 
 def test_history_commands_outside_git_say_so(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections.abc import Callable
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -134,13 +135,15 @@ def test_report_names_the_git_commit(run: Run, sample_copy: Path) -> None:
     git("add", ".")
     git("-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-qm", "plan")
     sha = git("rev-parse", "HEAD")
+    day = date.fromisoformat(git("log", "-1", "--format=%cs"))
+    date_text = f"{day.day} {day:%B %Y}"
     clean = report(run, sample_copy)
-    assert f"Read from git commit `{sha[:12]}`" in clean
-    assert "uncommitted" not in clean
+    assert f"from the plan as recorded on {date_text} (reference {sha[:7]})." in clean
+    assert "not yet recorded" not in clean
     (sample_copy / "02-workforce.yaml").write_text(
         (sample_copy / "02-workforce.yaml").read_text().replace("status: amber", "status: red")
     )
-    assert "with uncommitted changes to the plan" in report(run, sample_copy)
+    assert "The plan had changes not yet recorded in git" in report(run, sample_copy)
 
 
 def test_output_file(run: Run, sample_copy: Path, tmp_path: Path) -> None:

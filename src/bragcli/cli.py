@@ -39,13 +39,14 @@ from bragcli.problems import BragError, Exit
 from bragcli.render import (
     ACTIONS_FORMATS,
     DIFF_FORMATS,
-    REPORT_TEMPLATES,
+    REPORT_FORMATS,
     STATUS_FORMATS,
     TREND_FORMATS,
     CheckFormat,
     ColorChoice,
     DiffFormat,
     ExportFormat,
+    Orientation,
     ReportFormat,
     StatusFormat,
     TrendBy,
@@ -745,11 +746,32 @@ def _not_nan(ctx: click.Context, param: click.Parameter, value: float) -> float:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(list(REPORT_TEMPLATES)),
+    type=click.Choice(list(REPORT_FORMATS)),
     default="markdown",
     show_default=True,
     help="markdown for GitHub, pandoc or a paper; html for a standalone page that prints to "
-    "A4; text for an email.",
+    "A4; text for an email; pdf (needs bragcli[pdf]) and docx for Word (needs bragcli[docx]) "
+    "are written with -o FILE.",
+)
+@click.option(
+    "--since",
+    "since",
+    metavar="REV",
+    help="Start with 'Since the last board': what changed from the plan at REV (a tag, branch "
+    "or commit of the last board) to this report, as brag diff shows it.",
+)
+@click.option(
+    "--since-tag-prefix",
+    metavar="PREFIX",
+    help="As --since, from the newest tag that starts with PREFIX (e.g. board-) before the "
+    "report's commit.",
+)
+@click.option(
+    "--orientation",
+    type=click.Choice(get_args(Orientation)),
+    default="landscape",
+    show_default=True,
+    help="The printed A4 page of the html, pdf and docx report.",
 )
 @click.option(
     "-o",
@@ -786,20 +808,25 @@ def report(
     due_within: int,
     max_file_size: float,
     rev: str | None,
+    since: str | None,
+    since_tag_prefix: str | None,
+    orientation: Orientation,
 ) -> None:
     """The committee appendix of a plan, ready to publish.
 
     \b
-    Contains the BRAG key in the plan's own words, a summary per improvement
-    area, the overdue and red actions, one section per area (actions with leads,
-    deadlines, ratings and progress notes; expected outcomes; measures against
-    target) and the glossary of roles. When the plan is in git, the report names
-    the commit it was read from.
+    Contains the BRAG key in the plan's own words, a summary per improvement area,
+    the overdue and red actions, one section per area (its owner and ratings; actions
+    with leads, deadlines, ratings, success criteria, source and dated progress notes;
+    expected outcomes; measures against target) and the glossary of roles. With
+    --since, it starts with what changed since the last board. It says in plain words
+    which recorded version of the plan it was prepared from.
 
     \b
     Examples:
       brag report --as-of 2022-12-15 -o appendix.md
       brag report --format html -o appendix.html
+      brag report --since-tag-prefix board- --format pdf -o appendix.pdf
       brag report --rev board-2023-03 --format text -o - | less
     """
     from bragcli.commands.report import ReportOptions, run_report
@@ -813,6 +840,9 @@ def report(
         max_bytes=int(max_file_size * 1024 * 1024),
         rev=rev,
         template_timeout=template_timeout,
+        since=since,
+        since_tag_prefix=since_tag_prefix,
+        orientation=orientation,
     )
     _exit(lambda: run_report(_plan_folder(plan_dir, plan_option), options, sys.stdout, sys.stderr))
 

@@ -97,6 +97,16 @@ def shown_id(identifier: str) -> str:
     return excerpt(identifier)[1:-1]
 
 
+#: What XML 1.0 cannot hold at all (python-docx raises on it): lone surrogates and U+FFFE/FFFF.
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+def document_text(text: str) -> str:
+    """`visible(text)` that an XML document (Word's) can also hold: every control, bidi and
+    invisible character shown escaped, and the few characters XML refuses as well."""
+    return _NOT_XML.sub(_escape, visible(text))
+
+
 def display_path(path: Path) -> str:
     """A path as the user would type it: relative to the current folder where possible.
 

@@ -27,7 +27,11 @@ ColorChoice: TypeAlias = Literal["auto", "always", "never"]
 StatusFormat: TypeAlias = Literal["terminal", "json", "markdown", "csv"]
 DiffFormat: TypeAlias = Literal["terminal", "markdown", "json"]
 TrendFormat: TypeAlias = Literal["terminal", "markdown", "json", "csv"]
-ReportFormat: TypeAlias = Literal["markdown", "html", "text"]
+#: pdf is the HTML template (the default or --template) printed by WeasyPrint (`bragcli[pdf]`);
+#: docx is built by python-docx (`bragcli[docx]`) from the same template context
+ReportFormat: TypeAlias = Literal["markdown", "html", "text", "pdf", "docx"]
+#: `brag report --orientation`: the printed A4 page of the html, pdf and docx report
+Orientation: TypeAlias = Literal["landscape", "portrait"]
 #: `brag check`'s formats: its registry is `problem_formats.REPORTERS` (light enough to import
 #: on every run, and `brag check` needs it at once)
 CheckFormat: TypeAlias = Literal["text", "json", "github"]
@@ -106,4 +110,7 @@ REPORT_TEMPLATES: dict[ReportFormat, str] = {
     "markdown": "report.md.j2",
     "html": "report.html.j2",
     "text": "report.txt.j2",
+    "pdf": "report.html.j2",
 }
+#: `brag report --format`: the template formats, then the Word document (no template)
+REPORT_FORMATS: tuple[ReportFormat, ...] = (*REPORT_TEMPLATES, "docx")

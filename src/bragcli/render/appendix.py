@@ -42,6 +42,7 @@ from typing import Any, NoReturn, cast
 
 import jinja2
 from jinja2.exceptions import SecurityError
+from markupsafe import Markup
 
 from bragcli.model import Rating
 from bragcli.problems import BragError
@@ -126,6 +127,17 @@ def _md_lines(notes: list[str]) -> str:
     return "<br>".join(f"• {fmt.md_cell(note)}" for note in notes)
 
 
+def _md_notes(notes: list[Mapping[str, Any]]) -> str:
+    """Dated progress notes as bullets inside one Markdown table cell, new ones marked."""
+    return "<br>".join(
+        "• "
+        + ("**new** " if note["new"] else "")
+        + (f"{fmt.uk_date(note['date'])}: " if note["date"] else "")
+        + fmt.md_cell(note["text"])
+        for note in notes
+    )
+
+
 def _lead(roles: Mapping[str, str]) -> Callable[[list[str]], str]:
     def lead(leads: list[str]) -> str:
         """'Gail Hancock, Service Director (Improvement) / HSCP': holders' names where known."""
@@ -134,11 +146,35 @@ def _lead(roles: Mapping[str, str]) -> Callable[[list[str]], str]:
     return lead
 
 
+def _css_string(value: object) -> Markup:
+    """Text as a quoted CSS string (for `content:` in @page boxes): every character that is
+    not a letter, digit or space is written as a CSS escape, so no text can end the string,
+    the rule or the <style> element."""
+    text = visible(str(value))
+    escaped = "".join(
+        c if (c.isascii() and c.isalnum()) or c == " " else f"\\{ord(c):06x}" for c in text
+    )
+    return Markup(f'"{escaped}"')
+
+
+def _sparkline(measure: Mapping[str, Any]) -> Markup:
+    """The measure's readings as an inline SVG, labelled with its trend in words."""
+    from bragcli.render.sparkline import sparkline
+
+    return sparkline(
+        [r["value"] for r in measure["series"]],
+        measure["target_low"],
+        measure["target_high"],
+        label=visible(str(measure["series_text"])),
+    )
+
+
 def _filters(context: Mapping[str, Any]) -> dict[str, Callable[..., Any]]:
     return {
         "md": fmt.md_cell,
         "md_inline": fmt.md_inline,
         "md_lines": _md_lines,
+        "md_notes": _md_notes,
         "rating": _rating,
         "rating_symbol": _symbol,
         "rating_class": _rating_class,
@@ -153,6 +189,12 @@ def _filters(context: Mapping[str, Any]) -> dict[str, Callable[..., Any]]:
         "change": lambda reading: reading["change_text"] or "–",
         "yes_no": lambda b: {True: "yes", False: "no", None: "–"}[b],
         "short": fmt.short,
+        "css_string": _css_string,
+        #: a measure's readings in one line: "2021-22: 18%, 2022-10: 22%"
+        "readings": lambda measure: ", ".join(
+            f"{r['period']}: {r['value_text']}" for r in measure["series"]
+        ),
+        "sparkline": _sparkline,
     }
 
 

@@ -11,18 +11,22 @@ tests/test_hostile_templates.py.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
 from bragcli import __version__
+from bragcli.compute.changes import Change
 from bragcli.compute.rollup import (
     DEFAULT_DUE_WITHIN,
     ActionView,
     MeasureView,
     Totals,
     build_status,
+    meets_target,
     view_measures,
 )
 from bragcli.model import Area, Measure, Plan, Rating, Reading
@@ -56,7 +60,43 @@ def _plan(plan: Plan) -> Record:
 def _commit(commit: Commit | None) -> Record | None:
     if commit is None:
         return None
-    return _record(sha=commit.sha, short=commit.short, date=commit.date, dirty=commit.dirty)
+    return _record(
+        sha=commit.sha,
+        short=commit.short,
+        #: the first 7 characters of the commit id: the report's reference
+        ref=commit.sha[:7],
+        date=commit.date,
+        #: the commit's date as a date (None where git shows none that reads as one)
+        recorded=_day(commit.date),
+        dirty=commit.dirty,
+    )
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def provenance(commit: Commit | None, prepared: date | None) -> str:
+    """Where the report comes from, in plain words and one date style."""
+    made = f"Prepared on {fmt.uk_date(prepared)} from" if prepared else "Prepared from"
+    if commit is None:
+        return (
+            f"{made} plan files that are not kept in git, so this version of the plan "
+            "cannot be traced later."
+        )
+    day = _day(commit.date)
+    # a date Python cannot hold (10000-01-01) or git cannot show ("an unknown date") as git has it
+    when = f"on {fmt.uk_date(day)}" if day else f"in a commit of {commit.date}"
+    text = f"{made} the plan as recorded {when} (reference {commit.sha[:7]})."
+    if commit.dirty:
+        text += (
+            " The plan had changes not yet recorded in git, so this report may not match "
+            "that recorded version."
+        )
+    return text
 
 
 def _totals(totals: Totals) -> Record:
@@ -74,6 +114,11 @@ def _area(area: Area) -> Record:
     return _record(
         id=area.id,
         title=area.title,
+        #: the area's owner: its lead roles
+        lead=tuple(area.lead),
+        #: the board's own ratings of the whole area (None where not rated)
+        status=area.status.value if area.status is not None else None,
+        impact=area.impact.value if area.impact is not None else None,
         outcomes=tuple(_record(text=o.text, evidence=tuple(o.evidence)) for o in area.outcomes),
     )
 
@@ -85,6 +130,17 @@ def _reading(reading: Reading | None) -> Record | None:
 
 
 def _measure(measure: Measure) -> Record:
+    low, high = measure.target_bounds()
+    series = tuple(
+        _record(
+            period=r.period,
+            value=r.value,
+            value_text=fmt.with_unit(r.value, measure),
+            meets=meets_target(measure, r.value),
+            source=r.source,
+        )
+        for r in measure.readings
+    )
     return _record(
         name=measure.name,
         good=measure.good,
@@ -92,7 +148,41 @@ def _measure(measure: Measure) -> Record:
         unit=measure.unit,
         #: "16-20", "≥ 90%", "≤ 0" with the unit; "" without a target
         target_text=fmt.target_text(measure),
+        #: the range of values that meets the target (None: unbounded on that side)
+        target_low=low,
+        target_high=high,
+        #: every reading, oldest first
+        series=series,
+        #: the series in words, e.g. "3 readings, from 18% (2021-22) to 22% (2022-10); ..."
+        series_text=_series_text(measure),
     )
+
+
+def _series_text(measure: Measure) -> str:
+    """The readings' trend in words: the text alternative of the sparkline."""
+    readings = measure.readings
+    if not readings:
+        return f"{measure.name}: no reading yet."
+    first, last = readings[0], readings[-1]
+    said = fmt.with_unit
+    if len(readings) == 1:
+        text = f"{measure.name}: one reading, {said(last.value, measure)} ({last.period})"
+    else:
+        if last.value > first.value:
+            way = "rose"
+        elif last.value < first.value:
+            way = "fell"
+        else:
+            way = "stayed"
+        text = (
+            f"{measure.name}: {len(readings)} readings; {way} from {said(first.value, measure)} "
+            f"({first.period}) to {said(last.value, measure)} ({last.period})"
+        )
+    target = fmt.target_text(measure)
+    if target:
+        meets = meets_target(measure, last.value)
+        text += f"; target {target}, " + ("met" if meets else "not met") + " by the latest"
+    return text + "."
 
 
 def _measure_view(view: MeasureView, measure: Record) -> Record:
@@ -110,12 +200,117 @@ def _measure_view(view: MeasureView, measure: Record) -> Record:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SinceBoard:
+    """What the report's "Since the last board" section is built from (`--since REV`)."""
+
+    #: the revision as the user gave it, or the tag found by --since-tag-prefix
+    rev: str
+    short: str
+    #: the date of that revision's commit
+    date: date
+    #: the plan then, and its areas
+    plan: Plan
+    areas: Sequence[Area]
+    #: `compute.changes.diff_plans` from then to now: the same change set as `brag diff`
+    changes: Sequence[Change]
+
+
+def _plain(value: object) -> object:
+    """A change's field as template data: text for enums, tuples for lists."""
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, list | tuple):
+        return tuple(_plain(v) for v in value)
+    if isinstance(value, Mapping):
+        return MappingProxyType({str(k): _plain(v) for k, v in value.items()})
+    if value is None or isinstance(value, CONTEXT_TYPES):
+        return value
+    return str(value)
+
+
+#: The fields every change of "Since the last board" has (a template can use each on any
+#: change); a kind of change may add its own.
+_CHANGE_FIELDS: dict[str, object] = {
+    "id": None, "area": None, "title": None, "kind": None, "text": "", "from": None,
+    "to": None, "direction": None, "slip_days": None, "notes": (),
+}  # fmt: skip
+
+#: Headings of the "Since the last board" groups, in the order shown; a kind of change not
+#: named here is shown after these, under its own name.
+SINCE_HEADINGS: dict[str, str] = {
+    "status": "Rating changes",
+    "impact": "Impact rating changes",
+    "became-overdue": "Became overdue",
+    "deadline": "Deadlines re-planned",
+    "added": "New actions",
+    "removed": "Removed actions",
+    "moved": "Moved actions",
+    "progress": "New progress notes",
+    "reading-added": "New measure readings",
+    "reading-changed": "Measure readings changed",
+    "role-holder": "Role holders changed",
+    "lead": "Leads changed",
+    "area-lead": "Area owners changed",
+    "area-status": "Area ratings changed",
+    "area-impact": "Area impact ratings changed",
+    "baseline": "First agreed deadlines changed",
+    "source": "Sources changed",
+    "plan": "Plan details changed",
+}
+
+
+def _since(since: SinceBoard) -> Record:
+    groups: dict[str, list[Record]] = {}
+    for change in since.changes:
+        fields = dict(_CHANGE_FIELDS)
+        fields.update({str(k): _plain(v) for k, v in change.as_dict().items()})
+        kind = str(fields["kind"] or "other")
+        fields["text"] = change.describe()
+        groups.setdefault(kind, []).append(MappingProxyType(fields))
+    order = [k for k in SINCE_HEADINGS if k in groups] + sorted(
+        k for k in groups if k not in SINCE_HEADINGS
+    )
+    return _record(
+        rev=since.rev,
+        short=since.short,
+        date=since.date,
+        count=sum(len(g) for g in groups.values()),
+        groups=tuple(
+            _record(
+                kind=k,
+                heading=SINCE_HEADINGS.get(k, k.replace("-", " ").replace("_", " ").capitalize()),
+                changes=tuple(groups[k]),
+            )
+            for k in order
+        ),
+    )
+
+
+def _new_notes(since: SinceBoard | None) -> dict[str, frozenset[str] | None]:
+    """Action id -> its notes (as written) that are new since the last board; None for an
+    action added since then (all its notes are new)."""
+    if since is None:
+        return {}
+    found: dict[str, frozenset[str] | None] = {}
+    for change in since.changes:
+        if change.kind == "added":
+            found[change.id] = None
+        elif change.kind == "progress":
+            found[change.id] = frozenset(change.notes)
+    return found
+
+
 class _Builder:
     """Builds each area and action record once, so the context shares them (and stays small)."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        new_notes: Mapping[str, frozenset[str] | None] | None = None,
+    ) -> None:
         self._areas: dict[int, Record] = {}
         self._actions: dict[int, Record] = {}
+        self._new = new_notes or {}
 
     def area(self, area: Area) -> Record:
         key = id(area)
@@ -127,6 +322,7 @@ class _Builder:
         key = id(view)
         if key not in self._actions:
             a = view.action
+            baseline = view.baseline
             self._actions[key] = _record(
                 action=_record(
                     id=a.id,
@@ -138,6 +334,22 @@ class _Builder:
                     updated=a.updated,
                     success_criteria=a.success_criteria,
                     progress=tuple(note.written for note in a.progress),
+                    #: each note with its date (None where undated) and whether it is new
+                    #: since the last board (always False without --since)
+                    notes=tuple(
+                        _record(text=n.text, date=n.date, new=self._is_new(a.id, n.written))
+                        for n in a.progress
+                    ),
+                    source=tuple(a.source),
+                    #: the deadline first agreed: `baseline` where the plan records it, else
+                    #: the action's first deadline in git history (None without either)
+                    baseline=baseline,
+                    #: True when the deadline now differs from the one first agreed
+                    replanned=baseline is not None and baseline != (a.deadline or "none"),
+                    #: how often the deadline moved since first agreed (`rollup.replanning`;
+                    #: 0 when the plan is not in git)
+                    replans=view.replanned or 0,
+                    impact_evidence=tuple(a.impact_evidence),
                 ),
                 area=self.area(view.area),
                 due=view.due,
@@ -148,6 +360,12 @@ class _Builder:
                 stale=view.stale,
             )
         return self._actions[key]
+
+    def _is_new(self, action_id: str, written: str) -> bool:
+        if action_id not in self._new:
+            return False
+        new = self._new[action_id]
+        return new is None or written in new
 
     def actions(self, views: list[ActionView]) -> tuple[Record, ...]:
         return tuple(self.action(v) for v in views)
@@ -160,11 +378,17 @@ def report_context(
     commit: Commit | None,
     *,
     due_within: int = DEFAULT_DUE_WITHIN,
+    since: SinceBoard | None = None,
+    prepared: date | None = None,
+    orientation: str = "landscape",
+    deadline_history: Mapping[str, Sequence[str]] | None = None,
 ) -> Record:
     """The template context documented in the README, as plain read-only data."""
-    status = build_status(plan, areas, as_of, due_within=due_within)
+    status = build_status(
+        plan, areas, as_of, due_within=due_within, deadline_history=deadline_history
+    )
     readings = {(v.area.id, v.measure.name): v for v in view_measures(areas)}
-    build = _Builder()
+    build = _Builder(_new_notes(since))
 
     def measure_rows(area: Area) -> tuple[Record, ...]:
         rows = []
@@ -187,7 +411,15 @@ def report_context(
     return _record(
         plan=_plan(plan),
         as_of=as_of,
+        #: the day the report was made (SOURCE_DATE_EPOCH where set, for reproducible output)
+        prepared=prepared,
+        #: the printed page: A4, "landscape" (default) or "portrait" (--orientation)
+        page=_record(size="A4", orientation=orientation),
+        #: "Since the last board" (--since REV); None without --since
+        since=_since(since) if since is not None else None,
         commit=_commit(commit),
+        #: "Prepared on 25 November 2026 from the plan as recorded on ... (reference 6451b89)."
+        provenance=provenance(commit, prepared),
         generator=f"bragcli {__version__}",
         ratings=tuple(r.value for r in Rating),
         totals=_totals(status.totals),

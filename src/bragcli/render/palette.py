@@ -20,6 +20,8 @@ from bragcli.model import Rating
 #: White and black, as the chart draws its background and outlines, and as text on a fill.
 WHITE = "#ffffff"
 BLACK = "#000000"
+#: The light grey of table header rows (the Word report; the HTML report's `--head`).
+HEADER_FILL = "#eef0f3"
 
 
 @dataclass(frozen=True, slots=True)

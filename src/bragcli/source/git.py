@@ -213,6 +213,22 @@ class Repository:
         when, note = commit_date(day, sha)
         return Revision(sha, when, subject, rev, note)
 
+    def latest_tag(self, prefix: str, before: str) -> str | None:
+        """The newest tag whose name starts with `prefix` (plain text: no pattern) on a commit
+        that is an ancestor of `before` (a sha) and not `before` itself; None if there is none.
+        """
+        out = self._git(
+            "for-each-ref", f"--merged={before}", "--sort=-creatordate",
+            "--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)", "refs/tags",
+            check=False,
+        )  # fmt: skip
+        for line in (out or "").splitlines():
+            name, _, rest = line.partition("\x00")
+            target, _, peeled = rest.partition("\x00")
+            if name.startswith(prefix) and (peeled or target) != before:
+                return name
+        return None
+
     def head_commit(self) -> Commit | None:
         """HEAD, and whether the plan folder has changes not committed (None: no commit yet)."""
         head = self._git("log", "-1", "--format=%H%x00%cs", check=False)
