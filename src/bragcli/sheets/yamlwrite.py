@@ -153,3 +153,9 @@ def area_yaml(area: Area) -> str:
 def plan_yaml(title: str, organisation: str) -> str:
     """A minimal plan.yaml: the title and the organisation."""
     return f"{PLAN_MODELINE}\n{_dump({'title': title, 'organisation': organisation})}"
+
+
+def action_yaml(action: Action) -> str:
+    """The action as one item of an area's list of actions ("- id: ..."), unindented."""
+    lines = _dump({"actions": [_action_data(action)]}).splitlines()[1:]  # under "actions:"
+    return "".join(f"{line[2:]}\n" for line in lines)
