@@ -728,6 +728,74 @@ def import_(
     _exit(lambda: run_import(source, options, sys.stdout, sys.stderr))
 
 
+def _update_options(func: Any) -> Any:
+    """What a command that changes the plan in place shares: --dry-run and the change set's
+    format (that of brag diff)."""
+    for option in reversed(
+        [
+            click.option("--dry-run", is_flag=True, help="Print what would change; write nothing."),
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(list(DIFF_FORMATS)),
+                default="terminal",
+                show_default=True,
+                help="How the change set is printed (as brag diff prints it).",
+            ),
+            _COLOR_OPTION,
+            _as_of_option,
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+@cli.command("set")
+@click.argument("ids", nargs=-1, metavar="ID...")
+@_plan_option
+@click.option("--status", type=RATING, help="The new activity rating.")
+@click.option("--impact", type=RATING, help="The new impact rating.")
+@click.option("--deadline", metavar="TEXT", help='The new deadline, e.g. "June 2023".')
+@click.option(
+    "--lead", metavar="ROLE", multiple=True, help="The new lead role (repeat for a joint lead)."
+)
+@click.option("--note", metavar="TEXT", multiple=True, help="A progress note to add (repeatable).")
+@click.option("--note-date", type=DATE, help="The date of the notes given with --note.")
+@click.option("--updated", type=DATE, help="The date of the last progress update.")
+@_update_options
+def set_(
+    ids: tuple[str, ...],
+    plan_dir: Path,
+    status: Rating | None,
+    impact: Rating | None,
+    deadline: str | None,
+    lead: tuple[str, ...],
+    note: tuple[str, ...],
+    note_date: date | None,
+    updated: date | None,
+    dry_run: bool,
+    fmt: DiffFormat,
+    color: ColorChoice,
+    as_of: date | None,
+) -> None:
+    """Change actions in their area files: ratings, deadline, lead, notes.
+
+    \b
+      brag set 2.1 2.3 --status green --updated 2023-03-14
+      brag set 4.2 --note "Audit done" --note-date 2023-03-10
+
+    Only the values that change are rewritten: comments, quoting, key order and
+    blank lines stay as they were. The changed plan is checked first and nothing is
+    written if brag check would report a new problem (as of --as-of). The change set
+    is printed as brag diff prints it; --dry-run writes nothing.
+    """
+    from bragcli.commands.update import SetOptions, UpdateOptions, run_set
+
+    update = UpdateOptions(dry_run, fmt, color, as_of or _today(), "set")
+    options = SetOptions(plan_dir, status, impact, deadline, lead, note, note_date, updated, update)
+    _exit(lambda: run_set(ids, options, sys.stdout, sys.stderr))
+
+
 @cli.command()
 @click.argument("plan_dir", required=False, default=DEFAULT_PLAN, type=click.Path(path_type=Path))
 @click.option(

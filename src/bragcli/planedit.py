@@ -88,13 +88,13 @@ def _tree(text: str) -> _Node:
         if isinstance(event, AliasEvent):
             raise EditRefused("the file uses an alias (*name); bragcli edits no such file")
         if isinstance(event, ScalarEvent):
-            start, end = event.start_mark.index, event.end_mark.index
+            start, end = _index(event.start_mark), _index(event.end_mark)
             if event.style in ("|", ">"):
                 end = start + len(text[start:end].rstrip())
             node = _Node("scalar", start, end, style=event.style, value=event.value)
         elif isinstance(event, (MappingStartEvent, SequenceStartEvent)):
             kind = "map" if isinstance(event, MappingStartEvent) else "seq"
-            index = event.start_mark.index
+            index = _index(event.start_mark)
             node = _Node(kind, index, index, flow=bool(event.flow_style))
             _attach(stack, node)
             stack.append(node)
@@ -104,7 +104,7 @@ def _tree(text: str) -> _Node:
         elif isinstance(event, CollectionEndEvent):
             node = stack.pop()
             if node.flow:
-                node.end = event.end_mark.index
+                node.end = _index(event.end_mark)
             elif node.items:
                 node.end = max(node.end, node.items[-1].end)
             if stack:
@@ -118,6 +118,11 @@ def _tree(text: str) -> _Node:
     if root is None or root.kind != "map":
         raise EditRefused("the file does not hold a mapping")
     return root
+
+
+def _index(mark: Any) -> int:
+    """The character index of a mark (the pure-Python parser always gives one)."""
+    return int(mark.index)
 
 
 def _attach(stack: list[_Node], node: _Node) -> None:
@@ -139,9 +144,12 @@ def _double_quoted(text: str) -> str:
             out.append("\\n")
         elif char == "\t":
             out.append("\\t")
-        elif _NEEDS_ESCAPES.match(char) or not char.isprintable() and char != " ":
+        elif _NEEDS_ESCAPES.match(char) or (not char.isprintable() and char != " "):
             code = ord(char)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+            if code < 0x100:
+                out.append(f"\\x{code:02x}")
+            else:
+                out.append(f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
         else:
             out.append(char)
     return '"' + "".join(out) + '"'
@@ -295,17 +303,20 @@ class AreaEdit:
             inner = ", ".join(scalar_text(v, flow=True) for v in values)
             self._splice(old.start, old.end, f"[{inner}]")
             return
-        if old.kind == "seq" and all(i.kind == "scalar" for i in old.items):
-            if len(old.items) == len(values):
-                for item, text in zip(old.items, values, strict=True):
-                    style = item.style if item.style in ("'", '"') else None
-                    self._splice(item.start, item.end, scalar_text(text, style=style))
-                return
-            if old.items:
+        if old.kind == "seq" and old.items and all(i.kind == "scalar" for i in old.items):
+            for item, text in zip(old.items, values, strict=False):  # item by item
+                style = item.style if item.style in ("'", '"') else None
+                self._splice(item.start, item.end, scalar_text(text, style=style))
+            if len(values) > len(old.items):
                 indent = " " * self._column(old.start)
-                lines = (self._newline + indent).join(f"- {scalar_text(v)}" for v in values)
-                self._splice(old.start, old.items[-1].end, lines)
-                return
+                at = self._line_end(old.items[-1].end)
+                extra = values[len(old.items) :]
+                self._splice(
+                    at, at, "".join(f"{self._newline}{indent}- {scalar_text(v)}" for v in extra)
+                )
+            for item in old.items[len(values) :]:
+                self._delete_lines(self._dash(item), item.end)
+            return
         raise EditRefused(
             f"{self.shown}: {key} is written in a form bragcli does not change; "
             f"edit it by hand, as {key}: {_value_text(value)}"
@@ -343,9 +354,7 @@ class AreaEdit:
                 items = ", ".join(note_text(n, flow=True) for n in notes)
                 self._add_key(node, "progress", f"[{items}]")
             else:
-                block = "".join(
-                    f"{self._newline}{key_indent}  - {note_text(n)}" for n in notes
-                )
+                block = "".join(f"{self._newline}{key_indent}  - {note_text(n)}" for n in notes)
                 self._add_key(node, "progress", block)
         else:
             key_node, old = found
@@ -409,16 +418,20 @@ class AreaEdit:
             raise EditRefused(f"{self.shown}: a list item is written in a form bragcli cannot edit")
         return at
 
+    def _delete_lines(self, start: int, end: int) -> None:
+        """Delete the whole lines from the one holding `start` to the one holding `end`; the
+        text before `start` on its line must be blank."""
+        first = self._line_start(start)
+        if self.text[first:start].strip():
+            raise EditRefused(f"{self.shown}: a list item to remove does not start a line")
+        last = self._line_end(end)
+        last += len(self._newline) if self.text.startswith(self._newline, last) else 0
+        self._splice(first, last, "")
+
     def remove_action(self, action_id: str) -> None:
         """Remove the action's lines (comments above it stay)."""
         node = self._action_node(action_id)
-        dash = self._dash(node)
-        start = self._line_start(dash)
-        if self.text[start:dash].strip():
-            raise EditRefused(f"{self.shown}: action {excerpt(action_id)} does not start a line")
-        end = self._line_end(node.end)
-        end += len(self._newline) if self.text.startswith(self._newline, end) else 0
-        self._splice(start, end, "")
+        self._delete_lines(self._dash(node), node.end)
         wanted = id_key(action_id)
         self.expected = self.expected.model_copy(
             update={"actions": [a for a in self.expected.actions if id_key(a.id) != wanted]}
