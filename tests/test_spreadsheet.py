@@ -504,7 +504,7 @@ def test_xlsx_layout_and_colours(tmp_path: Path) -> None:
     assert [c.value for c in sheet[1]] == EXPORT_COLUMNS
     assert all(c.font.bold for c in sheet[1])
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:L{len(rows)}"
+    assert sheet.auto_filter.ref == f"A1:P{len(rows)}"  # 16 columns
     status_col, impact_col = EXPORT_COLUMNS.index("status") + 1, EXPORT_COLUMNS.index("impact") + 1
     expected = {
         "blue": ("1D4ED8", "FFFFFF"),

@@ -42,6 +42,10 @@ def export_rows(plan: Plan, areas: list[Area], as_of: date) -> list[list[str]]:
                 action.impact.value if action.impact is not None else "",
                 "\n".join(note.written for note in action.progress),
                 action.updated.isoformat() if action.updated is not None else "",
+                action.success_criteria or "",
+                action.baseline or "",
+                "\n".join(action.source),
+                "\n".join(action.impact_evidence),
                 view.due.isoformat() if view.due is not None else "",
                 "yes" if view.overdue else "no",
             ]
@@ -63,7 +67,9 @@ def write_csv(rows: list[list[str]], path: Path) -> None:
     write_bytes(path, csv_bytes(rows))
 
 
-_WIDE_COLUMNS = frozenset({"area title", "action", "lead", "progress"})
+_WIDE_COLUMNS = frozenset(
+    {"area title", "action", "lead", "progress", "success criteria", "source", "impact evidence"}
+)
 
 
 def write_xlsx(rows: list[list[str]], path: Path) -> None:

@@ -42,6 +42,10 @@ COLUMNS = [
     "impact",
     "progress",
     "updated",
+    "success criteria",
+    "baseline",
+    "source",
+    "impact evidence",
 ]
 #: bragcli's own computed export columns: ignored on import, without a mention.
 COMPUTED_COLUMNS = ("due", "overdue")
@@ -84,12 +88,20 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "notes",
     ),
     "updated": ("updated", "last updated", "date updated", "update date"),
+    "success criteria": ("success criteria", "success measures", "how we will know"),
+    "baseline": ("baseline", "baseline deadline", "original deadline"),
+    "source": ("source", "origin", "recommendation"),
+    "impact evidence": ("impact evidence", "evidence of impact", "so what"),
 }
 
 #: Single letters accepted for a rating in a spreadsheet (B/G/A/R, any case).
 _RATING_LETTERS = {"b": "blue", "g": "green", "a": "amber", "r": "red"}
 #: The spreadsheet column of a pydantic field, where the names differ.
-_COLUMN_OF_FIELD = {"title": "action"}
+_COLUMN_OF_FIELD = {
+    "title": "action",
+    "success_criteria": "success criteria",
+    "impact_evidence": "impact evidence",
+}
 
 
 @dataclass(frozen=True)
@@ -113,6 +125,10 @@ class Imported:
     rows: int = 0
     #: area id -> the area file's name (safe, visible, loadable; no two alike)
     file_names: dict[str, str] = field(default_factory=dict)
+    #: the fields the sheet has a column for (names as in COLUMNS)
+    columns: frozenset[str] = frozenset()
+    #: every action id on a row, imported or not -> its row number
+    rows_of: dict[str, int] = field(default_factory=dict)
 
 
 def header_key(text: str) -> str:
@@ -157,13 +173,26 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _BULLET = re.compile(r"^(?:•\s*|[-*]\s+)")
 
 
-def _notes(cell: str) -> list[str]:
-    """Progress notes: one per line, without bullets or blank lines."""
-    notes = []
+def _lines(cell: str) -> list[str]:
+    """The cell's lines, without bullets or blank lines."""
+    lines = []
     for line in _LINE_BREAK.split(cell):
-        note = _BULLET.sub("", line.strip(), count=1).strip()
-        if note:
-            notes.append(note)
+        text = _BULLET.sub("", line.strip(), count=1).strip()
+        if text:
+            lines.append(text)
+    return lines
+
+
+_DATED_NOTE = re.compile(r"(?P<day>[0-9]{4}-[0-9]{2}-[0-9]{2}):\s+(?P<text>\S.*)", re.ASCII)
+
+
+def _notes(cell: str) -> list[str | dict[str, str]]:
+    """Progress notes: one per line, without bullets or blank lines; a line that starts with
+    its date ("2023-01-31: Board met") is a dated note, as plan files write it."""
+    notes: list[str | dict[str, str]] = []
+    for line in _lines(cell):
+        m = _DATED_NOTE.fullmatch(line)
+        notes.append({m["day"]: m["text"]} if m else line)
     return notes
 
 
@@ -293,7 +322,9 @@ def import_actions(rows: list[list[str]]) -> Imported:
 
     areas, file_names = _areas_and_files(state)
     problems = sorted(state.problems, key=lambda p: p.row)
-    return Imported(areas, problems, ignored, len(data), file_names)
+    return Imported(
+        areas, problems, ignored, len(data), file_names, frozenset(columns), dict(state.seen_ids)
+    )
 
 
 def _uncomputed_message(column: str, formula: str) -> str:
@@ -495,7 +526,10 @@ def _continuation_row(state: _State, number: int, cells: dict[str, str]) -> None
         action = actions[last.index]
         actions[last.index] = action.model_copy(
             update={
-                "progress": [*action.progress, *(Note(text=n) for n in _notes(cells["progress"]))]
+                "progress": [
+                    *action.progress,
+                    *(Note.model_validate(_note_fields(n)) for n in _notes(cells["progress"])),
+                ]
             }
         )
 
@@ -548,6 +582,12 @@ def _action_row(state: _State, number: int, cells: dict[str, str], has_area_colu
     notes = _notes(cells["progress"])
     if notes:
         data["progress"] = notes
+    for column in ("success criteria", "baseline"):
+        if cells[column]:
+            data[column.replace(" ", "_")] = cells[column]
+    for column in ("source", "impact evidence"):
+        if cells[column]:
+            data[column.replace(" ", "_")] = _lines(cells[column])
 
     action: Action | None = None
     try:
@@ -566,6 +606,13 @@ def _action_row(state: _State, number: int, cells: dict[str, str], has_area_colu
     actions.append(action)
     state.first_rows.setdefault(area, number)
     state.last = _Row(number, area, len(actions) - 1)
+
+
+def _note_fields(note: str | dict[str, str]) -> dict[str, str]:
+    if isinstance(note, dict):
+        ((day, text),) = note.items()
+        return {"date": day, "text": text}
+    return {"text": note}
 
 
 def _validation_message(err: Any, cells: dict[str, str]) -> tuple[str, str]:
