@@ -211,14 +211,33 @@ def _rating(cell: str) -> str:
     return normalised if isinstance(normalised, str) else cell
 
 
-_ISO_DATE = re.compile(
-    r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-)
-_UK_DATE = re.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})")
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_ISO_DATE = re.compile(rf"(?P<y>\d{{4}})-(?P<m>\d{{1,2}})-(?P<d>\d{{1,2}}){_TIME}")
+_UK_DATE = re.compile(rf"(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}})/(?P<y>\d{{4}}){_TIME}")
+#: A date as Excel writes it in a CSV when the cell had no date format: days since 1899-12-30
+#: (a fraction is the time of day). Only 1955 to 2119 are taken as dates.
+_SERIAL = re.compile(r"(?P<days>[0-9]{5})(?:\.[0-9]+)?")
+_SERIAL_RANGE = range(20_000, 80_000)
+_EXCEL_EPOCH = date(1899, 12, 30)
+#: "Mar-23", "March 23", "Mar 2023": how Excel shows a date formatted mmm-yy, as text.
+_MONTH_YEAR = re.compile(r"(?P<month>[A-Za-z]{3,9})\.?[-\s/]+(?P<year>[0-9]{2}|[0-9]{4})")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")  # fmt: skip
+
+
+def _serial_date(text: str) -> date | None:
+    m = _SERIAL.fullmatch(text)
+    if m is None or int(m["days"]) not in _SERIAL_RANGE:
+        return None
+    return date.fromordinal(_EXCEL_EPOCH.toordinal() + int(m["days"]))
 
 
 def _updated(text: str) -> date | None:
-    """YYYY-MM-DD (a time after it is ignored) or day-first DD/MM/YYYY; None if neither."""
+    """YYYY-MM-DD or day-first DD/MM/YYYY (a time after either is ignored), or an Excel
+    serial number; None if none of these."""
+    serial = _serial_date(text)
+    if serial is not None:
+        return serial
     m = _ISO_DATE.fullmatch(text) or _UK_DATE.fullmatch(text)
     if m is None:
         return None
@@ -226,6 +245,35 @@ def _updated(text: str) -> date | None:
         return date(int(m["y"]), int(m["m"]), int(m["d"]))
     except ValueError:
         return None
+
+
+def excel_deadline(text: str) -> str:
+    """A deadline cell as the plan writes it, from the forms Excel gives: "Mar-23" or
+    "March 23" -> "March 2023" (the whole month), "31/03/2023 09:30" -> "31/03/2023", a
+    serial number -> YYYY-MM-DD. Text the deadline parser reads ("Feb 2023") is kept as it
+    is, and so is other text, for the deadline parser to report."""
+    try:
+        parse_deadline(text)
+        return text
+    except DeadlineError:
+        pass
+    m = _MONTH_YEAR.fullmatch(text)
+    if m is not None:
+        word = m["month"].lower()
+        month = next((name for name in _MONTHS if name.startswith(word) and len(word) >= 3), None)
+        if month is not None and (len(word) == 3 or word == month or word == "sept"):
+            year = int(m["year"]) + (2000 if len(m["year"]) == 2 else 0)
+            return f"{month.title()} {year}"
+    serial = _serial_date(text)
+    if serial is not None:
+        return serial.isoformat()
+    uk = _UK_DATE.fullmatch(text)
+    if uk is not None:
+        return text[: uk.end("y")]  # without the time
+    iso = _ISO_DATE.fullmatch(text)
+    if iso is not None:
+        return text[: iso.end("d")]
+    return text
 
 
 _AREA_PREFIX = re.compile(r"(?i)^(?:improvement\s+)?area\s+(\S+)$")
@@ -563,6 +611,7 @@ def _action_row(state: _State, number: int, cells: dict[str, str], has_area_colu
         "status": _rating(cells["status"]),
     }
     if cells["deadline"]:
+        cells["deadline"] = excel_deadline(cells["deadline"])
         data["deadline"] = cells["deadline"]
         try:
             parse_deadline(cells["deadline"])
