@@ -686,51 +686,9 @@ def init(directory: Path, force: bool) -> None:
     _exit(run)
 
 
-@cli.command("import")
-@click.argument("source", metavar="FILE.csv|FILE.xlsx", type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The plan folder to write (one area file per area, and plan.yaml if missing).",
-)
-@click.option("--title", help="The plan's title for a new plan.yaml (default: from the file name).")
-@click.option("--organisation", help="The organisation for a new plan.yaml.")
-@click.option("--partial", is_flag=True, help="Write the rows that import even when others cannot.")
-@click.option("--force", is_flag=True, help="Replace area files of the same name.")
-def import_(
-    source: Path,
-    output: Path,
-    title: str | None,
-    organisation: str | None,
-    partial: bool,
-    force: bool,
-) -> None:
-    """Turn a tracker spreadsheet (one row per action) into a plan folder.
-
-    \b
-    Columns, matched in any case, with common names:
-      area (improvement area), area title, id (ref, action no), action (title,
-      description), lead (owner, responsible), deadline (by when, due date, target
-      date), status (BRAG, RAG, rating), impact, progress (update, commentary; one
-      note per line in the cell), updated (last updated).
-    Area cells left blank below a filled one belong to the same area; a row with
-    only progress text continues the action above it.
-
-    Every row that cannot be imported is reported with its row number, and then
-    nothing is written unless --partial. Existing files are kept unless --force.
-    xlsx needs: pip install 'bragcli[excel]'.
-    """
-    from bragcli.commands.import_export import ImportOptions, run_import
-
-    options = ImportOptions(output, title, organisation, partial, force)
-    _exit(lambda: run_import(source, options, sys.stdout, sys.stderr))
-
-
 def _update_options(func: Any) -> Any:
-    """What a command that changes the plan in place shares: --dry-run and the change set's
-    format (that of brag diff)."""
+    """What a command that changes the plan in place shares: --dry-run, the change set's
+    format (that of brag diff), and the day brag check judges the result as of."""
     for option in reversed(
         [
             click.option("--dry-run", is_flag=True, help="Print what would change; write nothing."),
@@ -794,6 +752,106 @@ def set_(
     update = UpdateOptions(dry_run, fmt, color, as_of or _today(), "set")
     options = SetOptions(plan_dir, status, impact, deadline, lead, note, note_date, updated, update)
     _exit(lambda: run_set(ids, options, sys.stdout, sys.stderr))
+
+
+@cli.command("import")
+@click.argument("source", metavar="FILE.csv|FILE.xlsx", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The plan folder to write (one area file per area, and plan.yaml if missing); with "
+    "--update, the plan folder to change (default: plans).",
+)
+@click.option("--title", help="The plan's title for a new plan.yaml (default: from the file name).")
+@click.option("--organisation", help="The organisation for a new plan.yaml.")
+@click.option("--partial", is_flag=True, help="Write the rows that import even when others cannot.")
+@click.option("--force", is_flag=True, help="Replace area files of the same name.")
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Change the existing plan in place: only the values the sheet changed.",
+)
+@click.option(
+    "--remove-missing", is_flag=True, help="With --update: remove actions the sheet lacks."
+)
+@click.option(
+    "--theirs",
+    "side",
+    flag_value="theirs",
+    help="With --update: on a conflict, take the sheet's value.",
+)
+@click.option(
+    "--ours",
+    "side",
+    flag_value="ours",
+    help="With --update: on a conflict, keep the plan's value.",
+)
+@_update_options
+def import_(
+    source: Path,
+    output: Path | None,
+    title: str | None,
+    organisation: str | None,
+    partial: bool,
+    force: bool,
+    update: bool,
+    remove_missing: bool,
+    side: str | None,
+    dry_run: bool,
+    fmt: DiffFormat,
+    color: ColorChoice,
+    as_of: date | None,
+) -> None:
+    """Turn a tracker spreadsheet (one row per action) into a plan folder, or
+    update a plan from it (--update).
+
+    \b
+    Columns, matched in any case, with common names:
+      area (improvement area), area title, id (ref, action no), action (title,
+      description), lead (owner, responsible), deadline (by when, due date, target
+      date), status (BRAG, RAG, rating), impact, progress (update, commentary; one
+      note per line in the cell, "2023-01-31: text" for a dated note), updated
+      (last updated), success criteria, baseline, source, impact evidence.
+    Area cells left blank below a filled one belong to the same area; a row with
+    only progress text continues the action above it.
+
+    \b
+    With --update, rows are matched to actions by id and only the values that
+    changed are rewritten in the area files (comments and layout stay); notes are
+    added, never removed; new ids are added to their area; an action the sheet
+    lacks is reported (removed with --remove-missing). When the sheet came from an
+    older revision (brag export records it) and the plan changed the same value,
+    that action is a conflict and is left alone unless --theirs or --ours. The
+    change set prints as brag diff prints it; --dry-run writes nothing; nothing is
+    written if brag check would report a new problem.
+
+    Every row that cannot be imported is reported with its row number, and then
+    nothing is written unless --partial. Existing files are kept unless --force.
+    xlsx needs: pip install 'bragcli[excel]'.
+    """
+    from bragcli.commands.import_export import ImportOptions, run_import
+    from bragcli.commands.update import UpdateOptions
+
+    if update:
+        if force or title or organisation:
+            raise click.UsageError("--update changes the plan in place: leave out --force, "
+                                   "--title and --organisation")  # fmt: skip
+        changes = UpdateOptions(dry_run, fmt, color, as_of or _today(), "import")
+        folder = output if output is not None else DEFAULT_PLAN
+    else:
+        given = [name for name, on in (("--remove-missing", remove_missing),
+                 ("--theirs/--ours", side), ("--dry-run", dry_run)) if on]  # fmt: skip
+        if given:
+            raise click.UsageError(f"{given[0]} goes with --update")
+        if output is None:
+            raise click.UsageError("give -o FOLDER for the new plan, or --update to change one")
+        changes, folder = None, output
+    options = ImportOptions(
+        folder, title, organisation, partial, force, changes, remove_missing,
+        "theirs" if side == "theirs" else "ours" if side == "ours" else "ask",
+    )  # fmt: skip
+    _exit(lambda: run_import(source, options, sys.stdout, sys.stderr))
 
 
 @cli.command()
