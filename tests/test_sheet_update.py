@@ -297,8 +297,9 @@ def test_a_look_alike_id_is_a_new_action_not_a_silent_match(
 
 def test_formula_and_escape_text_stays_text(run: Run, folder: Path, tmp_path: Path) -> None:
     sheet = tmp_path / "tracker.csv"
+    notes = '\'=HYPERLINK("http://x")\nBell \x1b[31mred'
     write_csv(sheet, [HEADER, ["1", "1.3", "An action with nothing optional", "Head of Service",
-                               "", "amber", "'=HYPERLINK(\"http://x\")\nBell \x1b[31mred"]])  # fmt: skip
+                               "", "amber", notes]])  # fmt: skip
     result = run("import", sheet, "--update", "-o", folder, "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output
@@ -346,13 +347,14 @@ def test_a_month_formatted_date_cell_is_a_month_deadline(tmp_path: Path) -> None
     sheet.append(["id", "action", "lead", "deadline", "status", "updated"])
     import datetime as dt
 
-    sheet.append(["1.1", "A", "L", dt.datetime(2023, 3, 1), "green", dt.datetime(2023, 1, 9, 9, 30)])
+    day = dt.datetime(2023, 1, 9, 9, 30)
+    sheet.append(["1.1", "A", "L", dt.datetime(2023, 3, 1), "green", day])
     sheet["D2"].number_format = "mmm-yy"
     sheet["F2"].number_format = "dd/mm/yyyy hh:mm"
     sheet.append(["1.2", "B", "L", dt.datetime(2023, 3, 31), "green", ""])
     sheet["D3"].number_format = "[$-809]dd mmmm yyyy;@"
     sheet.append(["1.3", "C", "L", dt.datetime(2023, 6, 1), "green", ""])
-    sheet["D4"].number_format = '[$-809]mmmm\\ yyyy;@'
+    sheet["D4"].number_format = "[$-809]mmmm\\ yyyy;@"
     path = tmp_path / "dates.xlsx"
     book.save(path)
     rows = read_rows(path)
