@@ -73,6 +73,10 @@ def run_import(source: Path, options: ImportOptions, out: TextIO, err: TextIO) -
         return Exit.FINDINGS
     if options.update is not None:
         return run_update_import(source, sheets, imported, options, out, err)
+    from bragcli.sheets.planbook import complete_areas, plan_from_sheets
+
+    whole_plan = plan_from_sheets(sheets)
+    imported = _with_other_sheets(imported, complete_areas(imported.areas, sheets))
     if not imported.areas:
         raise BragError(f"{source}: no action to import")
 
@@ -83,7 +87,11 @@ def run_import(source: Path, options: ImportOptions, out: TextIO, err: TextIO) -
         )
     plan_text = None
     # A dangling plan.yaml link is no plan: writing plan.yaml is then refused, not followed.
-    if not any(os.path.exists(folder / name) for name in PLAN_FILE_NAMES):
+    if not any(os.path.exists(folder / name) for name in PLAN_FILE_NAMES) and whole_plan:
+        from bragcli.sheets.yamlwrite import full_plan_yaml
+
+        plan_text = full_plan_yaml(whole_plan)
+    elif not any(os.path.exists(folder / name) for name in PLAN_FILE_NAMES):
         if not options.organisation:
             raise BragError(
                 f"{folder / 'plan.yaml'} does not exist yet: give --organisation (and --title) "
@@ -108,6 +116,23 @@ def run_import(source: Path, options: ImportOptions, out: TextIO, err: TextIO) -
         f"area{'s' if len(imported.areas) != 1 else ''}; next: brag check {folder}\n"
     )
     return Exit.OK
+
+
+def _with_other_sheets(imported: Imported, areas: list[Area]) -> Imported:
+    """`imported` with its areas completed from the workbook's other sheets (and a file name
+    for each area they add)."""
+    import dataclasses
+
+    from bragcli.sheets.importer import area_file_name
+
+    names = dict(imported.file_names)
+    for area in areas:
+        if area.id not in names:
+            try:
+                names[area.id] = area_file_name(area.id, area.title)
+            except ValueError as e:
+                raise BragError(f"sheet Areas: {e}") from e
+    return dataclasses.replace(imported, areas=areas, file_names=names)
 
 
 def about_sheet(sheets: dict[str, list[list[str]]]) -> dict[str, str]:
