@@ -103,7 +103,7 @@ def test_the_officers_loop_changes_only_the_edited_values(
 
     result = run("import", edited, "--update", "-o", folder, "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
-    assert result.stdout == dry.stdout.replace(" (not written: --dry-run)", "")
+    assert result.stdout == dry.stdout.replace(" (--dry-run: not written)", "")
     after = snapshot(folder)
     assert {n for n in after if after[n] != before[n]} == {"01-comments.yaml", "02-bom-crlf.yaml"}
     removed, added = changed_lines(before["01-comments.yaml"], after["01-comments.yaml"])

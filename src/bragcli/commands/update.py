@@ -239,8 +239,10 @@ def apply_update(
         )
         overall, by_area = summarise(changes)
         titles = {s.area.id: s.area.title for s in (*loaded.areas, *after.areas)}
-        to = "the plan after this change" + (" (not written: --dry-run)" if options.dry_run else "")
-        result = DiffResult("the plan as it is", to, None, None, changes, overall, by_area, titles)
+        to = "the plan with these changes" + (
+            " (--dry-run: not written)" if options.dry_run else ""
+        )
+        result = DiffResult("the plan", to, None, None, changes, overall, by_area, titles)
         DIFF_FORMATS[options.format](result, out, options.color)
     for line in said:
         err.write(f"{command}: {line}\n")
@@ -260,7 +262,11 @@ def apply_update(
         err.write(f"{command}: nothing to change: the plan already says this\n")
         return Exit.OK
     if options.dry_run:
-        err.write(f"{command}: nothing written (--dry-run); {len(files)} file(s) would change\n")
+        count = len(files)
+        err.write(
+            f"{command}: nothing written (--dry-run); {count} file{'s' if count != 1 else ''} "
+            "would change\n"
+        )
         return Exit.OK
     for path in write_plan_files(folder, files, replace=True):
         err.write(f"wrote {display_path(path)}\n")
