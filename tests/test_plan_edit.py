@@ -285,3 +285,45 @@ def test_any_text_is_written_so_it_reads_back(text: str, flow: bool) -> None:
     doc = read_bytes(f"k: {'[' if flow else ''}{written}{']' if flow else ''}\n".encode(), "x")
     assert isinstance(doc, Document)
     assert doc.data == {"k": [text] if flow else text}
+
+
+SAMPLE_IDS = sorted({a.id for p in SAMPLE_PLAN.glob("[0-9]*.yaml") for a in _edit(p).area.actions})
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(SAMPLE_IDS),
+            st.sampled_from(["status", "impact", "deadline", "updated", "note"]),
+        ),
+        min_size=1,
+        max_size=6,
+        unique_by=lambda t: t,
+    )
+)
+def test_random_changes_to_the_sample_plan_move_only_their_lines(
+    changes: list[tuple[str, str]],
+) -> None:
+    """Every line of every area file stays, but for lines of the changed keys (and the new
+    lines of added keys and notes)."""
+    values = {"status": "amber", "impact": "red", "deadline": "June 2025",
+              "updated": date(2023, 1, 31)}  # fmt: skip
+    for path in sorted(SAMPLE_PLAN.glob("[0-9]*.yaml")):
+        edit = _edit(path)
+        ids = {a.id for a in edit.area.actions}
+        keys = set()
+        for action_id, key in changes:
+            if action_id not in ids:
+                continue
+            if key == "note":
+                edit.add_notes(action_id, [Note(text="Checked", date=date(2023, 1, 31))])
+            else:
+                edit.set_value(action_id, key, values[key])
+                keys.add(key)
+        after = edit.finish()
+        removed, added = changed_lines(path.read_bytes(), after)
+        for line in removed:
+            assert line.split(":")[0].strip() in keys, line
+        for line in added:
+            assert line.split(":")[0].strip() in keys | {"- 2023-01-31"}, line
