@@ -400,3 +400,24 @@ def test_windows_csv_encodings(
     else:
         assert "read as" not in result.stderr
     assert "      - Café opened – £5 budget\n" in (folder / "01-comments.yaml").read_text()
+
+
+def test_the_format_issue_keys_update_too(run: Run, folder: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "tracker.csv"
+    write_csv(sheet, [
+        [*HEADER, "success criteria", "source", "impact evidence"],
+        ["1", "1.3", "An action with nothing optional", "Head of Service", "", "not started",
+         "", "Every child seen within 5 days", "Ofsted ILACS 2022, recommendation 4",
+         "Audit of 20 cases\nChildren's feedback"],
+    ])  # fmt: skip
+    before = snapshot(folder)
+    result = run("import", sheet, "--update", "-o", folder, "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert "1.3: success_criteria, source, impact_evidence" in result.stderr
+    removed, added = changed_lines(before["01-comments.yaml"], snapshot(folder)["01-comments.yaml"])
+    assert removed == []
+    assert added == [
+        "    success_criteria: Every child seen within 5 days\n",
+        "    source: Ofsted ILACS 2022, recommendation 4\n",
+        "    impact_evidence: [Audit of 20 cases, Children's feedback]\n",
+    ]

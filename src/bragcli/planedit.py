@@ -55,8 +55,11 @@ ACTION_KEY_ORDER = (
 )
 #: The fields `set_value` changes.
 EDITABLE = frozenset(
-    {"title", "lead", "deadline", "status", "impact", "updated", "success_criteria", "baseline"}
-)
+    {"title", "lead", "deadline", "status", "impact", "updated", "success_criteria", "baseline",
+     "source", "impact_evidence"}
+)  # fmt: skip
+#: The fields that hold a list of texts (one text may stand for a list of one).
+LIST_FIELDS = frozenset({"lead", "source", "impact_evidence"})
 
 
 class EditRefused(Exception):
@@ -275,7 +278,7 @@ class AreaEdit:
             from bragcli.model import Rating
 
             model_value = Rating(str(written))
-        elif key == "lead" and isinstance(written, str):
+        elif key in LIST_FIELDS and isinstance(written, str):
             model_value = [written]
         self._expect(action_id, **{key: model_value})
 

@@ -116,8 +116,8 @@ def _changed_fields(before: Action, change: ActionChange) -> ActionChange:
     values = {}
     for key, value in change.values.items():
         old = getattr(before, key)
-        if key == "lead":
-            same = list(old) == list(value)
+        if isinstance(old, list):
+            same = list(old) == ([value] if isinstance(value, str) else list(value))
         elif isinstance(old, Rating):
             same = old.value == str(value)
         else:
@@ -244,6 +244,7 @@ def apply_update(
         )
         result = DiffResult("the plan", to, None, None, changes, overall, by_area, titles)
         DIFF_FORMATS[options.format](result, out, options.color)
+        out.flush()  # the change set before what is said about it on standard error
     for line in said:
         err.write(f"{command}: {line}\n")
     if found:

@@ -32,6 +32,8 @@ FIELD_COLUMNS = {
     "updated": "updated",
     "success_criteria": "success criteria",
     "baseline": "baseline",
+    "source": "source",
+    "impact_evidence": "impact evidence",
 }
 
 
@@ -78,7 +80,7 @@ def _comparable(value: Any) -> Any:
 
 def _written(key: str, value: Any) -> Any:
     """A model value as `ActionChange.values` holds it."""
-    if key == "lead":
+    if isinstance(value, list):
         return list(value)
     if key in {"status", "impact"}:
         return value.value
