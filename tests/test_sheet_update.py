@@ -421,3 +421,25 @@ def test_the_format_issue_keys_update_too(run: Run, folder: Path, tmp_path: Path
         "    source: Ofsted ILACS 2022, recommendation 4\n",
         "    impact_evidence: [Audit of 20 cases, Children's feedback]\n",
     ]
+
+
+def test_actions_added_or_removed_since_the_export_are_left_alone(
+    run: Run, folder: Path, tmp_path: Path
+) -> None:
+    tracker = tmp_path / "tracker.xlsx"
+    export(run, folder, tracker)
+    # after the export: 1.2 is removed from the plan and 1.4 added
+    text = (folder / "01-comments.yaml").read_text()
+    start, end = text.index('  - id: "1.2"'), text.index('  - id: "1.3"')
+    text = text[:start] + text[end:]
+    text = text.replace("  # after an item, less indented\n", '  - id: "1.4"\n    title: New\n'
+                        "    lead: Head of Service\n    deadline: May 2023\n    status: green\n"
+                        "  # after an item, less indented\n")  # fmt: skip
+    (folder / "01-comments.yaml").write_text(text)
+    git(folder.parent, "commit", "-qam", "board")
+    before = snapshot(folder)
+    result = run("import", tracker, "--update", "-o", folder, "--remove-missing", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert "action '1.2' was removed from the plan after the sheet was exported" in result.stderr
+    assert "1.4" not in result.stderr
+    assert snapshot(folder) == before

@@ -110,6 +110,12 @@ def merge(
         for action in area.actions:
             key = id_key(action.id)
             row = imported.rows_of.get(action.id, 0)
+            if key not in plan and base is not None and key in base:
+                merged.notices.append(
+                    f"row {row}: action {excerpt(action.id)} was removed from the plan after "
+                    "the sheet was exported; not added again (add it by hand if it should be)"
+                )
+                continue
             if key not in plan:
                 home = plan_area_ids.get(id_key(area.id))
                 if home is not None:
@@ -126,6 +132,8 @@ def merge(
     for key, (area, action) in sorted(plan.items(), key=lambda kv: natural_key(kv[1][1].id)):
         if key in seen:
             continue
+        if base is not None and key not in base:
+            continue  # added to the plan after the sheet was exported
         if remove_missing:
             merged.update.removed.append(action.id)
         else:
