@@ -7,10 +7,11 @@ change is copied, not re-emitted, so comments, key order, quoting, blank lines, 
 (ruamel.yaml) re-writes the whole file from its tree and re-flows or re-indents in places,
 would be a second YAML reader with rules other than `yamlread`'s, and a new dependency.
 
-Where each value starts and ends comes from PyYAML's event marks over the decoded text (the
-pure-Python parser, whose indexes are characters). Each change is a splice of the text; after
-all of them the result is read back with `yamlread` and validated, and must equal the area
-with the changes applied (`AreaEdit.finish`), or nothing is given back (`EditRefused`).
+Where each value starts and ends comes from PyYAML's event marks over the decoded text
+(indexes in characters, from libyaml or the pure-Python parser alike). Each change is a
+splice of the text; after all of them the result is read back with `yamlread` and validated,
+and must equal the area with the changes applied (`AreaEdit.finish`), or nothing is given
+back (`EditRefused`).
 """
 
 from __future__ import annotations
@@ -87,7 +88,8 @@ def _tree(text: str) -> _Node:
     """The text's node tree with character spans (PyYAML's pure-Python parser)."""
     stack: list[_Node] = []
     root: _Node | None = None
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # both give character indexes
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, AliasEvent):
             raise EditRefused("the file uses an alias (*name); bragcli edits no such file")
         if isinstance(event, ScalarEvent):
@@ -216,16 +218,21 @@ class AreaEdit:
         except yaml.YAMLError as e:  # the file loaded with yamlread, so this is rare
             raise EditRefused(f"{shown} cannot be edited: {e}") from e
         self._splices: list[_Splice] = []
-        #: the area as it must read back once every change is made
-        self.expected = area
+        #: the actions as they must read back once every change is made, by `id_key`
+        self._expected = {id_key(a.id): a for a in area.actions}
         found = self._root.get("actions")
         self._actions = found[1] if found is not None else None
-        self._new_actions: list[Action] = []
+        self._nodes: dict[str, _Node] = {}  # id_key -> the action's mapping
+        if self._actions is not None and self._actions.kind == "seq":
+            for item in self._actions.items:
+                named = item.get("id") if item.kind == "map" else None
+                if named is not None:
+                    self._nodes.setdefault(id_key(named[1].value), item)
 
     # positions
 
     def _column(self, index: int) -> int:
-        return index - (max(self.text.rfind("\n", 0, index), self.text.rfind("\r", 0, index)) + 1)
+        return index - self._line_start(index)
 
     def _line_end(self, index: int) -> int:
         """Where the line holding `index` ends (before its line break)."""
@@ -236,29 +243,25 @@ class AreaEdit:
         return max(self.text.rfind("\n", 0, index), self.text.rfind("\r", 0, index)) + 1
 
     def _action_node(self, action_id: str) -> _Node:
-        actions = self._actions
-        if actions is None or actions.kind != "seq":
+        if self._actions is None or self._actions.kind != "seq":
             raise EditRefused(f"{self.shown} has no list of actions")
-        wanted = id_key(action_id)
-        for item in actions.items:
-            found = item.get("id") if item.kind == "map" else None
-            if found is not None and id_key(found[1].value) == wanted:
-                return item
-        raise EditRefused(f"{self.shown} has no action {excerpt(action_id)}")
+        node = self._nodes.get(id_key(action_id))
+        if node is None:
+            raise EditRefused(f"{self.shown} has no action {excerpt(action_id)}")
+        return node
 
     def _splice(self, start: int, end: int, text: str) -> None:
-        for other in self._splices:
-            if start < other.end and other.start < end:
-                raise EditRefused(f"{self.shown}: two changes meet at one place")
+        """Replace text[start:end] by `text` (overlaps are refused in `finish`)."""
         self._splices.append(_Splice(start, end, text, len(self._splices)))
 
     def _expect(self, action_id: str, **update: Any) -> None:
-        wanted = id_key(action_id)
-        actions = [
-            a.model_copy(update=update) if id_key(a.id) == wanted else a
-            for a in self.expected.actions
-        ]
-        self.expected = self.expected.model_copy(update={"actions": actions})
+        key = id_key(action_id)
+        self._expected[key] = self._expected[key].model_copy(update=update)
+
+    @property
+    def expected(self) -> Area:
+        """The area as it must read back once every change is made."""
+        return self.area.model_copy(update={"actions": list(self._expected.values())})
 
     # changes
 
@@ -379,7 +382,7 @@ class AreaEdit:
                     f"{self.shown}: the progress of action {excerpt(action_id)} is one text, "
                     "not a list; write it as a list (- the note) and try again"
                 )
-        action = next(a for a in self.expected.actions if id_key(a.id) == id_key(action_id))
+        action = self._expected[id_key(action_id)]
         self._expect(action_id, progress=[*action.progress, *notes])
 
     def add_action(self, action: Action) -> None:
@@ -408,9 +411,7 @@ class AreaEdit:
                 f"{self.shown}: its actions are written on one line ([...]); write them as a "
                 "block list (one '- id: ...' per action) to add one"
             )
-        self.expected = self.expected.model_copy(
-            update={"actions": [*self.expected.actions, action]}
-        )
+        self._expected[id_key(action.id)] = action
 
     def _dash(self, item: _Node) -> int:
         """Where the '- ' of a block list item is."""
@@ -435,10 +436,7 @@ class AreaEdit:
         """Remove the action's lines (comments above it stay)."""
         node = self._action_node(action_id)
         self._delete_lines(self._dash(node), node.end)
-        wanted = id_key(action_id)
-        self.expected = self.expected.model_copy(
-            update={"actions": [a for a in self.expected.actions if id_key(a.id) != wanted]}
-        )
+        del self._expected[id_key(action_id)]
 
     # the result
 
@@ -450,9 +448,13 @@ class AreaEdit:
         """The new bytes, read back and validated: they must give `expected`."""
         from bragcli.source.load import area_result
 
-        text = self.text
-        for splice in sorted(self._splices, key=lambda s: (s.start, s.end, s.order), reverse=True):
-            text = text[: splice.start] + splice.text + text[splice.end :]
+        pieces, at = [], 0
+        for splice in sorted(self._splices, key=lambda s: (s.start, s.end, s.order)):
+            if splice.start < at:
+                raise EditRefused(f"{self.shown}: two changes meet at one place; make them by hand")
+            pieces += [self.text[at : splice.start], splice.text]
+            at = splice.end
+        text = "".join([*pieces, self.text[at:]])
         raw = (codecs.BOM_UTF8 if self._bom else b"") + text.encode("utf-8")
         result = area_result(read_bytes(raw, self.shown), positions=False)
         if isinstance(result, list):
