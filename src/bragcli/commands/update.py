@@ -154,9 +154,14 @@ def edit_files(loaded: LoadedPlan, update: PlanUpdate) -> tuple[dict[str, bytes]
         return edits[name]
 
     order = {key: n for n, key in enumerate(ACTION_KEY_ORDER)}
+    index = {id_key(a.id): (s, a) for s in loaded.areas for a in s.area.actions}
+
+    def found(action_id: str) -> tuple[AreaSource, Action]:
+        return index.get(id_key(action_id)) or find_action(loaded, action_id)
+
     try:
         for change in update.changes:
-            source, action = find_action(loaded, change.id)
+            source, action = found(change.id)
             change = _changed_fields(action, change)
             if not change.values and not change.notes:
                 continue
@@ -174,7 +179,7 @@ def edit_files(loaded: LoadedPlan, update: PlanUpdate) -> tuple[dict[str, bytes]
             edit_of(by_area[area_id]).add_action(action)
             said.append(f"{action.id}: added to area {area_id}")
         for action_id in update.removed:
-            source, action = find_action(loaded, action_id)
+            source, action = found(action_id)
             edit_of(source).remove_action(action.id)
             said.append(f"{action.id}: removed from area {source.area.id}")
         files = {name: edit.finish() for name, edit in edits.items() if edit.changed}
