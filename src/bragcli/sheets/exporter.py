@@ -1,5 +1,6 @@
 """Plans to spreadsheets: one row per action with its computed due date and overdue flag,
-as CSV or as an .xlsx workbook.
+as CSV, or as an .xlsx workbook that carries the whole plan (`plan_sheets`: areas, measures,
+outcomes, roles, settings, and a hidden About sheet naming the git revision).
 
 Every cell is text: a title such as ``=HYPERLINK(...)`` is never a formula (CSV cells go
 through `csv_safe`; Excel cells are stored as text), and import gives the text back as it

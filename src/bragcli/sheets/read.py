@@ -1,4 +1,4 @@
-"""Cells as text from a tracker spreadsheet (.csv, or the first sheet of an .xlsx), within
+"""Cells as text from a tracker spreadsheet (.csv, or every sheet of an .xlsx), within
 import's bounds.
 
 What is read is bounded (file size, an xlsx's unzipped size and parts, rows, cells,
