@@ -1,5 +1,6 @@
 """Edit an area file's text in place: change an action's values, add progress notes, add or
-remove an action, and leave every other byte as it was.
+remove an action, and leave every other byte as it was. `PlanUpdate` is what one update
+changes (made by `brag set` and by `sheets.merge` for `brag import --update`).
 
 Why targeted edits and not a round-trip YAML library: every byte outside the values that
 change is copied, not re-emitted, so comments, key order, quoting, blank lines, the modeline,
@@ -133,6 +134,34 @@ def _index(mark: Any) -> int:
 def _attach(stack: list[_Node], node: _Node) -> None:
     if stack:
         stack[-1].items.append(node)
+
+
+# --- what an update changes ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ActionChange:
+    """New values for one action's fields (`planedit.EDITABLE`), and notes to add."""
+
+    id: str
+    values: dict[str, Any] = field(default_factory=dict)
+    notes: tuple[Note, ...] = ()
+
+
+@dataclass(slots=True)
+class PlanUpdate:
+    """Everything an update changes."""
+
+    changes: list[ActionChange] = field(default_factory=list)
+    #: (area id, action): actions to add at the end of their area
+    added: list[tuple[str, Action]] = field(default_factory=list)
+    #: new areas (with their actions), written to new files
+    new_areas: list[Area] = field(default_factory=list)
+    #: action ids to remove
+    removed: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.changes or self.added or self.new_areas or self.removed)
 
 
 # --- writing one value ------------------------------------------------------------------------

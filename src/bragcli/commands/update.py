@@ -12,12 +12,13 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from bragcli.model import Action, Area, Note, Rating, id_key
+from bragcli.model import Action, Note, Rating, id_key
+from bragcli.planedit import ActionChange, PlanUpdate
 from bragcli.problems import BragError, Exit, Level, Problem
 from bragcli.safetext import excerpt, visible
 from bragcli.source.files import File, WorkTree, display_path
@@ -25,31 +26,6 @@ from bragcli.source.files import File, WorkTree, display_path
 if TYPE_CHECKING:
     from bragcli.render import ColorChoice, DiffFormat
     from bragcli.source.load import AreaSource, LoadedPlan
-
-
-@dataclass(frozen=True, slots=True)
-class ActionChange:
-    """New values for one action's fields (`planedit.EDITABLE`), and notes to add."""
-
-    id: str
-    values: dict[str, Any] = field(default_factory=dict)
-    notes: tuple[Note, ...] = ()
-
-
-@dataclass(slots=True)
-class PlanUpdate:
-    """Everything an update changes."""
-
-    changes: list[ActionChange] = field(default_factory=list)
-    #: (area id, action): actions to add at the end of their area
-    added: list[tuple[str, Action]] = field(default_factory=list)
-    #: new areas (with their actions), written to new files
-    new_areas: list[Area] = field(default_factory=list)
-    #: action ids to remove
-    removed: list[str] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return bool(self.changes or self.added or self.new_areas or self.removed)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from bragcli.commands.update import ActionChange, PlanUpdate
 from bragcli.model import Action, Area, id_key, natural_key
+from bragcli.planedit import ActionChange, PlanUpdate
 from bragcli.safetext import excerpt
 from bragcli.sheets.importer import Imported
 
