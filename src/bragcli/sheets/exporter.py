@@ -71,9 +71,11 @@ def write_csv(rows: list[list[str]], path: Path) -> None:
     write_bytes(path, csv_bytes(rows))
 
 
+#: Columns of long text: wider (up to 60 characters) than the others (24).
 _WIDE_COLUMNS = frozenset(
-    {"area title", "action", "lead", "progress", "success criteria", "source", "impact evidence"}
-)
+    {"area title", "action", "lead", "progress", "success criteria", "source", "impact evidence",
+     "measure", "outcome", "evidence", "role", "holder", "value"}
+)  # fmt: skip
 
 
 def write_xlsx(rows: list[list[str]], path: Path) -> None:
