@@ -103,7 +103,8 @@ def test_csv_export_columns_and_formula_safety(run: Run, tmp_path: Path) -> None
     run("export", SAMPLE_PLAN, "-o", sheet, "--as-of", SAMPLE_AS_OF)
     rows = list(csv.reader(sheet.read_text(encoding="utf-8-sig").splitlines()))
     assert rows[0] == ["area", "area title", "id", "action", "lead", "deadline", "status",
-                       "impact", "progress", "updated", "due", "overdue"]  # fmt: skip
+                       "impact", "progress", "updated", "success criteria", "baseline", "source",
+                       "impact evidence", "due", "overdue"]  # fmt: skip
     overdue = [r for r in rows[1:] if r[-1] == "yes"]
     assert [r[2] for r in overdue] == ["3.1"]
 

@@ -14,7 +14,7 @@ import pytest
 
 from bragcli import render
 from bragcli.cli import cli
-from bragcli.commands import check, history, import_export, report, views
+from bragcli.commands import check, history, import_export, report, update, views
 from bragcli.render.appendix import template_dir
 from bragcli.render.problem_formats import REPORTERS
 from conftest import ROOT, SAMPLE_PLAN, Run
@@ -29,6 +29,9 @@ REGISTRIES: dict[str, tuple[list[str], Any]] = {
     "report": (list(render.REPORT_FORMATS), render.ReportFormat),
     "check": (list(REPORTERS), render.CheckFormat),
     "export": (list(get_args(render.ExportFormat)), render.ExportFormat),
+    # the commands that change the plan print their change set as brag diff does
+    "set": (list(render.DIFF_FORMATS), render.DiffFormat),
+    "import": (list(render.DIFF_FORMATS), render.DiffFormat),
 }
 
 
@@ -82,7 +85,7 @@ def test_every_colour_option_is_the_one_colour_type() -> None:
         for name, command in cli.commands.items()
         if any("--color" in getattr(p, "opts", ()) for p in command.params)
     ]
-    assert sorted(with_colour) == ["actions", "check", "diff", "status", "trend"]
+    assert sorted(with_colour) == ["actions", "check", "diff", "import", "set", "status", "trend"]
     for name in with_colour:
         assert choices(name, "--color") == list(get_args(render.ColorChoice))
         assert option(name, "--color").default == "auto"
@@ -96,6 +99,7 @@ def test_options_are_typed_with_the_choice_types() -> None:
         history.TrendOptions: {"format": "TrendFormat", "color": "ColorChoice", "by": "TrendBy"},
         report.ReportOptions: {"format": "ReportFormat"},
         import_export.ExportOptions: {"format": "ExportFormat"},
+        update.UpdateOptions: {"format": "DiffFormat", "color": "ColorChoice"},
     }
     for options, types in expected.items():
         fields = {f.name: f.type for f in dataclasses.fields(options)}

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 BLOCK = re.compile(
-    r"(?P<head><!-- (?:in (?P<where>the demo history|a scratch folder): )?"
+    r"(?P<head><!-- (?:in (?P<where>the demo history|a scratch folder|the officer's folder): )?"
     r"(?P<command>brag [^\n]*?) -->\n```[a-z]*\n)"
     r"(?P<body>.*?)(?P<tail>```\n)",
     re.DOTALL,
@@ -35,12 +35,13 @@ CODES_TABLE = re.compile(
 README_PREPARED = "1680220800"
 _demo: list[Path] = []
 _scratch: list[Path] = []
+_office: list[Path] = []
 
 
 @atexit.register
 def _remove_temporary_folders() -> None:
     """The demo repository and scratch folder live for one run, and are removed after it."""
-    for folder in (*_scratch, *(d.parent for d in _demo)):
+    for folder in (*_scratch, *(d.parent for d in (*_demo, *_office))):
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -65,6 +66,19 @@ def demo_repository() -> Path:
     return _demo[0]
 
 
+def officer_folder() -> Path:
+    """The folder examples/officer_loop.py builds (the plan in git, the tracker a lead sent
+    back), made once per run."""
+    if not _office:
+        sys.path.insert(0, str(ROOT / "examples"))
+        from officer_loop import build
+
+        folder = Path(tempfile.mkdtemp(prefix="brag-office-")) / "office"
+        build(folder)
+        _office.append(folder)
+    return _office[0]
+
+
 def run_block(command: str, where: str | None = None) -> str:
     """Run `brag ARGS [| head -N]` as a user would, from the repository root.
 
@@ -77,7 +91,11 @@ def run_block(command: str, where: str | None = None) -> str:
     args = shlex.split(brag_part)[1:]
     previous = Path.cwd()
     saved = {name: os.environ.pop(name, None) for name in ("COLUMNS", "GIT_DIR")}
-    folder = {"the demo history": demo_repository, "a scratch folder": scratch_folder}
+    folder = {
+        "the demo history": demo_repository,
+        "a scratch folder": scratch_folder,
+        "the officer's folder": officer_folder,
+    }
     os.chdir(folder[where]() if where else ROOT)
     try:
         env = {"GIT_DIR": os.devnull} if where is None else {}

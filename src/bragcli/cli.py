@@ -815,17 +815,17 @@ def report(
     """The committee appendix of a plan, ready to publish.
 
     \b
-    Contains the BRAG key in the plan's own words, a summary per improvement area,
-    the overdue and red actions, one section per area (its owner and ratings; actions
-    with leads, deadlines, ratings, success criteria, source and dated progress notes;
-    expected outcomes; measures against target) and the glossary of roles. With
-    --since, it starts with what changed since the last board. It says in plain words
-    which recorded version of the plan it was prepared from.
+    Contains the BRAG key in the plan's own words, a summary per improvement
+    area, the overdue and red actions, one section per area (its owner and
+    ratings; actions with leads, deadlines, ratings, success criteria, source and
+    dated progress notes; expected outcomes; measures against target) and the
+    glossary of roles. With --since, it starts with what changed since the last
+    board. It says in plain words which recorded version of the plan it was
+    prepared from.
 
     \b
     Examples:
       brag report --as-of 2022-12-15 -o appendix.md
-      brag report --format html -o appendix.html
       brag report --since-tag-prefix board- --format pdf -o appendix.pdf
       brag report --rev board-2023-03 --format text -o - | less
     """
@@ -1034,6 +1034,108 @@ def init(directory: Path, force: bool) -> None:
     _exit(run)
 
 
+def _update_options(func: Any) -> Any:
+    """What a command that changes the plan in place shares: --dry-run, the change set's
+    format (that of brag diff), and the day brag check judges the result as of."""
+    for option in reversed(
+        [
+            click.option("--dry-run", is_flag=True, help="Print what would change; write nothing."),
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(list(DIFF_FORMATS)),
+                default="terminal",
+                show_default=True,
+                help="How the change set is printed (as brag diff prints it).",
+            ),
+            _COLOR_OPTION,
+            _as_of_option,
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+@cli.command("set")
+@click.argument("ids", nargs=-1, metavar="ID...")
+@_plan_options(positional=False)
+@click.option("--status", type=RATING, allow_from_autoenv=False, help="The new activity rating.")
+@click.option("--impact", type=RATING, allow_from_autoenv=False, help="The new impact rating.")
+@click.option(
+    "--deadline",
+    metavar="TEXT",
+    allow_from_autoenv=False,
+    help='The new deadline, e.g. "June 2023".',
+)
+@click.option(
+    "--lead",
+    metavar="ROLE",
+    multiple=True,
+    allow_from_autoenv=False,
+    help="The new lead role (repeat for a joint lead).",
+)
+@click.option(
+    "--note",
+    metavar="TEXT",
+    multiple=True,
+    allow_from_autoenv=False,
+    help="A progress note to add (repeatable).",
+)
+@click.option(
+    "--note-date",
+    type=DATE,
+    allow_from_autoenv=False,
+    help="The date of the notes given with --note.",
+)
+@click.option(
+    "--updated",
+    type=DATE,
+    allow_from_autoenv=False,
+    help="The date of the last progress update.",
+)
+@_update_options
+def set_(
+    ids: tuple[str, ...],
+    plan_option: Path | None,
+    status: Rating | None,
+    impact: Rating | None,
+    deadline: str | None,
+    lead: tuple[str, ...],
+    note: tuple[str, ...],
+    note_date: date | None,
+    updated: date | None,
+    dry_run: bool,
+    fmt: DiffFormat,
+    color: ColorChoice,
+    as_of: date | None,
+) -> None:
+    """Change actions in their area files: ratings, deadline, lead, notes.
+
+    \b
+    Examples:
+      brag set 2.1 2.3 --status green --updated 2023-03-14
+      brag set 4.2 --note "Audit done" --note-date 2023-03-10
+      brag set 3.1 --deadline "June 2023" --dry-run
+
+    Only the values that change are rewritten: comments, quoting, key order and
+    blank lines stay as they were. The changed plan is checked first and nothing is
+    written if brag check would report a new problem (as of --as-of). The change set
+    is printed as brag diff prints it; --dry-run writes nothing.
+    """
+    from bragcli.commands.update import SetOptions, UpdateOptions, run_set
+
+    update = UpdateOptions(dry_run, fmt, color, as_of or _today(), "set")
+
+    def run() -> Exit:
+        folder = _plan_folder(None, plan_option)
+        options = SetOptions(
+            folder, status, impact, deadline, lead, note, note_date, updated, update
+        )
+        return run_set(ids, options, sys.stdout, sys.stderr)
+
+    _exit(run)
+
+
 @cli.command("import")
 @click.argument("source", metavar="FILE.csv|FILE.xlsx", type=click.Path(path_type=Path))
 @click.option(
@@ -1042,10 +1144,10 @@ def init(directory: Path, force: bool) -> None:
     "-p",
     "--plan",
     "output",
-    required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="The plan folder to write (one area file per area, and plan.yaml if missing). "
-    "BRAG_PLAN is not used: name the folder to write.",
+    help="The plan folder to write (one area file per area, and plan.yaml if missing); with "
+    "--update, the plan folder to change (default: plans). BRAG_PLAN is not used: name the "
+    "folder to write.",
 )
 @click.option("--title", help="The plan's title for a new plan.yaml (default: from the file name).")
 @click.option("--organisation", help="The organisation for a new plan.yaml.")
@@ -1056,24 +1158,70 @@ def init(directory: Path, force: bool) -> None:
     allow_from_autoenv=False,
     help="Replace area files of the same name.",
 )
+@click.option(
+    "--update",
+    is_flag=True,
+    allow_from_autoenv=False,
+    help="Change the existing plan in place: only the values the sheet changed.",
+)
+@click.option(
+    "--remove-missing",
+    is_flag=True,
+    allow_from_autoenv=False,
+    help="With --update: remove actions the sheet lacks.",
+)
+@click.option(
+    "--theirs",
+    "side",
+    flag_value="theirs",
+    allow_from_autoenv=False,
+    help="With --update: on a conflict, take the sheet's value.",
+)
+@click.option(
+    "--ours",
+    "side",
+    flag_value="ours",
+    allow_from_autoenv=False,
+    help="With --update: on a conflict, keep the plan's value.",
+)
+@_update_options
 def import_(
     source: Path,
-    output: Path,
+    output: Path | None,
     title: str | None,
     organisation: str | None,
     partial: bool,
     force: bool,
+    update: bool,
+    remove_missing: bool,
+    side: str | None,
+    dry_run: bool,
+    fmt: DiffFormat,
+    color: ColorChoice,
+    as_of: date | None,
 ) -> None:
-    """Turn a tracker spreadsheet (one row per action) into a plan folder.
+    """Turn a tracker spreadsheet (one row per action) into a plan folder, or
+    update a plan from it (--update).
 
     \b
     Columns, matched in any case, with common names:
       area (improvement area), area title, id (ref, action no), action (title,
       description), lead (owner, responsible), deadline (by when, due date, target
       date), status (BRAG, RAG, rating), impact, progress (update, commentary; one
-      note per line in the cell), updated (last updated).
+      note per line in the cell, "2023-01-31: text" for a dated note), updated
+      (last updated), success criteria, baseline, source, impact evidence.
     Area cells left blank below a filled one belong to the same area; a row with
     only progress text continues the action above it.
+
+    \b
+    With --update, rows are matched to actions by id and only the values that
+    changed are rewritten in the area files (comments and layout stay); notes are
+    added, never removed; new ids are added to their area; an action the sheet
+    lacks is reported (removed with --remove-missing). When the sheet came from an
+    older revision (brag export records it) and the plan changed the same value,
+    that action is a conflict and is left alone unless --theirs or --ours. The
+    change set prints as brag diff prints it; --dry-run writes nothing; nothing is
+    written if brag check would report a new problem.
 
     Every row that cannot be imported is reported with its row number, and then
     nothing is written unless --partial. Existing files are kept unless --force.
@@ -1085,8 +1233,26 @@ def import_(
       brag import tracker.xlsx --plan plans --partial
     """
     from bragcli.commands.import_export import ImportOptions, run_import
+    from bragcli.commands.update import UpdateOptions
 
-    options = ImportOptions(output, title, organisation, partial, force)
+    if update:
+        if force or title or organisation:
+            raise click.UsageError("--update changes the plan in place: leave out --force, "
+                                   "--title and --organisation")  # fmt: skip
+        changes = UpdateOptions(dry_run, fmt, color, as_of or _today(), "import")
+        folder = output if output is not None else _plan_folder(None, None)
+    else:
+        given = [name for name, on in (("--remove-missing", remove_missing),
+                 ("--theirs/--ours", side), ("--dry-run", dry_run)) if on]  # fmt: skip
+        if given:
+            raise click.UsageError(f"{given[0]} goes with --update")
+        if output is None:
+            raise click.UsageError("give -o FOLDER for the new plan, or --update to change one")
+        changes, folder = None, output
+    options = ImportOptions(
+        folder, title, organisation, partial, force, changes, remove_missing,
+        "theirs" if side == "theirs" else "ours" if side == "ours" else "ask",
+    )  # fmt: skip
     _exit(lambda: run_import(source, options, sys.stdout, sys.stderr))
 
 

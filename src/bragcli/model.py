@@ -484,8 +484,9 @@ def _undated(text: str) -> Note:
     return Note(text)
 
 
-def _note(value: Any) -> Note:
+def parse_note(value: Any) -> Note:
     """A progress note as written: text, or a one-key mapping `2023-01-31: the note`.
+    Raises a pydantic error (a ValueError) whose message follows the note in a sentence.
 
     A mapping whose key is no date is nearly always a note with an unquoted `: ` in it, which
     YAML reads as a key: say so, and how to quote it."""
@@ -524,7 +525,7 @@ def _note(value: Any) -> Note:
 NoteField = Annotated[
     Note,
     PlainValidator(
-        _note,
+        parse_note,
         json_schema_input_type=str | Annotated[dict[str, str], Field(min_length=1, max_length=1)],
     ),
 ]

@@ -15,10 +15,14 @@ from bragcli.problems import BragError, Exit
 from bragcli.safetext import display_path
 
 if TYPE_CHECKING:
+    from bragcli.commands.update import UpdateOptions
     from bragcli.model import Area
     from bragcli.render import (
         ExportFormat,
     )
+    from bragcli.sheets.importer import Imported
+    from bragcli.sheets.merge import Side
+    from bragcli.source.git import Revision
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,22 +32,32 @@ class ImportOptions:
     organisation: str | None
     partial: bool
     force: bool
+    #: --update: change the plan in `output` in place (None: write a new plan)
+    update: UpdateOptions | None = None
+    remove_missing: bool = False
+    side: Side = "ask"
 
 
 def run_import(source: Path, options: ImportOptions, out: TextIO, err: TextIO) -> Exit:
     """`brag import`: a tracker spreadsheet into plan files. Nothing is written on any
     problem unless --partial; no existing file is replaced unless --force; the files are
-    written all or none, never through a symbolic link, and each is read back first."""
+    written all or none, never through a symbolic link, and each is read back first.
+    With --update, the plan is changed in place instead (`run_update_import`)."""
     from bragcli.outputs import write_plan_files
     from bragcli.safetext import visible
     from bragcli.sheets.importer import import_actions, import_files
-    from bragcli.sheets.read import read_rows
+    from bragcli.sheets.read import ACTIONS_SHEET, read_sheets
     from bragcli.sheets.yamlwrite import plan_yaml
     from bragcli.source.files import PLAN_FILE_NAMES
 
     if not source.is_file():
         raise BragError(f"{source}: no such file")
-    imported = import_actions(read_rows(source))
+    notes: list[str] = []
+    sheets = read_sheets(source, notes=notes)
+    for note in notes:
+        err.write(f"brag import: {visible(note)}\n")
+    rows = sheets.get(ACTIONS_SHEET) or next(iter(sheets.values()), [])
+    imported = import_actions(rows)
     shown = visible(display_path(source))
     for problem in imported.problems:
         err.write(f"{shown}: row {problem.row}: {problem.message}\n")
@@ -57,6 +71,12 @@ def run_import(source: Path, options: ImportOptions, out: TextIO, err: TextIO) -
             "be imported; fix them, or use --partial to import the other rows\n"
         )
         return Exit.FINDINGS
+    if options.update is not None:
+        return run_update_import(source, sheets, imported, options, out, err)
+    from bragcli.sheets.planbook import complete_areas, plan_from_sheets
+
+    whole_plan = plan_from_sheets(sheets)
+    imported = _with_other_sheets(imported, complete_areas(imported.areas, sheets))
     if not imported.areas:
         raise BragError(f"{source}: no action to import")
 
@@ -67,7 +87,11 @@ def run_import(source: Path, options: ImportOptions, out: TextIO, err: TextIO) -
         )
     plan_text = None
     # A dangling plan.yaml link is no plan: writing plan.yaml is then refused, not followed.
-    if not any(os.path.exists(folder / name) for name in PLAN_FILE_NAMES):
+    if not any(os.path.exists(folder / name) for name in PLAN_FILE_NAMES) and whole_plan:
+        from bragcli.sheets.yamlwrite import full_plan_yaml
+
+        plan_text = full_plan_yaml(whole_plan)
+    elif not any(os.path.exists(folder / name) for name in PLAN_FILE_NAMES):
         if not options.organisation:
             raise BragError(
                 f"{folder / 'plan.yaml'} does not exist yet: give --organisation (and --title) "
@@ -92,6 +116,112 @@ def run_import(source: Path, options: ImportOptions, out: TextIO, err: TextIO) -
         f"area{'s' if len(imported.areas) != 1 else ''}; next: brag check {folder}\n"
     )
     return Exit.OK
+
+
+def _with_other_sheets(imported: Imported, areas: list[Area]) -> Imported:
+    """`imported` with its areas completed from the workbook's other sheets (and a file name
+    for each area they add)."""
+    import dataclasses
+
+    from bragcli.sheets.importer import area_file_name
+
+    names = dict(imported.file_names)
+    for area in areas:
+        if area.id not in names:
+            try:
+                names[area.id] = area_file_name(area.id, area.title)
+            except ValueError as e:
+                raise BragError(f"sheet Areas: {e}") from e
+    return dataclasses.replace(imported, areas=areas, file_names=names)
+
+
+def about_sheet(sheets: dict[str, list[list[str]]]) -> dict[str, str]:
+    """The hidden About sheet export writes: name -> value (empty when there is none)."""
+    from bragcli.sheets.exporter import ABOUT_SHEET
+
+    return {
+        row[0].strip().lower(): row[1].strip()
+        for row in sheets.get(ABOUT_SHEET, [])
+        if len(row) >= 2 and row[0].strip()
+    }
+
+
+def _base_areas(folder: Path, about: dict[str, str], err: TextIO) -> list[Area] | None:
+    """The plan's areas as the sheet was exported from them, when the sheet says (its About
+    sheet's git revision, from a plan with nothing uncommitted) and git still has them."""
+    from bragcli.safetext import excerpt
+    from bragcli.sheets.exporter import ABOUT_CHANGED, ABOUT_REVISION
+    from bragcli.source.load import plan_at
+
+    revision = about.get(ABOUT_REVISION, "")
+    if not revision:
+        return None
+    if about.get(ABOUT_CHANGED) == "yes":
+        err.write(
+            "brag import: the sheet was exported from a plan with uncommitted changes, so it "
+            "is compared with the plan as it is now\n"
+        )
+        return None
+    try:
+        base, _ = plan_at(folder, revision)
+    except BragError as e:
+        err.write(
+            f"brag import: the sheet's revision {excerpt(revision)} cannot be read ({e}); it is "
+            "compared with the plan as it is now\n"
+        )
+        return None
+    return [s.area for s in base.areas]
+
+
+def run_update_import(
+    source: Path,
+    sheets: dict[str, list[list[str]]],
+    imported: Imported,
+    options: ImportOptions,
+    out: TextIO,
+    err: TextIO,
+) -> Exit:
+    """`brag import --update`: the sheet's changes made to the plan in place (`sheets.merge`
+    decides them, `commands.update.apply_update` makes them)."""
+    from bragcli.commands.update import apply_update
+    from bragcli.safetext import visible
+    from bragcli.sheets.merge import merge
+
+    assert options.update is not None
+    folder = options.output
+    loaded, _ = load_at(folder, None, err, max_bytes=_max_bytes())
+    if loaded is None:
+        return Exit.FINDINGS
+    base = _base_areas(folder, about_sheet(sheets), err)
+    merged = merge(
+        imported,
+        [s.area for s in loaded.areas],
+        base,
+        remove_missing=options.remove_missing,
+        side=options.side,
+    )
+    shown = visible(display_path(source))
+    for notice in merged.notices:
+        err.write(f"{shown}: {visible(notice)}\n")
+    for conflict in merged.conflicts:
+        err.write(f"{shown}: conflict: {visible(str(conflict))}\n")
+    if merged.conflicts and options.side == "ask":
+        ids = sorted({c.id for c in merged.conflicts})
+        err.write(
+            f"brag import: {len(ids)} action{'s' if len(ids) != 1 else ''} not changed because "
+            f"of conflicts ({', '.join(map(visible, ids))}); --theirs takes the sheet's values, "
+            "--ours keeps the plan's\n"
+        )
+    code = apply_update(loaded, merged.update, options.update, out, err)
+    if code is Exit.OK and merged.conflicts and options.side == "ask":
+        return Exit.FINDINGS
+    return code
+
+
+def _max_bytes() -> int:
+    from bragcli.source.yamlread import MAX_FILE_BYTES
+
+    return MAX_FILE_BYTES
 
 
 def _area_files_in(folder: Path) -> list[str]:
@@ -152,10 +282,37 @@ class ExportOptions:
     rev: str | None = None
 
 
+def _about(folder: Path, revision: Revision | None) -> dict[str, str]:
+    """What the About sheet records: bragcli's version, the git revision the plan was read
+    from (and whether the folder had changes not committed), and when."""
+    from datetime import UTC, datetime
+
+    from bragcli import __version__
+    from bragcli.sheets.exporter import (
+        ABOUT_CHANGED,
+        ABOUT_EXPORTED,
+        ABOUT_REVISION,
+        ABOUT_VERSION,
+    )
+    from bragcli.source.git import commit_of
+
+    if revision is not None:
+        sha, changed = revision.sha, "no"
+    else:
+        commit = commit_of(folder)
+        sha, changed = (commit.sha, "yes" if commit.dirty else "no") if commit else ("", "")
+    return {
+        ABOUT_VERSION: __version__,
+        ABOUT_REVISION: sha,
+        ABOUT_CHANGED: changed,
+        ABOUT_EXPORTED: datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
 def run_export(folder: Path, options: ExportOptions, out: TextIO, err: TextIO) -> Exit:
     """`brag export`: one row per action, as CSV or xlsx, for colleagues without git."""
     from bragcli.outputs import is_stdout, refuse_unsafe, write_result
-    from bragcli.sheets.exporter import csv_bytes, export_rows, xlsx_bytes
+    from bragcli.sheets.exporter import csv_bytes, export_rows, plan_sheets, xlsx_bytes
 
     hint = f"choose a file outside the plan folder, e.g. -o actions.{options.format}"
     binary = "xlsx" if options.format == "xlsx" else None
@@ -163,12 +320,16 @@ def run_export(folder: Path, options: ExportOptions, out: TextIO, err: TextIO) -
         write_result(options.output, b"", out, binary=binary)
     else:
         refuse_unsafe(options.output, [folder], hint=hint)
-    loaded, _revision = load_at(folder, options.rev, err, max_bytes=options.max_bytes)
+    loaded, revision = load_at(folder, options.rev, err, max_bytes=options.max_bytes)
     if loaded is None:
         return Exit.FINDINGS
     assert loaded.plan is not None
-    rows = export_rows(loaded.plan, [s.area for s in loaded.areas], options.as_of)
-    data = xlsx_bytes(rows) if options.format == "xlsx" else csv_bytes(rows)
+    areas = [s.area for s in loaded.areas]
+    rows = export_rows(loaded.plan, areas, options.as_of)
+    if options.format == "xlsx":
+        data = xlsx_bytes(rows, plan_sheets(loaded.plan, areas, _about(folder, revision)))
+    else:
+        data = csv_bytes(rows)
     if write_result(options.output, data, out, [folder], hint=hint, binary=binary):
         err.write(f"brag export: wrote {len(rows) - 1} actions to {options.output}\n")
     return Exit.OK

@@ -16,7 +16,7 @@ from bragcli.compute.changes import Change, ChangeKind, Direction, Scope, Summar
 from bragcli.render import ColorChoice, jsonout
 from bragcli.render.wording import md_cell, md_inline, md_table, short, uk_date
 from bragcli.safetext import visible
-from bragcli.source.git import Revision
+from bragcli.source.git import WORKTREE, Revision
 
 # --- diff -------------------------------------------------------------------------------------
 
@@ -40,8 +40,8 @@ PLAN_HEADING = "The plan and its roles"
 
 
 def _side(label: str, rev: Revision | None) -> str:
-    if rev is None:
-        return "the working tree"
+    if rev is None:  # the working tree, or a plan not in git (brag set, import --update)
+        return "the working tree" if label == WORKTREE else label
     named = label if label.startswith(rev.sha[:7]) else f"{label} ({rev.short})"
     return f"{named} of {uk_date(rev.date)}"
 

@@ -19,7 +19,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from bragcli.deadlines import DeadlineError, parse_deadline
-from bragcli.model import Action, Area, Note, Plan, Rating, natural_key, normalise_rating
+from bragcli.model import (
+    Action,
+    Area,
+    Plan,
+    Rating,
+    natural_key,
+    normalise_rating,
+    parse_note,
+)
 from bragcli.problems import BragError
 from bragcli.render.wording import csv_unescape
 from bragcli.safetext import excerpt, visible
@@ -42,6 +50,10 @@ COLUMNS = [
     "impact",
     "progress",
     "updated",
+    "success criteria",
+    "baseline",
+    "source",
+    "impact evidence",
 ]
 #: bragcli's own computed export columns: ignored on import, without a mention.
 COMPUTED_COLUMNS = ("due", "overdue")
@@ -84,12 +96,20 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "notes",
     ),
     "updated": ("updated", "last updated", "date updated", "update date"),
+    "success criteria": ("success criteria", "success measures", "how we will know"),
+    "baseline": ("baseline", "baseline deadline", "original deadline"),
+    "source": ("source", "origin", "recommendation"),
+    "impact evidence": ("impact evidence", "evidence of impact", "so what"),
 }
 
 #: Single letters accepted for a rating in a spreadsheet (B/G/A/R, any case).
 _RATING_LETTERS = {"b": "blue", "g": "green", "a": "amber", "r": "red"}
 #: The spreadsheet column of a pydantic field, where the names differ.
-_COLUMN_OF_FIELD = {"title": "action"}
+_COLUMN_OF_FIELD = {
+    "title": "action",
+    "success_criteria": "success criteria",
+    "impact_evidence": "impact evidence",
+}
 
 
 @dataclass(frozen=True)
@@ -113,6 +133,10 @@ class Imported:
     rows: int = 0
     #: area id -> the area file's name (safe, visible, loadable; no two alike)
     file_names: dict[str, str] = field(default_factory=dict)
+    #: the fields the sheet has a column for (names as in COLUMNS)
+    columns: frozenset[str] = frozenset()
+    #: every action id on a row, imported or not -> its row number
+    rows_of: dict[str, int] = field(default_factory=dict)
 
 
 def header_key(text: str) -> str:
@@ -157,13 +181,26 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _BULLET = re.compile(r"^(?:•\s*|[-*]\s+)")
 
 
-def _notes(cell: str) -> list[str]:
-    """Progress notes: one per line, without bullets or blank lines."""
-    notes = []
+def _lines(cell: str) -> list[str]:
+    """The cell's lines, without bullets or blank lines."""
+    lines = []
     for line in _LINE_BREAK.split(cell):
-        note = _BULLET.sub("", line.strip(), count=1).strip()
-        if note:
-            notes.append(note)
+        text = _BULLET.sub("", line.strip(), count=1).strip()
+        if text:
+            lines.append(text)
+    return lines
+
+
+_DATED_NOTE = re.compile(r"(?P<day>[0-9]{4}-[0-9]{2}-[0-9]{2}):\s+(?P<text>\S.*)", re.ASCII)
+
+
+def _notes(cell: str) -> list[str | dict[str, str]]:
+    """Progress notes: one per line, without bullets or blank lines; a line that starts with
+    its date ("2023-01-31: Board met") is a dated note, as plan files write it."""
+    notes: list[str | dict[str, str]] = []
+    for line in _lines(cell):
+        m = _DATED_NOTE.fullmatch(line)
+        notes.append({m["day"]: m["text"]} if m else line)
     return notes
 
 
@@ -182,14 +219,33 @@ def _rating(cell: str) -> str:
     return normalised if isinstance(normalised, str) else cell
 
 
-_ISO_DATE = re.compile(
-    r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-)
-_UK_DATE = re.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})")
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_ISO_DATE = re.compile(rf"(?P<y>\d{{4}})-(?P<m>\d{{1,2}})-(?P<d>\d{{1,2}}){_TIME}")
+_UK_DATE = re.compile(rf"(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}})/(?P<y>\d{{4}}){_TIME}")
+#: A date as Excel writes it in a CSV when the cell had no date format: days since 1899-12-30
+#: (a fraction is the time of day). Only 1955 to 2119 are taken as dates.
+_SERIAL = re.compile(r"(?P<days>[0-9]{5})(?:\.[0-9]+)?")
+_SERIAL_RANGE = range(20_000, 80_000)
+_EXCEL_EPOCH = date(1899, 12, 30)
+#: "Mar-23", "March 23", "Mar 2023": how Excel shows a date formatted mmm-yy, as text.
+_MONTH_YEAR = re.compile(r"(?P<month>[A-Za-z]{3,9})\.?[-\s/]+(?P<year>[0-9]{2}|[0-9]{4})")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")  # fmt: skip
+
+
+def _serial_date(text: str) -> date | None:
+    m = _SERIAL.fullmatch(text)
+    if m is None or int(m["days"]) not in _SERIAL_RANGE:
+        return None
+    return date.fromordinal(_EXCEL_EPOCH.toordinal() + int(m["days"]))
 
 
 def _updated(text: str) -> date | None:
-    """YYYY-MM-DD (a time after it is ignored) or day-first DD/MM/YYYY; None if neither."""
+    """YYYY-MM-DD or day-first DD/MM/YYYY (a time after either is ignored), or an Excel
+    serial number; None if none of these."""
+    serial = _serial_date(text)
+    if serial is not None:
+        return serial
     m = _ISO_DATE.fullmatch(text) or _UK_DATE.fullmatch(text)
     if m is None:
         return None
@@ -197,6 +253,35 @@ def _updated(text: str) -> date | None:
         return date(int(m["y"]), int(m["m"]), int(m["d"]))
     except ValueError:
         return None
+
+
+def excel_deadline(text: str) -> str:
+    """A deadline cell as the plan writes it, from the forms Excel gives: "Mar-23" or
+    "March 23" -> "March 2023" (the whole month), "31/03/2023 09:30" -> "31/03/2023", a
+    serial number -> YYYY-MM-DD. Text the deadline parser reads ("Feb 2023") is kept as it
+    is, and so is other text, for the deadline parser to report."""
+    try:
+        parse_deadline(text)
+        return text
+    except DeadlineError:
+        pass
+    m = _MONTH_YEAR.fullmatch(text)
+    if m is not None:
+        word = m["month"].lower()
+        month = next((name for name in _MONTHS if name.startswith(word) and len(word) >= 3), None)
+        if month is not None and (len(word) == 3 or word == month or word == "sept"):
+            year = int(m["year"]) + (2000 if len(m["year"]) == 2 else 0)
+            return f"{month.title()} {year}"
+    serial = _serial_date(text)
+    if serial is not None:
+        return serial.isoformat()
+    uk = _UK_DATE.fullmatch(text)
+    if uk is not None:
+        return text[: uk.end("y")]  # without the time
+    iso = _ISO_DATE.fullmatch(text)
+    if iso is not None:
+        return text[: iso.end("d")]
+    return text
 
 
 _AREA_PREFIX = re.compile(r"(?i)^(?:improvement\s+)?area\s+(\S+)$")
@@ -293,7 +378,9 @@ def import_actions(rows: list[list[str]]) -> Imported:
 
     areas, file_names = _areas_and_files(state)
     problems = sorted(state.problems, key=lambda p: p.row)
-    return Imported(areas, problems, ignored, len(data), file_names)
+    return Imported(
+        areas, problems, ignored, len(data), file_names, frozenset(columns), dict(state.seen_ids)
+    )
 
 
 def _uncomputed_message(column: str, formula: str) -> str:
@@ -491,13 +578,14 @@ def _continuation_row(state: _State, number: int, cells: dict[str, str]) -> None
             )
         )
     else:
+        try:
+            notes = [parse_note(note) for note in _notes(cells["progress"])]
+        except ValueError as e:
+            state.problems.append(RowProblem(number, f"progress: a note {e}"))
+            return
         actions = state.areas[last.area]
         action = actions[last.index]
-        actions[last.index] = action.model_copy(
-            update={
-                "progress": [*action.progress, *(Note(text=n) for n in _notes(cells["progress"]))]
-            }
-        )
+        actions[last.index] = action.model_copy(update={"progress": [*action.progress, *notes]})
 
 
 def _action_row(state: _State, number: int, cells: dict[str, str], has_area_column: bool) -> None:
@@ -529,6 +617,7 @@ def _action_row(state: _State, number: int, cells: dict[str, str], has_area_colu
         "status": _rating(cells["status"]),
     }
     if cells["deadline"]:
+        cells["deadline"] = excel_deadline(cells["deadline"])
         data["deadline"] = cells["deadline"]
         try:
             parse_deadline(cells["deadline"])
@@ -548,6 +637,12 @@ def _action_row(state: _State, number: int, cells: dict[str, str], has_area_colu
     notes = _notes(cells["progress"])
     if notes:
         data["progress"] = notes
+    for column in ("success criteria", "baseline"):
+        if cells[column]:
+            data[column.replace(" ", "_")] = cells[column]
+    for column in ("source", "impact evidence"):
+        if cells[column]:
+            data[column.replace(" ", "_")] = _lines(cells[column])
 
     action: Action | None = None
     try:

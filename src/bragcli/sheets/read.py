@@ -1,4 +1,4 @@
-"""Cells as text from a tracker spreadsheet (.csv, or the first sheet of an .xlsx), within
+"""Cells as text from a tracker spreadsheet (.csv, or every sheet of an .xlsx), within
 import's bounds.
 
 What is read is bounded (file size, an xlsx's unzipped size and parts, rows, cells,
@@ -8,9 +8,11 @@ openpyxl is needed only for .xlsx (``pip install 'bragcli[excel]'``).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import importlib
 import io
+import re
 import warnings
 import zipfile
 from datetime import date, datetime, time
@@ -51,16 +53,30 @@ class UncomputedFormula(str):
 
 
 def read_rows(path: Path) -> list[list[str]]:
-    """Cells as text, from .csv or .xlsx (the first sheet).
+    """The actions' cells as text, from .csv or .xlsx (its Actions sheet, else its first)."""
+    sheets = read_sheets(path)
+    return sheets.get(ACTIONS_SHEET) or next(iter(sheets.values()), [])
 
-    CSV is read as UTF-8 (with or without a byte order mark) and its delimiter is sniffed from
-    the header: comma, semicolon or tab. In .xlsx, formulas give their cached values, dates
-    become YYYY-MM-DD and whole numbers lose their ".0". Raises BragError for other suffixes or
-    an unreadable file, ExcelMissing for .xlsx without openpyxl.
+
+#: The sheet of actions in a workbook that export wrote (import reads the first otherwise).
+ACTIONS_SHEET = "Actions"
+
+
+def read_sheets(path: Path, *, notes: list[str] | None = None) -> dict[str, list[list[str]]]:
+    """Every sheet's cells as text, by sheet name, in the workbook's order; a CSV is one sheet,
+    named "Actions".
+
+    CSV is read as UTF-8 (with or without a byte order mark), UTF-16 with its byte order mark
+    (Excel's "Unicode Text"), or else Windows-1252 (Excel's "CSV (Comma delimited)" on
+    Windows), which is named in `notes`; its delimiter is sniffed from the header: comma,
+    semicolon or tab. In .xlsx, formulas give their cached values, dates become YYYY-MM-DD
+    (or "March 2023" when the cell shows only the month and year) and whole numbers lose their
+    ".0". Raises BragError for other suffixes or an unreadable file, ExcelMissing for .xlsx
+    without openpyxl.
     """
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return _read_csv(path)
+        return {ACTIONS_SHEET: _read_csv(path, notes)}
     if suffix == ".xlsx":
         return _read_xlsx(path)
     if suffix in {".xls", ".xlsm", ".xlsb", ".ods", ".numbers"}:
@@ -129,7 +145,7 @@ class _Budget:
             )
 
 
-def _read_csv(path: Path) -> list[list[str]]:
+def _read_csv(path: Path, notes: list[str] | None = None) -> list[list[str]]:
     _check_size(path)
     try:
         with path.open("rb") as f:
@@ -138,13 +154,9 @@ def _read_csv(path: Path) -> list[list[str]]:
         raise BragError(f"{path}: cannot be read: {e.strerror or e}") from e
     if len(raw) > MAX_SOURCE_BYTES:  # it grew while we looked
         _check_size(path)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise BragError(
-            f"{path}: is not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start}); "
-            "in Excel save it as 'CSV UTF-8 (Comma delimited)'"
-        ) from e
+    text, encoding = decode_csv(raw, path)
+    if encoding != "UTF-8" and notes is not None:
+        notes.append(f"{path.name} read as {encoding}")
     delimiter = _sniff_delimiter(text)
     rows: list[list[str]] = []
     budget = _Budget(path)
@@ -161,6 +173,38 @@ def _read_csv(path: Path) -> list[list[str]]:
             ) from e
         raise BragError(f"{path}: is not valid CSV (row {len(rows) + 1}): {e}") from e
     return rows
+
+
+#: Windows-1252 leaves these five bytes undefined: a file holding one is not Windows-1252.
+_CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+
+
+def decode_csv(raw: bytes, path: Path) -> tuple[str, str]:
+    """(text, the encoding's name): UTF-8 (a byte order mark is dropped), UTF-16 with a byte
+    order mark, or else Windows-1252.
+
+    Windows-1252 is the one other encoding Excel writes a CSV in ("CSV (Comma delimited)" on
+    a British or American Windows), and nearly every byte sequence is valid in it: guessing
+    among many encodings (charset-normalizer) would read the same bytes as whichever scores
+    best on short text, and could silently turn a name into other letters. Valid UTF-8 is
+    tried first (Windows-1252 text with accents is almost never valid UTF-8); a file with a
+    byte Windows-1252 leaves undefined, or a NUL, is refused with what to do.
+    """
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError as e:
+            raise BragError(f"{path}: is not valid UTF-16 text ({e.reason}); save it again") from e
+    try:
+        return raw.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError as e:
+        bad = raw[e.start]
+    if b"\x00" in raw or _CP1252_UNDEFINED & set(raw):
+        raise BragError(
+            f"{path}: is not UTF-8 text (byte 0x{bad:02x}), nor Windows-1252; in Excel save it "
+            "as 'CSV UTF-8 (Comma delimited)'"
+        )
+    return raw.decode("cp1252"), "Windows-1252 (Excel's CSV on Windows)"
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -211,7 +255,7 @@ def _check_archive(path: Path) -> None:
         )
 
 
-def _read_xlsx(path: Path) -> list[list[str]]:
+def _read_xlsx(path: Path) -> dict[str, list[list[str]]]:
     openpyxl = openpyxl_module()
     if not path.is_file():
         raise BragError(f"{path}: no such file")
@@ -226,21 +270,13 @@ def _read_xlsx(path: Path) -> list[list[str]]:
             try:
                 if not book.worksheets:
                     raise BragError(f"{path}: the workbook has no worksheets")
-                sheet, formulas = book.worksheets[0], formula_book.worksheets[0]
-                for each in (sheet, formulas):
-                    if hasattr(each, "reset_dimensions"):
-                        each.reset_dimensions()  # trust the cells, not the file's stated size
-                rows: list[list[str]] = []
                 budget = _Budget(path)
-                pairs = zip(sheet.iter_rows(values_only=True), formulas.iter_rows(), strict=False)
-                for values, cells in pairs:
-                    row = [_cell_text(v) for v in values]
-                    for index, cell in enumerate(cells[: len(row)]):
-                        if getattr(cell, "data_type", None) == "f" and values[index] is None:
-                            formula = getattr(cell.value, "text", None) or str(cell.value)
-                            row[index] = UncomputedFormula(formula)
-                    budget.take(len(rows) + 1, row)
-                    rows.append(row)
+                return {
+                    str(sheet.title): _sheet_rows(sheet, formulas, budget)
+                    for sheet, formulas in zip(
+                        book.worksheets, formula_book.worksheets, strict=False
+                    )
+                }
             finally:
                 book.close()
                 formula_book.close()
@@ -249,15 +285,50 @@ def _read_xlsx(path: Path) -> list[list[str]]:
     except Exception as e:  # zipfile, XML and openpyxl errors all mean "not a workbook"
         reason = str(e) or type(e).__name__
         raise BragError(f"{path}: cannot be read as an Excel .xlsx workbook: {reason}") from e
+
+
+def _sheet_rows(sheet: Any, formulas: Any, budget: _Budget) -> list[list[str]]:
+    for each in (sheet, formulas):
+        if hasattr(each, "reset_dimensions"):
+            each.reset_dimensions()  # trust the cells, not the file's stated size
+    rows: list[list[str]] = []
+    for cells, formula_cells in zip(sheet.iter_rows(), formulas.iter_rows(), strict=False):
+        values = [getattr(cell, "value", None) for cell in cells]
+        row = [
+            _cell_text(value, getattr(cell, "number_format", None))
+            for value, cell in zip(values, cells, strict=True)
+        ]
+        for index, cell in enumerate(formula_cells[: len(row)]):
+            if getattr(cell, "data_type", None) == "f" and values[index] is None:
+                formula = getattr(cell.value, "text", None) or str(cell.value)
+                row[index] = UncomputedFormula(formula)
+        budget.take(len(rows) + 1, row)
+        rows.append(row)
     return rows
 
 
-def _cell_text(value: object) -> str:
-    """An Excel cell value as the text a person sees."""
+#: The parts of a number format that are not date codes: quoted text, [colour] and [$-809]
+#: sections, escaped characters.
+_FORMAT_LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
+
+
+def month_only(number_format: str | None) -> bool:
+    """Whether a date cell's number format shows the month and year but not the day (Excel's
+    "mmm-yy", "mmmm yyyy"): such a cell means the whole month."""
+    if not number_format:
+        return False
+    codes = _FORMAT_LITERALS.sub("", number_format.split(";")[0]).lower()
+    return "m" in codes and "y" in codes and not any(c in codes for c in "dhs")
+
+
+def _cell_text(value: object, number_format: str | None = None) -> str:
+    """An Excel cell value as the text a person sees (a date shown as a month: "March 2023")."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime | date) and month_only(number_format):
+        return f"{value:%B} {value.year}"
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date | time):

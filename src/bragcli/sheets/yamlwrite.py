@@ -10,7 +10,7 @@ from typing import Any, cast
 import yaml
 from yaml.nodes import Node, ScalarNode
 
-from bragcli.model import Action, Area, Measure, Note, Outcome
+from bragcli.model import DEFAULT_STALE_DAYS, Action, Area, Measure, Note, Outcome, Plan
 
 
 class _Quoted(str):
@@ -153,3 +153,34 @@ def area_yaml(area: Area) -> str:
 def plan_yaml(title: str, organisation: str) -> str:
     """A minimal plan.yaml: the title and the organisation."""
     return f"{PLAN_MODELINE}\n{_dump({'title': title, 'organisation': organisation})}"
+
+
+def action_yaml(action: Action) -> str:
+    """The action as one item of an area's list of actions ("- id: ..."), unindented."""
+    lines = _dump({"actions": [_action_data(action)]}).splitlines()[1:]  # under "actions:"
+    return "".join(f"{line[2:]}\n" for line in lines)
+
+
+def full_plan_yaml(plan: Plan) -> str:
+    """plan.yaml with every setting the plan has: it loads back to an equal Plan."""
+    data: dict[str, Any] = {"title": plan.title, "organisation": plan.organisation}
+    if plan.version is not None:
+        data["version"] = _Quoted(plan.version)
+    if plan.start is not None:
+        data["start"] = plan.start
+    if plan.quarters != "calendar":
+        data["quarters"] = plan.quarters
+    if plan.roles:
+        data["roles"] = dict(plan.roles)
+    if plan.brag_key:
+        data["brag_key"] = {rating.value: text for rating, text in plan.brag_key.items()}
+    checks: dict[str, Any] = {}
+    if plan.checks.disable:
+        checks["disable"] = list(plan.checks.disable)
+    if plan.checks.enable:
+        checks["enable"] = list(plan.checks.enable)
+    if plan.checks.stale_days != DEFAULT_STALE_DAYS:
+        checks["stale_days"] = plan.checks.stale_days
+    if checks:
+        data["checks"] = checks
+    return f"{PLAN_MODELINE}\n{_dump(data)}"
