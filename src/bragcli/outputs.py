@@ -33,6 +33,7 @@ from bragcli.problems import BragError
 from bragcli.safetext import display_path, visible
 from bragcli.source.files import PLAN_FILE_NAMES, YAML_SUFFIXES, read_file
 from bragcli.source.yamlread import MAX_FILE_BYTES, Document
+from bragcli.terminal import is_terminal
 
 __all__ = [
     "STDOUT",
@@ -277,13 +278,6 @@ def is_stdout(path: Path | None) -> bool:
     return path is not None and str(path) == STDOUT
 
 
-def _is_terminal(stream: TextIO) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError, OSError):
-        return False
-
-
 def write_result(
     path: Path,
     data: bytes,
@@ -305,7 +299,7 @@ def write_result(
     if binary is None:
         out.write(data.decode("utf-8"))
         return False
-    if _is_terminal(out):
+    if is_terminal(out):
         raise BragError(
             f"{binary} is a binary format and standard output is a terminal; redirect it to "
             f"a file (> plan.{binary}) or write it with -o FILE.{binary}"

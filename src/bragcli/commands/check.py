@@ -67,7 +67,7 @@ def _reporter(options: CheckOptions, out: TextIO) -> Reporter:
     from bragcli.render.problem_formats import REPORTERS, coloured_text
 
     if options.format == "text":
-        from bragcli.render.screen import colour_on
+        from bragcli.terminal import colour_on
 
         if colour_on(out, options.color):
             return coloured_text

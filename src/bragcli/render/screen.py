@@ -37,6 +37,7 @@ from rich.style import Style
 
 from bragcli.render import ColorChoice
 from bragcli.safetext import visible
+from bragcli.terminal import colour_on, is_terminal
 
 #: The width when the output is neither a terminal nor given one by COLUMNS.
 PIPE_WIDTH = 100
@@ -59,40 +60,14 @@ def cells(text: str) -> int:
     return len(text) if text.isascii() else cell_len(text)
 
 
-def _is_terminal(out: TextIO) -> bool:
-    try:
-        return out.isatty()
-    except (AttributeError, ValueError, OSError):
-        return False
-
-
 def screen_width(out: TextIO) -> int:
     """COLUMNS when it is a number; else the terminal's width; else PIPE_WIDTH."""
     columns = os.environ.get("COLUMNS", "").strip()
     if columns.isascii() and columns.isdigit() and len(columns) <= 6:
         return max(int(columns), MIN_WIDTH)
-    if _is_terminal(out):
+    if is_terminal(out):
         return max(shutil.get_terminal_size((PIPE_WIDTH, 24)).columns, MIN_WIDTH)
     return PIPE_WIDTH
-
-
-def colour_on(out: TextIO, choice: ColorChoice) -> bool:
-    """Whether to colour, the same rule in every view.
-
-    --color always and never decide, whatever the environment says (https://no-color.org: a
-    user's explicit choice wins over NO_COLOR). auto: no colour when NO_COLOR is set to
-    anything; colour when FORCE_COLOR is (https://force-color.org; a CI log or `less -R`);
-    else no colour when TERM says the terminal cannot show it (dumb); else colour a terminal.
-    """
-    if choice != "auto":
-        return choice == "always"
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    if os.environ.get("TERM") in {"dumb", "unknown"}:
-        return False
-    return _is_terminal(out)
 
 
 @functools.cache
