@@ -1,4 +1,6 @@
-"""Deadlines as people write them ("March 2023", "Q1 2023/24", "20/12/2022") -> date windows.
+"""Deadlines as people write them ("March 2023", "Q1 2023/24", "20/12/2022") -> date windows,
+and the one reader of every single date a user gives (`parse_date`: `updated`, dated progress
+notes, `start`, `--as-of`, `--since`, imported cells).
 
 Pure: nothing here reads the clock. UK conventions: dates are day-first, seasons are
 meteorological (spring is March to May) and the financial year starts on 1 April.
@@ -6,7 +8,8 @@ meteorological (spring is March to May) and the financial year starts on 1 April
 A two-digit year is always 20YY: "31/3/23" is 2023 and "31/3/99" is 2099, never 1999 (plans
 look forward, and a fixed rule reads the same text the same way in every year). The window
 remembers that its year was written with two digits (`Window.short_year`), so that `brag check`
-can warn when such a year lands far from the plan's dates.
+can warn when such a year lands far from the plan's dates. A date read by `parse_date` from a
+two-digit year is a `ShortYearDate` (a `date` that says so), for the same warning.
 """
 
 from __future__ import annotations
@@ -22,11 +25,14 @@ from typing import Literal
 from bragcli.safetext import excerpt
 
 __all__ = [
+    "DATE_FORMS",
     "MAX_DAYS",
     "NO_DATE_WORDS",
     "DeadlineError",
     "Quarters",
+    "ShortYearDate",
     "Window",
+    "parse_date",
     "parse_days",
     "parse_deadline",
 ]
@@ -100,7 +106,11 @@ class DeadlineError(ValueError):
         self.reason = reason
 
     def __str__(self) -> str:
-        return f"deadline {excerpt(self.text, 60)} {self.reason}; {_EXAMPLES}"
+        return self.message("deadline")
+
+    def message(self, key: str) -> str:
+        """The message for the deadline-like value of `key` ("deadline", "baseline")."""
+        return f"{key} {excerpt(self.text, 60)} {self.reason}; {_EXAMPLES}"
 
 
 # --- patterns, tried in order on the normalised text (single spaces, no "by "/"due ", no ".") ---
@@ -278,3 +288,43 @@ def _months(year: int, month: int, count: int) -> Window:
     last_year, last_month = divmod(year * 12 + month - 1 + count - 1, 12)
     last_day = calendar.monthrange(last_year, last_month + 1)[1]
     return Window(date(first_year, first_month + 1, 1), date(last_year, last_month + 1, last_day))
+
+
+# --- single dates --------------------------------------------------------------------------
+
+#: How to write a date, for messages: every form `parse_date` reads.
+DATE_FORMS = "write it as YYYY-MM-DD (2023-01-31) or day first (31/01/2023, 31 January 2023)"
+
+_TIME_AFTER = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt ][0-9]", re.ASCII)
+
+
+class ShortYearDate(date):
+    """A date whose year was written with two digits ("31/01/23"), read as 20YY.
+
+    It is equal to, and hashes as, the plain date; `brag check` uses the type alone to warn
+    when such a year lands far from the plan's dates (two-digit-year).
+    """
+
+    __slots__ = ()
+
+
+def parse_date(text: str) -> date:
+    """The one day `text` names: ISO `2023-01-31`, or UK day-first `31/01/2023`, `31/01/23`,
+    `31.01.2023`, `31 January 2023`, `31 Jan 2023` (`31st of January 2023` too). A two-digit
+    year is 20YY, as for deadlines, and gives a `ShortYearDate`.
+
+    Raises ValueError whose message follows the value in a sentence ("is not a date; ...").
+    """
+    s = " ".join(text.split())
+    m = _ISO.fullmatch(s) or _NUMERIC.fullmatch(s) or _DAY_MONTH.fullmatch(s)
+    if m is None:
+        if _TIME_AFTER.match(s):
+            raise ValueError("is not a date: it has a time too; write the day alone, as YYYY-MM-DD")
+        raise ValueError(f"is not a date; {DATE_FORMS}")
+    try:
+        day = _day(text, _year(text, m["year"]), _month(m["month"]), int(m["day"])).start
+    except DeadlineError as e:
+        raise ValueError(f"{e.reason}; {DATE_FORMS}") from None
+    if len(m["year"]) == 2:
+        return ShortYearDate(day.year, day.month, day.day)
+    return day

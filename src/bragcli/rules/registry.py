@@ -123,8 +123,9 @@ LOAD_ERRORS: tuple[Declaration, ...] = (
     ),
     _error(
         "bad-date", _FILE,
-        "A date (`start`, `updated`) that is not `YYYY-MM-DD`: a time "
-        "(`2023-01-01T00:00:00`), a day-first date or a day that does not exist.",
+        "A date (`start`, `updated`, a dated note) that is not one day written `2023-01-31`, "
+        "`31/01/2023`, `31/01/23` or `31 January 2023`: a time (`2023-01-01T00:00:00`), a "
+        "timestamp, or a day that does not exist (`31/02/23`).",
     ),
     _error(
         "bad-note", _FILE,
@@ -139,7 +140,8 @@ LOAD_ERRORS: tuple[Declaration, ...] = (
     ),
     _error(
         "bad-deadline", Scope.ACTION,
-        "A deadline in a form bragcli does not understand (see [Deadlines](#deadlines)).",
+        "A `deadline` or `baseline` in a form bragcli does not understand (see "
+        "[Deadlines](#deadlines)).",
     ),
     _error(
         "duplicate-id", _PLAN,

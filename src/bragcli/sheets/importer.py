@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bragcli.deadlines import DeadlineError, parse_deadline
+from bragcli.deadlines import DeadlineError, parse_date, parse_deadline
 from bragcli.model import Action, Area, Note, Plan, Rating, natural_key, normalise_rating
 from bragcli.problems import BragError
 from bragcli.render.wording import csv_unescape
@@ -182,19 +182,16 @@ def _rating(cell: str) -> str:
     return normalised if isinstance(normalised, str) else cell
 
 
-_ISO_DATE = re.compile(
-    r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-)
-_UK_DATE = re.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})")
+#: An ISO date with a time after it (a spreadsheet's date-time as text): the time is ignored.
+_ISO_DATE_TIME = re.compile(r"(\d{4}-\d{1,2}-\d{1,2})[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?")
 
 
 def _updated(text: str) -> date | None:
-    """YYYY-MM-DD (a time after it is ignored) or day-first DD/MM/YYYY; None if neither."""
-    m = _ISO_DATE.fullmatch(text) or _UK_DATE.fullmatch(text)
-    if m is None:
-        return None
+    """A date by the one rule of `deadlines.parse_date` (YYYY-MM-DD, 31/01/2023, 31/01/23,
+    31 January 2023; a time after an ISO date is ignored); None if it is none of them."""
+    m = _ISO_DATE_TIME.fullmatch(text.strip())
     try:
-        return date(int(m["y"]), int(m["m"]), int(m["d"]))
+        return parse_date(m.group(1) if m else text)
     except ValueError:
         return None
 
@@ -575,7 +572,9 @@ def _validation_message(err: Any, cells: dict[str, str]) -> tuple[str, str]:
     column = _COLUMN_OF_FIELD.get(model_field, model_field)
     kind: str = err["type"]
     value = cells.get(column, err.get("input"))
-    if column in {"status", "impact"} and kind == "enum":
+    if kind == "unknown_rating" and value:  # the model's message, with its "did you mean"
+        return column, f"{column} {excerpt(value)} {err.get('msg', '')}"
+    if column in {"status", "impact"} and kind in {"enum", "unknown_rating"}:
         if not value:
             return column, f"{column} is empty; give one of {_RATINGS}"
         return column, f"{column} {excerpt(value)} is not one of {_RATINGS}"

@@ -298,14 +298,20 @@ def _deadline_problems(source: AreaSource, quarters: deadlines.Quarters) -> list
 
 
 def _deadline_errors(source: AreaSource, quarters: deadlines.Quarters) -> Iterable[Problem]:
+    """bad-deadline for each action's `deadline`, and its `baseline` (the same grammar)."""
     for index, action in enumerate(source.area.actions):
-        try:
-            deadlines.parse_deadline(action.deadline, quarters=quarters)
-        except deadlines.DeadlineError as e:
-            line, col = source.pos(index, "deadline")
-            yield error(
-                source.path, line, col, "bad-deadline", f"action {shown_id(action.id)}: {e}"
-            )
+        for key, text in (("deadline", action.deadline), ("baseline", action.baseline)):
+            try:
+                deadlines.parse_deadline(text, quarters=quarters)
+            except deadlines.DeadlineError as e:
+                line, col = source.pos(index, key)
+                yield error(
+                    source.path,
+                    line,
+                    col,
+                    "bad-deadline",
+                    f"action {shown_id(action.id)}: {e.message(key)}",
+                )
 
 
 _LOOK_ALIKE = "ids are compared ignoring case and character width"

@@ -193,6 +193,8 @@ _CUSTOM_CODES = {
     "bad_number": "bad-number",
     "bad_date": "bad-date",
     "bad_note": "bad-note",
+    "unknown_rating": "unknown-rating",
+    "invalid_choice": "invalid-value",
 }
 
 
@@ -225,6 +227,9 @@ def _where(data: Any, loc: Sequence[str | int]) -> str:
             return ""
         if loc[0] == "actions" and isinstance(item, dict) and isinstance(item.get("id"), str):
             return f"action {shown_id(item['id'])}: "
+        name = item.get("name") if loc[0] == "measures" and isinstance(item, dict) else None
+        if isinstance(name, str) and name.strip():
+            return f"measure {excerpt(name.strip(), 50)}: "  # the name a reader knows it by
         return f"{loc[0][:-1]} {loc[1] + 1}: "
     return ""
 
