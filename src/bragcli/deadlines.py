@@ -32,9 +32,11 @@ __all__ = [
     "Quarters",
     "ShortYearDate",
     "Window",
+    "months_after",
     "parse_date",
     "parse_days",
     "parse_deadline",
+    "parse_period",
 ]
 
 Quarters = Literal["calendar", "financial"]
@@ -328,3 +330,35 @@ def parse_date(text: str) -> date:
     if len(m["year"]) == 2:
         return ShortYearDate(day.year, day.month, day.day)
     return day
+
+
+# --- the periods of measures' readings ---------------------------------------------------------
+
+_YEAR_MONTH = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})", re.ASCII)
+
+
+def parse_period(text: str, *, quarters: Quarters = "calendar") -> Window | None:
+    """The days a reading's period covers: `2023-01` (a month), or any form of a deadline
+    (`March 2023`, `Q3 2022/23`, `2021-22`, `2022`, a day). None when the period is not a date
+    ("TBC", "Baseline"): a period is free text, and only judged when it names dates."""
+    s = text.strip()
+    if m := _YEAR_MONTH.fullmatch(s):
+        month = int(m["month"])
+        if not 1 <= month <= 12:
+            return None
+        return _months(_year(text, m["year"]), month, 1)
+    try:
+        return parse_deadline(s, quarters=quarters)
+    except DeadlineError:
+        return None
+
+
+def months_after(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it is shorter (31 January
+    and 1 month: 28 February); date.max when that is past year 9999."""
+    total = day.year * 12 + day.month - 1 + months
+    year, month = divmod(total, 12)
+    if year > date.max.year:
+        return date.max
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))

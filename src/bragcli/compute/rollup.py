@@ -50,10 +50,12 @@ def is_due_soon(window: Window | None, status: Rating, as_of: date, within: int)
 
 
 def is_stale(action: Action, as_of: date, stale_days: int) -> bool:
-    """The last progress update is more than `stale_days` before as_of (blue is never stale)."""
-    if action.updated is None or action.status is Rating.BLUE:
+    """The last progress update (the newest of `updated` and the dated notes) is more than
+    `stale_days` before as_of (blue is never stale)."""
+    last = action.last_update
+    if last is None or action.status is Rating.BLUE:
         return False
-    return (as_of - action.updated).days > stale_days
+    return (as_of - last).days > stale_days
 
 
 @dataclass(frozen=True, slots=True)

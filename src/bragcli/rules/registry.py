@@ -10,28 +10,51 @@ import difflib
 
 from bragcli.problems import Level
 from bragcli.rules import (
+    area_rating_optimistic,
     blue_without_impact,
     deadline_before_start,
     deadline_not_a_date,
+    id_area_mismatch,
+    impact_unevidenced,
     missing_updated,
     overdue_green,
+    overdue_not_started,
     stale_progress,
+    stale_reading,
     two_digit_year,
     unknown_lead,
 )
-from bragcli.rules.base import Declaration, RuleModule, Scope, declaration
+from bragcli.rules.base import (
+    AreaRuleModule,
+    Declaration,
+    RuleModule,
+    Scope,
+    area_declaration,
+    declaration,
+)
 from bragcli.source.yamlread import MAX_DEPTH
 
-#: The warning rules, in the order the README lists them.
+#: The warning rules that judge one action at a time, in the order the README lists them.
 RULES: tuple[RuleModule, ...] = (
     deadline_not_a_date,
     deadline_before_start,
     two_digit_year,
     unknown_lead,
     overdue_green,
+    overdue_not_started,
     blue_without_impact,
+    impact_unevidenced,
     stale_progress,
     missing_updated,
+)
+
+#: The warning rules that judge areas as a whole or together (listed after RULES; unknown-lead,
+#: in both, judges action leads and area owners and is declared once).
+AREA_RULES: tuple[AreaRuleModule, ...] = (
+    unknown_lead,
+    area_rating_optimistic,
+    stale_reading,
+    id_area_mismatch,
 )
 
 
@@ -156,10 +179,15 @@ LOAD_ERRORS: tuple[Declaration, ...] = (
     ),
 )  # fmt: skip
 
+_ACTION_CODES = {rule.CODE for rule in RULES}
 #: Every code, warnings first, each declared once.
-DECLARATIONS: tuple[Declaration, ...] = (*map(declaration, RULES), *LOAD_ERRORS)
+DECLARATIONS: tuple[Declaration, ...] = (
+    *map(declaration, RULES),
+    *(area_declaration(rule) for rule in AREA_RULES if rule.CODE not in _ACTION_CODES),
+    *LOAD_ERRORS,
+)
 BY_CODE: dict[str, Declaration] = {d.code: d for d in DECLARATIONS}
-WARNING_CODES: tuple[str, ...] = tuple(rule.CODE for rule in RULES)
+WARNING_CODES: tuple[str, ...] = tuple(d.code for d in DECLARATIONS if d.level is Level.WARNING)
 
 
 def not_a_warning(code: str) -> str | None:
@@ -183,7 +211,7 @@ def not_a_warning(code: str) -> str | None:
 
 def enabled_codes(disable: tuple[str, ...] = (), enable: tuple[str, ...] = ()) -> frozenset[str]:
     """The warnings reported: those on by default, less `disable`, plus `enable`."""
-    on = {rule.CODE for rule in RULES if rule.ENABLED}
+    on = {d.code for d in DECLARATIONS if d.level is Level.WARNING and d.enabled}
     return frozenset((on - set(disable)) | set(enable))
 
 
