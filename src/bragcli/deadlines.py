@@ -340,8 +340,9 @@ _YEAR_MONTH = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})", re.ASCII)
 def parse_period(text: str, *, quarters: Quarters = "calendar") -> Window | None:
     """The days a reading's period covers: `2023-01` (a month), or any form of a deadline
     (`March 2023`, `Q3 2022/23`, `2021-22`, `2022`, a day). YYYY-NN is a month unless NN is
-    the next year's last two digits (`2021-22`: the financial year April 2021 to March 2022). None when the period is not a date
-    ("TBC", "Baseline"): a period is free text, and only judged when it names dates."""
+    the next year's last two digits (`2021-22`: the financial year April 2021 to March 2022).
+    None when the period is not a date ("TBC", "Baseline"): a period is free text, and only
+    judged when it names dates."""
     s = text.strip()
     m = _YEAR_MONTH.fullmatch(s)
     if m and int(m["month"]) != (int(m["year"]) + 1) % 100:  # 2021-22: a year, not a month

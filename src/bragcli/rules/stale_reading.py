@@ -47,8 +47,8 @@ def check_areas(ctx: Context, areas: Sequence[Area]) -> Iterator[AreaFinding]:
                     ("measures", index, "readings"),
                     f"measure {excerpt(measure.name, 60)}: latest reading is for "
                     f"{excerpt(period, 40)}, which ended {window.end.isoformat()}: over {grace} "
-                    f"{months} before {ctx.as_of.isoformat()} for {_ARTICLE[kind]} {kind} figure; add the "
-                    "newest reading, or say why it is not yet published",
+                    f"{months} before {ctx.as_of.isoformat()} for {_ARTICLE[kind]} {kind} "
+                    "figure; add the newest reading, or say why it is not yet published",
                 )
 
 
