@@ -323,8 +323,14 @@ def parse_date(text: str) -> date:
         if _TIME_AFTER.match(s):
             raise ValueError("is not a date: it has a time too; write the day alone, as YYYY-MM-DD")
         raise ValueError(f"is not a date; {DATE_FORMS}")
+    digits = m["year"]
+    # A four-digit year may be any a date can have (an --as-of of 9999-12-31 is fine): the
+    # deadline's range MIN_YEAR..MAX_YEAR guards windows, not single days.
+    year = 2000 + int(digits) if len(digits) == 2 else int(digits)
+    if year < 1:
+        raise ValueError(f"has the year {digits}, which no calendar has; {DATE_FORMS}")
     try:
-        day = _day(text, _year(text, m["year"]), _month(m["month"]), int(m["day"])).start
+        day = _day(text, year, _month(m["month"]), int(m["day"])).start
     except DeadlineError as e:
         raise ValueError(f"{e.reason}; {DATE_FORMS}") from None
     if len(m["year"]) == 2:

@@ -107,7 +107,7 @@ def _choice(*choices: str) -> BeforeValidator:
             raise _problem("invalid_choice", _not_one_of(text, list(choices)))
         return text
 
-    return BeforeValidator(check, json_schema_input_type=str)
+    return BeforeValidator(check)
 
 
 def _as_list(value: Any) -> Any:
@@ -364,7 +364,7 @@ Date = Annotated[date, BeforeValidator(_date)]
 Number = Annotated[float, BeforeValidator(_number)]
 Bounded = WrapValidator(_bounded)
 TextList = Annotated[
-    list[Text], BeforeValidator(_as_list, json_schema_input_type=str | list[str]), Bounded
+    list[Text], BeforeValidator(_as_list, json_schema_input_type=Text | list[Text]), Bounded
 ]
 
 
@@ -602,7 +602,7 @@ class Action(_Model):
     title: Text
     lead: Annotated[
         list[Text],
-        BeforeValidator(_as_list, json_schema_input_type=str | list[str]),
+        BeforeValidator(_as_list, json_schema_input_type=Text | list[Text]),
         Field(min_length=1),
         Bounded,
     ] = Field(description="The lead role, or a list of roles for a joint lead.")
@@ -737,7 +737,7 @@ class Area(_Model):
     lead: Annotated[
         list[Text],
         BeforeValidator(_none_as_empty),
-        BeforeValidator(_as_list, json_schema_input_type=str | list[str]),
+        BeforeValidator(_as_list, json_schema_input_type=Text | list[Text]),
         Bounded,
     ] = Field(
         default_factory=list,
