@@ -71,9 +71,9 @@ Where = tuple[str | int, ...]
 AreaFinding = tuple[int, Where, str]
 
 
-class RuleModule(Protocol):
-    """A warning rule that judges one action at a time: a module under bragcli/rules/ with
-    these names."""
+class RuleIdentity(Protocol):
+    """What every warning rule module declares: a module under bragcli/rules/ with these
+    names (and `check`, `check_areas` or both: `RuleModule`, `AreaRuleModule`)."""
 
     CODE: str
     LEVEL: Level
@@ -86,32 +86,24 @@ class RuleModule(Protocol):
     #: is not run (its findings would rest on guessed settings), the others still are
     PLAN_SETTINGS: tuple[str, ...]
 
+
+class RuleModule(RuleIdentity, Protocol):
+    """A warning rule that judges one action at a time."""
+
     def check(self, ctx: Context, action: Action, window: Window | None) -> Iterator[Finding]:
         """The findings for one action; `window` is its deadline's (None: not a date)."""
         ...
 
 
-def declaration(rule: RuleModule) -> Declaration:
+def declaration(rule: RuleIdentity) -> Declaration:
     return Declaration(rule.CODE, rule.LEVEL, rule.SCOPE, rule.SUMMARY, rule.FIX, rule.ENABLED)
 
 
-class AreaRuleModule(Protocol):
-    """A warning rule that judges areas as a whole, or the plan's areas together: a module
-    with the same constants as `RuleModule` and `check_areas` (a rule may have both `check`
-    and `check_areas`, as unknown-lead does for action leads and area owners)."""
-
-    CODE: str
-    LEVEL: Level
-    SCOPE: Scope
-    SUMMARY: str
-    FIX: str
-    ENABLED: bool
-    PLAN_SETTINGS: tuple[str, ...]
+class AreaRuleModule(RuleIdentity, Protocol):
+    """A warning rule that judges areas as a whole, or the plan's areas together (a rule may
+    have both `check` and `check_areas`, as unknown-lead does for action leads and area
+    owners)."""
 
     def check_areas(self, ctx: Context, areas: Sequence[Area]) -> Iterator[AreaFinding]:
         """The findings about the areas that loaded, each with the index of its area."""
         ...
-
-
-def area_declaration(rule: AreaRuleModule) -> Declaration:
-    return Declaration(rule.CODE, rule.LEVEL, rule.SCOPE, rule.SUMMARY, rule.FIX, rule.ENABLED)

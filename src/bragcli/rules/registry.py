@@ -29,7 +29,6 @@ from bragcli.rules.base import (
     Declaration,
     RuleModule,
     Scope,
-    area_declaration,
     declaration,
 )
 from bragcli.source.yamlread import MAX_DEPTH
@@ -183,7 +182,7 @@ _ACTION_CODES = {rule.CODE for rule in RULES}
 #: Every code, warnings first, each declared once.
 DECLARATIONS: tuple[Declaration, ...] = (
     *map(declaration, RULES),
-    *(area_declaration(rule) for rule in AREA_RULES if rule.CODE not in _ACTION_CODES),
+    *(declaration(rule) for rule in AREA_RULES if rule.CODE not in _ACTION_CODES),
     *LOAD_ERRORS,
 )
 BY_CODE: dict[str, Declaration] = {d.code: d for d in DECLARATIONS}
