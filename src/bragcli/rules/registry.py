@@ -129,12 +129,14 @@ LOAD_ERRORS: tuple[Declaration, ...] = (
     ),
     _error(
         "unknown-rating", _FILE,
-        "A rating that is not blue, green, amber, red or not-started.",
+        "A rating that is not blue, green, amber, red or not-started, quoted as written, with "
+        "the nearest rating (`status: Amebr`: did you mean 'amber'?).",
     ),
     _error(
         "invalid-value", _FILE,
-        "A value outside its choices (`good: up`; a code under `checks:` that is not a "
-        "warning, with a suggestion), or a target that does not fit its direction.",
+        "A value outside its choices, with the nearest one (`good: Hihger`, `quarters: "
+        "fiscal`; a code under `checks:` that is not a warning), or a target that does not "
+        "fit its direction.",
     ),
     _error(
         "bad-id", _FILE,
@@ -156,9 +158,11 @@ LOAD_ERRORS: tuple[Declaration, ...] = (
     ),
     _error(
         "bad-number", _FILE,
-        "A reading's value or a target that is not a plain decimal number (write `41`, with "
-        '`unit: "%"` on the measure; no `1_000`, `1,000` or `inf`), or one too large to be '
-        "finite (`1e999`); a `checks: stale_days` that is not a whole number of days.",
+        "A reading's value or a target that is not one plain decimal number (write `41`, with "
+        '`unit: "%"` on the measure; no `1_000`, `1,000`, `inf`, a range such as `45-50%` '
+        "or a unit), or one too large to be finite (`1e999`); a `checks:` setting "
+        "(`stale_days`, `impact_days`, `stale_reading_months`) that is not a whole number in "
+        "its range. The message names the measure.",
     ),
     _error(
         "bad-deadline", Scope.ACTION,

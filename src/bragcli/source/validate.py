@@ -98,7 +98,7 @@ def _problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
             line,
             col,
             "unknown-rating",
-            f"{name} {excerpt(str(loc[-1]))} is not one of {_RATINGS}",
+            f"{name} {excerpt(str(loc[-1]))} {_reason(err, f'is not one of {_RATINGS}')}",
         )
     last = loc[-1] if loc else None
     is_item = isinstance(last, int)
@@ -196,6 +196,13 @@ _CUSTOM_CODES = {
     "unknown_rating": "unknown-rating",
     "invalid_choice": "invalid-value",
 }
+
+
+def _reason(err: Any, default: str) -> str:
+    """The model's own message for a custom error (it follows the value), else `default`."""
+    if err["type"] in _CUSTOM_CODES:
+        return str(err.get("ctx", {}).get("reason", err.get("msg", default)))
+    return default
 
 
 def _shown(value: Any) -> str:
