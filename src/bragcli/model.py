@@ -662,9 +662,24 @@ class Outcome(_Model):
 class Reading(_Model):
     """One value of a measure for a period."""
 
-    period: Text = Field(description="YYYY-MM for a month, or e.g. 2021-22 for a year.")
+    period: Text = Field(
+        description="YYYY-MM for a month, 2021-22 for a financial year, or any form of a "
+        "deadline (Q3 2022/23, March 2023, 31/03/2023)."
+    )
     value: Number
     source: Text | None = None
+
+    @field_validator("period")
+    @classmethod
+    def _a_date_is_a_real_day(cls, period: str) -> str:
+        """A period written as a day (31/03/2023) is read by the one date parser, so that a
+        day that does not exist (31/02/23) is an error, not a period that is never judged."""
+        if _DATE_LIKE.fullmatch(period):
+            try:
+                parse_date(period)
+            except ValueError as e:
+                raise _problem("bad_date", str(e)) from e
+        return period
 
 
 class Measure(_Model):
