@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bragcli.cli import cli
+from bragcli.model import Action, Note
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_PLAN = ROOT / "plans"
@@ -71,3 +72,10 @@ def brag_peak_memory(*args: str) -> tuple[int, int, str]:
     )  # fmt: skip
     kib, returncode = map(int, done.stdout.split())
     return kib * 1024, returncode, done.stderr
+
+
+def carried_by_a_sheet(action: Action) -> Action:
+    """An action as one row of a spreadsheet brings it back: not (yet) its source, and a dated
+    note as its text "DATE: text"."""
+    notes = [Note(text=note.written) for note in action.progress]
+    return action.model_copy(update={"source": [], "progress": notes})

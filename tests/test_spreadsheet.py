@@ -22,7 +22,7 @@ from bragcli.sheets.read import ExcelMissing, read_rows
 from bragcli.sheets.yamlwrite import area_yaml, plan_yaml
 from bragcli.source.load import AreaSource, area_result, load_plan, plan_result
 from bragcli.source.yamlread import read_bytes
-from conftest import EXAMPLES, SAMPLE_PLAN
+from conftest import EXAMPLES, SAMPLE_PLAN, carried_by_a_sheet
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -38,8 +38,18 @@ def sample() -> tuple[Plan, list[Area]]:
 
 
 def one_row_per_action(areas: list[Area]) -> list[Area]:
-    """What a one-row-per-action sheet can carry: outcomes and measures do not travel."""
-    return [area.model_copy(update={"outcomes": [], "measures": []}) for area in areas]
+    """What a one-row-per-action sheet can carry: outcomes and measures do not travel, nor (not
+    yet) the board keys of an action (`conftest.carried_by_a_sheet`)."""
+    return [
+        area.model_copy(
+            update={
+                "outcomes": [],
+                "measures": [],
+                "actions": list(map(carried_by_a_sheet, area.actions)),
+            }
+        )
+        for area in areas
+    ]
 
 
 def write_text_csv(path: Path, rows: list[list[str]], delimiter: str = ",") -> Path:
