@@ -156,7 +156,8 @@ def test_json_output_reflects_the_choice(run: Run, plan_dir: MakePlan) -> None:
             ("--disable", "all"),
             "'all' is not a warning of brag check; the warnings are deadline-not-a-date, "
             "deadline-before-start, two-digit-year, unknown-lead, overdue-green, "
-            "blue-without-impact, stale-progress, missing-updated",
+            "overdue-not-started, blue-without-impact, impact-unevidenced, stale-progress, "
+            "missing-updated, area-rating-optimistic, stale-reading, id-area-mismatch",
         ),
         (("--disable", ""), "Invalid value for '--disable': '' is not a warning"),
         (("--stale-days", "1e3"), "'1e3' is not a whole number of days from 0 to 36500"),
@@ -208,7 +209,9 @@ PLAN_LINES = len(PLAN.splitlines())
             "checks:\n  disable: all\n",
             "+1:12: error [invalid-value] item 1: 'all' is not a warning of brag check; the "
             "warnings are deadline-not-a-date, deadline-before-start, two-digit-year, "
-            "unknown-lead, overdue-green, blue-without-impact, stale-progress, missing-updated",
+            "unknown-lead, overdue-green, overdue-not-started, blue-without-impact, "
+            "impact-unevidenced, stale-progress, missing-updated, area-rating-optimistic, "
+            "stale-reading, id-area-mismatch",
         ),
         (
             'checks:\n  enable: ["unknown\\nlead\\e[2J"]\n',

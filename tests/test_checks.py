@@ -38,7 +38,7 @@ def findings(rule_id: str, plan: Plan = PLAN, stale_days: int = 42, **fields: An
 
 def test_every_rule_has_a_unique_id_and_a_summary() -> None:
     ids = [r.CODE for r in RULES]
-    assert len(ids) == len(set(ids)) == 8
+    assert len(ids) == len(set(ids)) == 10
     assert all(r.SUMMARY.endswith(".") and r.FIX.endswith(".") for r in RULES)
 
 
@@ -73,10 +73,12 @@ def test_deadline_before_start() -> None:
 def test_unknown_lead_suggests_the_nearest_role() -> None:
     assert findings("unknown-lead", lead="Principal Social Worker (PSW)") == [
         "action 1.1: lead 'Principal Social Worker (PSW)' is not in the plan's roles; "
-        "did you mean 'Principal Social Worker'?"
+        "did you mean 'Principal Social Worker'? (--lead filters by role and holder, so this "
+        "action is easy to miss)"
     ]
     assert findings("unknown-lead", lead=["Principal Social Worker", "HSCP"]) == [
-        "action 1.1: lead 'HSCP' is not in the plan's roles; add it to roles in plan.yaml"
+        "action 1.1: lead 'HSCP' is not in the plan's roles; add it to roles in plan.yaml "
+        "(--lead filters by role and holder, so this action is easy to miss)"
     ]
     # Without roles in plan.yaml there is nothing to compare against.
     no_roles = PLAN.model_copy(update={"roles": {}})
@@ -107,7 +109,7 @@ def test_overdue_green_says_how_late() -> None:
 
 
 def test_blue_without_impact() -> None:
-    assert len(findings("blue-without-impact", status="blue")) == 1
+    assert len(findings("blue-without-impact", status="blue", updated="2022-10-01")) == 1
     assert findings("blue-without-impact", status="blue", impact="amber") == []
     assert findings("blue-without-impact", status="green") == []
 

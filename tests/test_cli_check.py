@@ -135,7 +135,7 @@ def test_missing_path_is_a_usage_error(run: Run, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--as-of", "31/01/2023"], "'31/01/2023' is not a date; write it as YYYY-MM-DD"),
+        (["--as-of", "31/02/2023"], "'31/02/2023' is not a real date: February 2023 has 28 days"),
         (["--format", "xml"], "'xml' is not one of"),
         (["--stale-days", "-1"], "'-1' is not a whole number of days from 0 to 36500"),
     ],

@@ -61,7 +61,7 @@ def test_json_contract(run: Run) -> None:
         "area_lead": [],
         "area_status": None,
         "area_impact": None,
-        "source": [],
+        "source": ["Ofsted ILACS inspection, July 2022, area for improvement 1"],
         "deadline": "October 2022",
         "due": "2022-10-31",
         "baseline": None,

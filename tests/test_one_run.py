@@ -85,11 +85,13 @@ def test_a_schema_error_does_not_hide_the_warnings_of_valid_actions(run: Run, pl
         "plans/01-a.yaml:8:13: error [unknown-rating] action 1.1: status 'purple' is not one of "
         "blue, green, amber, red, not-started",
         "plans/01-a.yaml:11:11: warning [unknown-lead] action 1.2: lead 'Nobody' is not in the "
-        "plan's roles; add it to roles in plan.yaml",
+        "plan's roles; add it to roles in plan.yaml (--lead filters by role and holder, so this "
+        "action is easy to miss)",
         "plans/01-a.yaml:17:15: warning [deadline-not-a-date] action 1.3's deadline 'TBC' is not "
         "a date, so it can never be overdue; give a month or a date when one is agreed",
         "plans/02-b.yaml:6:11: warning [unknown-lead] action 2.1: lead 'Nobody' is not in the "
-        "plan's roles; add it to roles in plan.yaml",
+        "plan's roles; add it to roles in plan.yaml (--lead filters by role and holder, so this "
+        "action is easy to miss)",
     ]
 
 

@@ -22,6 +22,8 @@ from conftest import EXAMPLES, SAMPLE_PLAN, Run
 
 EDIT_PLAN = EXAMPLES / "edit"
 AS_OF = "2023-01-10"
+#: a role of the plan's glossary (tests/examples/edit/plan.yaml)
+_A_ROLE = "Head of Service"
 
 
 @pytest.fixture
@@ -128,15 +130,13 @@ def test_dry_run_prints_the_change_set_and_writes_nothing(run: Run, folder: Path
 
 def test_a_change_that_adds_a_warning_writes_nothing(run: Run, folder: Path) -> None:
     before = snapshot(folder)
-    result = run("set", "1.1", "--plan", folder, "--status", "blue", "--as-of", AS_OF)
+    result = run("set", "1.1", "--plan", folder, "--lead", "Head of Nowhere", "--as-of", AS_OF)
     assert result.exit_code == 1
-    assert "[blue-without-impact]" in result.stderr
+    assert "[unknown-lead]" in result.stderr
     assert "nothing written" in result.stderr
     assert snapshot(folder) == before
-    # with the impact too, it is written
-    result = run(
-        "set", "1.1", "--plan", folder, "--status", "blue", "--impact", "amber", "--as-of", AS_OF
-    )
+    # with a lead from the roles glossary, it is written
+    result = run("set", "1.1", "--plan", folder, "--lead", _A_ROLE, "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
 
 
@@ -159,7 +159,7 @@ def test_a_value_already_there_changes_nothing(run: Run, folder: Path) -> None:
         (["1.1", "--lead", "Two\nlines"], "line break"),
         (["1.1", "--note", "   "], "--note is empty"),
         (["1.1", "--note-date", "2023-01-01", "--status", "red"], "give --note TEXT too"),
-        (["1.1", "--updated", "31/01/2023"], "not a date"),
+        (["1.1", "--updated", "31/13/2023"], "months run from 1 to 12"),
     ],
 )
 def test_bad_input_is_one_line_and_writes_nothing(

@@ -38,8 +38,17 @@ def sample() -> tuple[Plan, list[Area]]:
 
 
 def one_row_per_action(areas: list[Area]) -> list[Area]:
-    """What a one-row-per-action sheet can carry: outcomes and measures do not travel."""
-    return [area.model_copy(update={"outcomes": [], "measures": []}) for area in areas]
+    """What a one-row-per-action sheet can carry: every key of an action (its source and dated
+    notes too), but not the area's outcomes and measures."""
+    return [
+        area.model_copy(
+            update={
+                "outcomes": [],
+                "measures": [],
+            }
+        )
+        for area in areas
+    ]
 
 
 def write_text_csv(path: Path, rows: list[list[str]], delimiter: str = ",") -> Path:

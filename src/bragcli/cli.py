@@ -34,7 +34,7 @@ import click
 from click.core import ParameterSource
 
 from bragcli import __version__
-from bragcli.deadlines import MAX_DAYS, parse_days
+from bragcli.deadlines import MAX_DAYS, parse_date, parse_days
 from bragcli.problems import BragError, Exit
 from bragcli.render import (
     ACTIONS_FORMATS,
@@ -76,7 +76,7 @@ ENV_COLOR = "BRAG_COLOR"
 
 
 class DateParam(click.ParamType):  # type: ignore[type-arg]
-    """A YYYY-MM-DD date."""
+    """A date, by the one rule of `deadlines.parse_date` (YYYY-MM-DD or day first)."""
 
     name = "DATE"
 
@@ -84,11 +84,9 @@ class DateParam(click.ParamType):  # type: ignore[type-arg]
         if isinstance(value, date):
             return value
         try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(
-                f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2023-01-31", param, ctx
-            )
+            return parse_date(str(value))
+        except ValueError as e:
+            self.fail(f"{excerpt(str(value))} {e}", param, ctx)
 
 
 DATE = DateParam()

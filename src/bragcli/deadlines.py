@@ -1,4 +1,6 @@
-"""Deadlines as people write them ("March 2023", "Q1 2023/24", "20/12/2022") -> date windows.
+"""Deadlines as people write them ("March 2023", "Q1 2023/24", "20/12/2022") -> date windows,
+and the one reader of every single date a user gives (`parse_date`: `updated`, dated progress
+notes, `start`, `--as-of`, `--since`, imported cells).
 
 Pure: nothing here reads the clock. UK conventions: dates are day-first, seasons are
 meteorological (spring is March to May) and the financial year starts on 1 April.
@@ -6,7 +8,8 @@ meteorological (spring is March to May) and the financial year starts on 1 April
 A two-digit year is always 20YY: "31/3/23" is 2023 and "31/3/99" is 2099, never 1999 (plans
 look forward, and a fixed rule reads the same text the same way in every year). The window
 remembers that its year was written with two digits (`Window.short_year`), so that `brag check`
-can warn when such a year lands far from the plan's dates.
+can warn when such a year lands far from the plan's dates. A date read by `parse_date` from a
+two-digit year is a `ShortYearDate` (a `date` that says so), for the same warning.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import calendar
 import dataclasses
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -22,13 +26,18 @@ from typing import Literal
 from bragcli.safetext import excerpt
 
 __all__ = [
+    "DATE_FORMS",
     "MAX_DAYS",
     "NO_DATE_WORDS",
     "DeadlineError",
     "Quarters",
+    "ShortYearDate",
     "Window",
+    "months_after",
+    "parse_date",
     "parse_days",
     "parse_deadline",
+    "parse_period",
 ]
 
 Quarters = Literal["calendar", "financial"]
@@ -100,7 +109,11 @@ class DeadlineError(ValueError):
         self.reason = reason
 
     def __str__(self) -> str:
-        return f"deadline {excerpt(self.text, 60)} {self.reason}; {_EXAMPLES}"
+        return self.message("deadline")
+
+    def message(self, key: str) -> str:
+        """The message for the deadline-like value of `key` ("deadline", "baseline")."""
+        return f"{key} {excerpt(self.text, 60)} {self.reason}; {_EXAMPLES}"
 
 
 # --- patterns, tried in order on the normalised text (single spaces, no "by "/"due ", no ".") ---
@@ -280,17 +293,98 @@ def _months(year: int, month: int, count: int) -> Window:
     return Window(date(first_year, first_month + 1, 1), date(last_year, last_month + 1, last_day))
 
 
-# --- the periods of measure readings ----------------------------------------------------------
+# --- single dates --------------------------------------------------------------------------
+
+#: How to write a date, for messages: every form `parse_date` reads.
+DATE_FORMS = "write it as YYYY-MM-DD (2023-01-31) or day first (31/01/2023, 31 January 2023)"
+
+_TIME_AFTER = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt ][0-9]", re.ASCII)
+
+
+class ShortYearDate(date):
+    """A date whose year was written with two digits ("31/01/23"), read as 20YY.
+
+    It is equal to, and hashes as, the plain date; `brag check` uses the type alone to warn
+    when such a year lands far from the plan's dates (two-digit-year).
+    """
+
+    __slots__ = ()
+
+
+def parse_date(text: str) -> date:
+    """The one day `text` names: ISO `2023-01-31`, or UK day-first `31/01/2023`, `31/01/23`,
+    `31.01.2023`, `31 January 2023`, `31 Jan 2023` (`31st of January 2023` too). A two-digit
+    year is 20YY, as for deadlines, and gives a `ShortYearDate`.
+
+    Raises ValueError whose message follows the value in a sentence ("is not a date; ...").
+    """
+    s = " ".join(text.split())
+    m = _ISO.fullmatch(s) or _NUMERIC.fullmatch(s) or _DAY_MONTH.fullmatch(s)
+    if m is None:
+        if _TIME_AFTER.match(s):
+            raise ValueError("is not a date: it has a time too; write the day alone, as YYYY-MM-DD")
+        raise ValueError(f"is not a date; {DATE_FORMS}")
+    digits = m["year"]
+    # A four-digit year may be any a date can have (an --as-of of 9999-12-31 is fine): the
+    # deadline's range MIN_YEAR..MAX_YEAR guards windows, not single days.
+    year = 2000 + int(digits) if len(digits) == 2 else int(digits)
+    if year < 1:
+        raise ValueError(f"has the year {digits}, which no calendar has; {DATE_FORMS}")
+    try:
+        day = _day(text, year, _month(m["month"]), int(m["day"])).start
+    except DeadlineError as e:
+        raise ValueError(f"{e.reason}; {DATE_FORMS}") from None
+    if len(m["year"]) == 2:
+        return ShortYearDate(day.year, day.month, day.day)
+    return day
+
+
+# --- the periods of measures' readings ---------------------------------------------------------
+
+_YEAR_MONTH = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})", re.ASCII)
+
+
+def parse_period(text: str, *, quarters: Quarters = "calendar") -> Window | None:
+    """The days a reading's period covers: `2023-01` (a month), or any form of a deadline
+    (`March 2023`, `Q3 2022/23`, `2021-22`, `2022`, a day). YYYY-NN is a month unless NN is
+    the next year's last two digits (`2021-22`: the financial year April 2021 to March 2022).
+    None when the period is not a date ("TBC", "Baseline"): a period is free text, and only
+    judged when it names dates."""
+    s = text.strip()
+    m = _YEAR_MONTH.fullmatch(s)
+    if m and int(m["month"]) != (int(m["year"]) + 1) % 100:  # 2021-22: a year, not a month
+        month = int(m["month"])
+        if not 1 <= month <= 12:
+            return None
+        try:
+            return _months(_year(text, m["year"]), month, 1)
+        except DeadlineError:
+            return None
+    try:
+        return parse_deadline(s, quarters=quarters)
+    except DeadlineError:
+        return None
+
+
+def months_after(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it is shorter (31 January
+    and 1 month: 28 February); date.max when that is past year 9999."""
+    total = day.year * 12 + day.month - 1 + months
+    year, month = divmod(total, 12)
+    if year > date.max.year:
+        return date.max
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
 
 #: How a reading's period is read, by the length of the window it names.
 ReadingCadence = Literal["month", "quarter", "year"]
 
-#: How many months after the end of its period a measure's latest reading is still current: a
-#: monthly figure for 3 months, a quarterly one for 6, an annual one for 18. Older, it is stale:
-#: `brag status` flags it and the `stale-reading` rule warns (both through `reading_is_stale`).
+#: How many months after the end of its period a measure's latest reading is still current, by
+#: default (`checks: stale_reading_months` changes it): a monthly figure for 3 months, a
+#: quarterly one for 6, an annual one for 18. Older, it is stale: `brag status` flags it and
+#: the `stale-reading` rule warns, both through `ReadingPeriod.stale`.
 READING_GRACE_MONTHS: dict[ReadingCadence, int] = {"month": 3, "quarter": 6, "year": 18}
-
-_YEAR_MONTH = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,34 +394,21 @@ class ReadingPeriod:
     window: Window
     cadence: ReadingCadence
 
-    @property
-    def current_until(self) -> date:
-        """The last day the reading counts as current: the end of the month that is
-        READING_GRACE_MONTHS[cadence] months after the month the period ends in."""
-        months = self.window.end.year * 12 + self.window.end.month - 1
-        months += READING_GRACE_MONTHS[self.cadence]
-        year, month = divmod(months, 12)
-        if year > 9999:
-            return date.max
-        return date(year, month + 1, calendar.monthrange(year, month + 1)[1])
+    def current_until(self, grace: Mapping[ReadingCadence, int] = READING_GRACE_MONTHS) -> date:
+        """The last day the reading counts as current: its period's end plus the grace."""
+        return months_after(self.window.end, grace[self.cadence])
+
+    def stale(
+        self, as_of: date, grace: Mapping[ReadingCadence, int] = READING_GRACE_MONTHS
+    ) -> bool:
+        return as_of > self.current_until(grace)
 
 
 def reading_period(text: str, *, quarters: Quarters = "calendar") -> ReadingPeriod | None:
-    """The period a reading is for: "2023-05" or "May 2023" (a month), "Q1 2023" or
-    "Spring 2023" (a quarter), "2021-22", "FY 2022/23" or "2023" (a year), or a single day
-    (counted as a month). None when `text` names no date bragcli understands."""
-    written = " ".join(text.split())
-    m = _YEAR_MONTH.fullmatch(written)
-    try:
-        if m is not None and 1 <= int(m["month"]) <= 12:  # "2021-22" is a financial year
-            year = int(m["year"])
-            if not MIN_YEAR <= year <= MAX_YEAR:
-                return None
-            window: Window | None = _months(year, int(m["month"]), 1)
-        else:
-            window = parse_deadline(written, quarters=quarters)
-    except ValueError:
-        return None
+    """The period a reading is for (`parse_period`) and its cadence, by its length: up to a
+    month is monthly, up to a quarter quarterly, anything longer a year. None when `text`
+    names no date bragcli understands."""
+    window = parse_period(text, quarters=quarters)
     if window is None:
         return None
     days = (window.end - window.start).days + 1
@@ -335,10 +416,13 @@ def reading_period(text: str, *, quarters: Quarters = "calendar") -> ReadingPeri
     return ReadingPeriod(window, cadence)
 
 
-def reading_is_stale(period: str, as_of: date, *, quarters: Quarters = "calendar") -> bool | None:
-    """Whether a reading for `period` is stale at `as_of`: as_of is after its period's end plus
-    the grace of READING_GRACE_MONTHS. None when the period is not a date."""
+def reading_is_stale(
+    period: str,
+    as_of: date,
+    *,
+    quarters: Quarters = "calendar",
+    grace: Mapping[ReadingCadence, int] = READING_GRACE_MONTHS,
+) -> bool | None:
+    """Whether a reading for `period` is stale at `as_of`; None when the period is not a date."""
     found = reading_period(period, quarters=quarters)
-    if found is None:
-        return None
-    return as_of > found.current_until
+    return None if found is None else found.stale(as_of, grace)

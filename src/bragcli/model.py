@@ -33,7 +33,8 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 from pydantic_core.core_schema import ErrorType
 
-from bragcli.deadlines import MAX_DAYS, parse_days
+from bragcli import deadlines
+from bragcli.deadlines import MAX_DAYS, ReadingCadence, parse_days
 from bragcli.safetext import excerpt
 
 
@@ -78,6 +79,38 @@ def normalise_rating(value: Any) -> Any:
             return Rating.NOT_STARTED.value
         return text
     return value
+
+
+def _rating(value: Any) -> Any:
+    """A rating as written, onto the enum's values; text that is none of them is an error that
+    quotes it as written and suggests the nearest rating."""
+    normalised = normalise_rating(value)
+    if isinstance(normalised, str) and normalised and normalised not in _RATING_VALUES:
+        raise _problem("unknown_rating", _not_one_of(normalised, list(_RATING_VALUES)))
+    return normalised
+
+
+def _not_one_of(written: str, choices: list[str]) -> str:
+    """The rest of "'Amebr' is not one of ...; did you mean 'amber'?"."""
+    from bragcli.problems import did_you_mean
+
+    guess = did_you_mean(written, choices)
+    hint = f"; did you mean {guess!r}?" if guess else ""
+    return f"is not one of {', '.join(choices)}{hint}"
+
+
+def _choice(*choices: str) -> BeforeValidator:
+    """Text that must be one of `choices` in any case: an error suggests the nearest."""
+
+    def check(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value  # pydantic says what it is
+        text = " ".join(value.strip().lower().split())
+        if text not in choices:
+            raise _problem("invalid_choice", _not_one_of(text, list(choices)))
+        return text
+
+    return BeforeValidator(check)
 
 
 def _as_list(value: Any) -> Any:
@@ -163,10 +196,6 @@ _BUILT_IN_ERRORS = frozenset(typing.get_args(ErrorType))
 def _none_as_empty(value: Any) -> Any:
     """An optional list written as a bare key (`actions:`) is an empty list."""
     return [] if value is None else value
-
-
-def _lower(value: Any) -> Any:
-    return value.strip().lower() if isinstance(value, str) else value
 
 
 def _problem(kind: str, reason: str) -> PydanticCustomError:
@@ -256,6 +285,10 @@ _RANGE = re.compile(rf"^\s*({_NUMBER})\s*(?:-|\u2013|to)\s*({_NUMBER})\s*$")
 _NUMBER_HINT = "write plain digits, such as 41, -2.5 or 1e6 (no units, commas or underscores)"
 
 
+_WITH_UNIT = re.compile(rf"^\s*({_NUMBER})\s*(%|[^\W\d_][^\d]*)\s*$")
+_RANGE_WITH_UNIT = re.compile(rf"^\s*({_NUMBER})\s*%?\s*(?:-|\u2013|to)\s*({_NUMBER})\s*(\S.*)?$")
+
+
 def parse_number(text: str) -> float:
     """The number `text` writes: plain decimal digits with an optional sign, point and
     exponent (`41`, `-2.5`, `.5`, `1e6`), finite as a float. No underscores (`1_000`),
@@ -279,12 +312,13 @@ def number_text(value: float) -> str:
 
 
 def _number(value: Any) -> Any:
-    """A reading's value: text by the rule of `parse_number`, or a finite number."""
+    """A reading's value: text by the rule of `parse_number`, or a finite number. A range
+    (`45-50%`) or a number with its unit (`41%`) is told what to write instead."""
     if isinstance(value, str):
         try:
             return parse_number(value)
         except ValueError as e:
-            raise _problem("bad_number", str(e)) from e
+            raise _problem("bad_number", _reading_hint(value) or str(e)) from e
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         try:
             number = float(value)
@@ -296,22 +330,27 @@ def _number(value: Any) -> Any:
     return value  # neither text nor a number: pydantic says what it is
 
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+def _reading_hint(text: str) -> str | None:
+    """What to write instead of a reading that is a range or carries its unit (None: neither)."""
+    if m := _RANGE_WITH_UNIT.match(text):
+        return (
+            f"is a range, but a reading is one number: give one, such as {m.group(1)}, and put "
+            'the unit on the measure (unit: "%")'
+        )
+    if m := _WITH_UNIT.match(text):
+        unit = m.group(2).strip()
+        shown = '"%"' if unit == "%" else excerpt(unit, 20)
+        return (
+            f"has its unit in it; write value: {m.group(1)} and put the unit on the measure "
+            f"(unit: {shown})"
+        )
+    return None
 
 
 def parse_date(text: str) -> date:
-    """A date written YYYY-MM-DD, and nothing else: no time (`2023-01-01T00:00:00`), no
-    timestamp, no day-first form. Raises ValueError whose message follows the value in a
-    sentence ("is not a date; ...")."""
-    written = text.strip()
-    if not _ISO_DATE.fullmatch(written):
-        if _ISO_DATE.match(written) and written[10:11] in ("T", "t", " "):
-            raise ValueError("is not a date: it has a time too; write the day alone, as YYYY-MM-DD")
-        raise ValueError("is not a date; write it as YYYY-MM-DD")
-    try:
-        return date.fromisoformat(written)
-    except ValueError as e:
-        raise ValueError("is not a real date; write it as YYYY-MM-DD") from e
+    """A date as users write it, by the one rule of `deadlines.parse_date` (ISO or UK
+    day-first). Raises ValueError whose message follows the value ("is not a date; ...")."""
+    return deadlines.parse_date(text)
 
 
 def _date(value: Any) -> Any:
@@ -325,7 +364,8 @@ def _date(value: Any) -> Any:
     return value
 
 
-RatingField = Annotated[Rating, BeforeValidator(normalise_rating)]
+_RATING_VALUES = tuple(r.value for r in Rating)
+RatingField = Annotated[Rating, BeforeValidator(_rating)]
 Text = Annotated[str, Field(min_length=1)]
 #: Checked by `_visible_id`; the schema's pattern tells editors the simplest part of the rule.
 Id = Annotated[
@@ -335,7 +375,7 @@ Date = Annotated[date, BeforeValidator(_date)]
 Number = Annotated[float, BeforeValidator(_number)]
 Bounded = WrapValidator(_bounded)
 TextList = Annotated[
-    list[Text], BeforeValidator(_as_list, json_schema_input_type=str | list[str]), Bounded
+    list[Text], BeforeValidator(_as_list, json_schema_input_type=Text | list[Text]), Bounded
 ]
 
 
@@ -390,6 +430,49 @@ WarningCodes = Annotated[
 ]
 
 
+def _empty_mapping(value: Any) -> Any:
+    """`checks:` written as a bare key is an empty mapping."""
+    return {} if value is None else value
+
+
+#: Days an action may be blue (completed) without an impact rating (`checks: impact_days`).
+DEFAULT_IMPACT_DAYS = 90
+#: The most months a stale-reading grace may be: 100 years.
+MAX_MONTHS = 1200
+
+
+def _months(value: Any) -> Any:
+    """A whole number of months from 0 to MAX_MONTHS, as digits or a whole number."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str):
+        written = value.strip()
+        if written.isascii() and written.isdigit() and int(written[:9]) <= MAX_MONTHS:
+            return int(written)
+        raise _problem(
+            "bad_number",
+            f"is not a whole number of months from 0 to {MAX_MONTHS} (100 years), e.g. 3",
+        )
+    return value  # pydantic says what it is
+
+
+Months = Annotated[int, BeforeValidator(_months, json_schema_input_type=int | str)]
+
+
+class StaleReadingMonths(_Model):
+    """`checks: stale_reading_months`: how old a measure's latest reading may be, in months
+    after the end of its period, before stale-reading warns. The measure's kind is its latest
+    period's length: a month (`2023-01`), a quarter (`Q1 2023/24`), or longer (`2021-22`)."""
+
+    monthly: Months = Field(default=3, description="A reading for one month.")
+    quarterly: Months = Field(default=6, description="A reading for a quarter.")
+    annual: Months = Field(default=18, description="A reading for a year (or longer).")
+
+    def by_cadence(self) -> dict[ReadingCadence, int]:
+        """The months of grace by the cadence of `deadlines.reading_period`."""
+        return {"month": self.monthly, "quarter": self.quarterly, "year": self.annual}
+
+
 class Checks(_Model):
     """`checks:` in plan.yaml: which warnings `brag check` reports, and their settings.
 
@@ -413,6 +496,19 @@ class Checks(_Model):
         "stale (also for brag status and brag actions).",
     )
 
+    impact_days: Annotated[int, BeforeValidator(_days)] = Field(
+        default=DEFAULT_IMPACT_DAYS,
+        ge=0,
+        le=MAX_DAYS,
+        description="blue-without-impact: days an action may be blue (completed) without an "
+        "impact rating, counted from its last update.",
+    )
+    stale_reading_months: Annotated[StaleReadingMonths, BeforeValidator(_empty_mapping)] = Field(
+        default_factory=StaleReadingMonths,
+        description="stale-reading: months after the end of a measure's latest period before "
+        "the reading is stale, by the period's length (monthly, quarterly, annual).",
+    )
+
     @model_validator(mode="after")
     def _not_both(self) -> Checks:
         both = [code for code in self.disable if code in self.enable]
@@ -421,11 +517,6 @@ class Checks(_Model):
                 f"{', '.join(map(excerpt, both))} is both in disable and in enable; keep one"
             )
         return self
-
-
-def _empty_mapping(value: Any) -> Any:
-    """`checks:` written as a bare key is an empty mapping."""
-    return {} if value is None else value
 
 
 class Plan(_Model):
@@ -437,7 +528,7 @@ class Plan(_Model):
     start: Date | None = Field(
         default=None, description="When the plan starts; a deadline ending before it is suspicious."
     )
-    quarters: Annotated[Literal["calendar", "financial"], BeforeValidator(_lower)] = Field(
+    quarters: Annotated[Literal["calendar", "financial"], _choice("calendar", "financial")] = Field(
         default="calendar",
         description='How "Q1 2023" is read: calendar or financial (April) quarters.',
     )
@@ -449,7 +540,8 @@ class Plan(_Model):
     )
     checks: Annotated[Checks, BeforeValidator(_empty_mapping)] = Field(
         default_factory=Checks,
-        description="Which warnings brag check reports: disable, enable, stale_days.",
+        description="Which warnings brag check reports, and their settings: disable, enable, "
+        "stale_days, impact_days, stale_reading_months.",
     )
 
     def holder(self, role: str) -> str | None:
@@ -538,7 +630,7 @@ class Action(_Model):
     title: Text
     lead: Annotated[
         list[Text],
-        BeforeValidator(_as_list, json_schema_input_type=str | list[str]),
+        BeforeValidator(_as_list, json_schema_input_type=Text | list[Text]),
         Field(min_length=1),
         Bounded,
     ] = Field(description="The lead role, or a list of roles for a joint lead.")
@@ -570,6 +662,14 @@ class Action(_Model):
     )
 
     @property
+    def last_update(self) -> date | None:
+        """When progress was last reported: the newest of `updated` and the dated notes."""
+        dates = [note.date for note in self.progress if note.date is not None]
+        if self.updated is not None:
+            dates.append(self.updated)
+        return max(dates) if dates else None
+
+    @property
     def notes_text(self) -> tuple[str, ...]:
         """The progress notes' texts, oldest first."""
         return tuple(note.text for note in self.progress)
@@ -590,16 +690,33 @@ class Outcome(_Model):
 class Reading(_Model):
     """One value of a measure for a period."""
 
-    period: Text = Field(description="YYYY-MM for a month, or e.g. 2021-22 for a year.")
+    period: Text = Field(
+        description="YYYY-MM for a month, 2021-22 for a financial year, or any form of a "
+        "deadline (Q3 2022/23, March 2023, 31/03/2023)."
+    )
     value: Number
     source: Text | None = None
+
+    @field_validator("period")
+    @classmethod
+    def _a_date_is_a_real_day(cls, period: str) -> str:
+        """A period written as a day (31/03/2023) is read by the one date parser, so that a
+        day that does not exist (31/02/23) is an error, not a period that is never judged."""
+        if _DATE_LIKE.fullmatch(period):
+            try:
+                parse_date(period)
+            except ValueError as e:
+                raise _problem("bad_date", str(e)) from e
+        return period
 
 
 class Measure(_Model):
     """A measure that matters, with its direction and target."""
 
     name: Text
-    good: Annotated[Literal["higher", "lower", "range"] | None, BeforeValidator(_lower)] = None
+    good: Annotated[
+        Literal["higher", "lower", "range"] | None, _choice("higher", "lower", "range")
+    ] = None
     target: str | None = Field(
         default=None, description='A number for higher/lower; "LOW-HIGH" for range.'
     )
@@ -663,7 +780,7 @@ class Area(_Model):
     lead: Annotated[
         list[Text],
         BeforeValidator(_none_as_empty),
-        BeforeValidator(_as_list, json_schema_input_type=str | list[str]),
+        BeforeValidator(_as_list, json_schema_input_type=Text | list[Text]),
         Bounded,
     ] = Field(
         default_factory=list,

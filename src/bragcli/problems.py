@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
@@ -68,3 +70,12 @@ class BragError(Exception):
 
     The CLI prints the message and exits 2; library code raises it instead of exiting.
     """
+
+
+def did_you_mean(written: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The choice nearest to `written` (compared in lower case, on its first 100 characters),
+    or None when none is near: for "did you mean ...?" in messages."""
+    options = list(choices)
+    key = " ".join(written.strip().lower().split())[:100]
+    guess = difflib.get_close_matches(key, options, n=1, cutoff=cutoff)
+    return guess[0] if guess else None

@@ -8,7 +8,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
-from bragcli.deadlines import Quarters, Window, parse_deadline, reading_is_stale
+from bragcli.deadlines import (
+    READING_GRACE_MONTHS,
+    Quarters,
+    ReadingCadence,
+    Window,
+    parse_deadline,
+    reading_is_stale,
+)
 from bragcli.model import DEFAULT_STALE_DAYS as DEFAULT_STALE_DAYS
 from bragcli.model import Action, Area, Measure, Plan, Rating, Reading, natural_key
 
@@ -50,10 +57,12 @@ def is_due_soon(window: Window | None, status: Rating, as_of: date, within: int)
 
 
 def is_stale(action: Action, as_of: date, stale_days: int) -> bool:
-    """The last progress update is more than `stale_days` before as_of (blue is never stale)."""
-    if action.updated is None or action.status is Rating.BLUE:
+    """The last progress update (the newest of `updated` and the dated notes) is more than
+    `stale_days` before as_of (blue is never stale)."""
+    last = action.last_update
+    if last is None or action.status is Rating.BLUE:
         return False
-    return (as_of - action.updated).days > stale_days
+    return (as_of - last).days > stale_days
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,10 +385,14 @@ def _trend(measure: Measure, previous: float, latest: float) -> MeasureTrend | N
 
 
 def view_measures(
-    areas: Iterable[Area], as_of: date | None = None, quarters: Quarters = "calendar"
+    areas: Iterable[Area],
+    as_of: date | None = None,
+    quarters: Quarters = "calendar",
+    grace: Mapping[ReadingCadence, int] = READING_GRACE_MONTHS,
 ) -> list[MeasureView]:
     """Every measure that has at least one reading, in area order; with `as_of`, each latest
-    reading is judged stale or not (see `unread_measures` for the measures with none)."""
+    reading is judged stale or not, with `grace` (the plan's `checks: stale_reading_months`,
+    as the stale-reading rule judges it; see `unread_measures` for the measures with none)."""
     views = []
     for area in areas:
         for measure in area.measures:
@@ -389,7 +402,7 @@ def view_measures(
             previous = measure.readings[-2] if len(measure.readings) > 1 else None
             stale = None
             if as_of is not None:
-                stale = reading_is_stale(latest.period, as_of, quarters=quarters)
+                stale = reading_is_stale(latest.period, as_of, quarters=quarters, grace=grace)
             views.append(
                 MeasureView(
                     area=area,
@@ -495,7 +508,9 @@ def build_status(
         areas=summaries,
         totals=totals_at(tallies.values(), as_of, due_within),
         actions=views,
-        measures=view_measures(in_scope, as_of, plan.quarters),
+        measures=view_measures(
+            in_scope, as_of, plan.quarters, plan.checks.stale_reading_months.by_cadence()
+        ),
         unread_measures=unread_measures(in_scope),
         missed_by_lead=filters.missed_by_lead(every, plan),
         history_read=deadline_history is not None,

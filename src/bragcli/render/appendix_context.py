@@ -119,8 +119,18 @@ def _area(area: Area) -> Record:
         #: the board's own ratings of the whole area (None where not rated)
         status=area.status.value if area.status is not None else None,
         impact=area.impact.value if area.impact is not None else None,
+        #: where the area's actions came from, when every action has the same `source:`
+        #: (shown once for the area, not on every action); () when they differ or have none
+        source=_common_source(area),
         outcomes=tuple(_record(text=o.text, evidence=tuple(o.evidence)) for o in area.outcomes),
     )
+
+
+def _common_source(area: Area) -> tuple[str, ...]:
+    sources = {tuple(action.source) for action in area.actions}
+    if len(sources) != 1 or len(area.actions) < 2:
+        return ()
+    return sources.pop()
 
 
 def _reading(reading: Reading | None) -> Record | None:

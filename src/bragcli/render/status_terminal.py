@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from bragcli.compute.rollup import ActionView, Status, Totals
-from bragcli.deadlines import READING_GRACE_MONTHS
 from bragcli.model import Rating
 from bragcli.render import ColorChoice
 from bragcli.render.palette import BAD, BAD_BOLD, GOOD, GOOD_BOLD, PALETTE
@@ -296,7 +295,8 @@ def _measures(screen: Screen, status: Status) -> None:
         screen.paragraph(
             "Stale: the reading is older than its period plus "
             + ", ".join(
-                f"{n} months for a {c}ly figure" for c, n in READING_GRACE_MONTHS.items()
+                f"{n} months for a {c}ly figure"
+                for c, n in status.plan.checks.stale_reading_months.by_cadence().items()
             ).replace("a yearly", "an annual")
             + ".",
             "dim",

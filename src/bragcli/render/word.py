@@ -323,6 +323,8 @@ def _area(w: _Writer, a: Mapping[str, Any]) -> None:
     area = a["area"]
     w.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     w.heading(f"{area['id']}. {area['title']}", 1)
+    if area["source"]:
+        w.para("; ".join(area["source"]), bold_lead="Source of every action: ")
     if area["lead"]:
         w.para(w.lead(area["lead"]), bold_lead="Area owner: ")
     if area["status"] or area["impact"]:
@@ -338,7 +340,7 @@ def _area(w: _Writer, a: Mapping[str, Any]) -> None:
             title = [act["title"]]
             if act["success_criteria"]:
                 title.append(f"Success criteria: {act['success_criteria']}")
-            if act["source"]:
+            if act["source"] and not area["source"]:
                 title.append(f"Source: {'; '.join(act['source'])}")
             deadline = [act["deadline"] or "none"]
             if v["overdue"]:

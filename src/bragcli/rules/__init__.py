@@ -2,8 +2,14 @@
 code in `registry`, and run over a loaded plan by `run`.
 
 Each rule module (yamllint's rules are the model) holds CODE, LEVEL, SCOPE, SUMMARY, FIX,
-ENABLED, PLAN_SETTINGS and `check(ctx, action, window)`, which yields ``(key, message)``
-pairs: the key says which of the action's values the warning points at ("" for the action).
-To add a rule: write its module, list it in `registry.RULES`, and run
+ENABLED, PLAN_SETTINGS (`base.RuleIdentity`) and one or both of:
+
+- `check(ctx, action, window)`, which yields ``(key, message)`` pairs: the key says which of
+  the action's values the warning points at ("" for the action); listed in `registry.RULES`;
+- `check_areas(ctx, areas)`, which yields ``(area index, where, message)``: `where` is the path
+  of keys and indexes in the area file (``("measures", 2, "readings")``); listed in
+  `registry.AREA_RULES`.
+
+To add a rule: write its module, list it in the registry, and run
 `python tests/test_readme.py --update` for the README's table.
 """

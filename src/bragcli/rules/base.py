@@ -10,13 +10,13 @@ named tuple class is several times cheaper to create.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from enum import StrEnum
 from typing import NamedTuple, Protocol
 
 from bragcli.deadlines import Window
-from bragcli.model import Action, Plan
+from bragcli.model import DEFAULT_IMPACT_DAYS, Action, Area, Plan, StaleReadingMonths
 from bragcli.problems import Level
 
 
@@ -25,6 +25,8 @@ class Scope(StrEnum):
 
     #: one action, judged with plan.yaml's settings
     ACTION = "action"
+    #: one area as a whole (its owner, its own ratings, its measures), with plan.yaml's settings
+    AREA = "area"
     #: one file on its own, plan.yaml or an area file: its bytes, its YAML, its keys and values
     FILE = "file"
     #: the plan folder as a whole: several files together
@@ -52,14 +54,26 @@ class Context(NamedTuple):
     as_of: date
     #: --stale-days, else plan.yaml's checks: stale_days
     stale_days: int
+    #: plan.yaml's checks: impact_days
+    impact_days: int = DEFAULT_IMPACT_DAYS
+    #: plan.yaml's checks: stale_reading_months
+    stale_reading: StaleReadingMonths = StaleReadingMonths()
 
 
 #: (key, message): the key of the action's value the warning points at ("" for the action)
 Finding = tuple[str, str]
 
+#: Where in an area file a finding points: keys and list indexes from the top, e.g. ("lead",),
+#: ("measures", 2, "readings") or ("actions", 0, "id"); () for the file.
+Where = tuple[str | int, ...]
 
-class RuleModule(Protocol):
-    """A warning rule: a module under bragcli/rules/ with these names."""
+#: (index of the area in the areas given, where in its file, message)
+AreaFinding = tuple[int, Where, str]
+
+
+class RuleIdentity(Protocol):
+    """What every warning rule module declares: a module under bragcli/rules/ with these
+    names (and `check`, `check_areas` or both: `RuleModule`, `AreaRuleModule`)."""
 
     CODE: str
     LEVEL: Level
@@ -72,10 +86,24 @@ class RuleModule(Protocol):
     #: is not run (its findings would rest on guessed settings), the others still are
     PLAN_SETTINGS: tuple[str, ...]
 
+
+class RuleModule(RuleIdentity, Protocol):
+    """A warning rule that judges one action at a time."""
+
     def check(self, ctx: Context, action: Action, window: Window | None) -> Iterator[Finding]:
         """The findings for one action; `window` is its deadline's (None: not a date)."""
         ...
 
 
-def declaration(rule: RuleModule) -> Declaration:
+def declaration(rule: RuleIdentity) -> Declaration:
     return Declaration(rule.CODE, rule.LEVEL, rule.SCOPE, rule.SUMMARY, rule.FIX, rule.ENABLED)
+
+
+class AreaRuleModule(RuleIdentity, Protocol):
+    """A warning rule that judges areas as a whole, or the plan's areas together (a rule may
+    have both `check` and `check_areas`, as unknown-lead does for action leads and area
+    owners)."""
+
+    def check_areas(self, ctx: Context, areas: Sequence[Area]) -> Iterator[AreaFinding]:
+        """The findings about the areas that loaded, each with the index of its area."""
+        ...

@@ -10,28 +10,50 @@ import difflib
 
 from bragcli.problems import Level
 from bragcli.rules import (
+    area_rating_optimistic,
     blue_without_impact,
     deadline_before_start,
     deadline_not_a_date,
+    id_area_mismatch,
+    impact_unevidenced,
     missing_updated,
     overdue_green,
+    overdue_not_started,
     stale_progress,
+    stale_reading,
     two_digit_year,
     unknown_lead,
 )
-from bragcli.rules.base import Declaration, RuleModule, Scope, declaration
+from bragcli.rules.base import (
+    AreaRuleModule,
+    Declaration,
+    RuleModule,
+    Scope,
+    declaration,
+)
 from bragcli.source.yamlread import MAX_DEPTH
 
-#: The warning rules, in the order the README lists them.
+#: The warning rules that judge one action at a time, in the order the README lists them.
 RULES: tuple[RuleModule, ...] = (
     deadline_not_a_date,
     deadline_before_start,
     two_digit_year,
     unknown_lead,
     overdue_green,
+    overdue_not_started,
     blue_without_impact,
+    impact_unevidenced,
     stale_progress,
     missing_updated,
+)
+
+#: The warning rules that judge areas as a whole or together (listed after RULES; unknown-lead,
+#: in both, judges action leads and area owners and is declared once).
+AREA_RULES: tuple[AreaRuleModule, ...] = (
+    unknown_lead,
+    area_rating_optimistic,
+    stale_reading,
+    id_area_mismatch,
 )
 
 
@@ -107,12 +129,14 @@ LOAD_ERRORS: tuple[Declaration, ...] = (
     ),
     _error(
         "unknown-rating", _FILE,
-        "A rating that is not blue, green, amber, red or not-started.",
+        "A rating that is not blue, green, amber, red or not-started, quoted as written, with "
+        "the nearest rating (`status: Amebr`: did you mean 'amber'?).",
     ),
     _error(
         "invalid-value", _FILE,
-        "A value outside its choices (`good: up`; a code under `checks:` that is not a "
-        "warning, with a suggestion), or a target that does not fit its direction.",
+        "A value outside its choices, with the nearest one (`good: Hihger`, `quarters: "
+        "fiscal`; a code under `checks:` that is not a warning), or a target that does not "
+        "fit its direction.",
     ),
     _error(
         "bad-id", _FILE,
@@ -123,8 +147,9 @@ LOAD_ERRORS: tuple[Declaration, ...] = (
     ),
     _error(
         "bad-date", _FILE,
-        "A date (`start`, `updated`) that is not `YYYY-MM-DD`: a time "
-        "(`2023-01-01T00:00:00`), a day-first date or a day that does not exist.",
+        "A date (`start`, `updated`, a dated note) that is not one day written `2023-01-31`, "
+        "`31/01/2023`, `31/01/23` or `31 January 2023`: a time (`2023-01-01T00:00:00`), a "
+        "timestamp, or a day that does not exist (`31/02/23`).",
     ),
     _error(
         "bad-note", _FILE,
@@ -133,13 +158,16 @@ LOAD_ERRORS: tuple[Declaration, ...] = (
     ),
     _error(
         "bad-number", _FILE,
-        "A reading's value or a target that is not a plain decimal number (write `41`, with "
-        '`unit: "%"` on the measure; no `1_000`, `1,000` or `inf`), or one too large to be '
-        "finite (`1e999`); a `checks: stale_days` that is not a whole number of days.",
+        "A reading's value or a target that is not one plain decimal number (write `41`, with "
+        '`unit: "%"` on the measure; no `1_000`, `1,000`, `inf`, a range such as `45-50%` '
+        "or a unit), or one too large to be finite (`1e999`); a `checks:` setting "
+        "(`stale_days`, `impact_days`, `stale_reading_months`) that is not a whole number in "
+        "its range. The message names the measure.",
     ),
     _error(
         "bad-deadline", Scope.ACTION,
-        "A deadline in a form bragcli does not understand (see [Deadlines](#deadlines)).",
+        "A `deadline` or `baseline` in a form bragcli does not understand (see "
+        "[Deadlines](#deadlines)).",
     ),
     _error(
         "duplicate-id", _PLAN,
@@ -154,10 +182,15 @@ LOAD_ERRORS: tuple[Declaration, ...] = (
     ),
 )  # fmt: skip
 
+_ACTION_CODES = {rule.CODE for rule in RULES}
 #: Every code, warnings first, each declared once.
-DECLARATIONS: tuple[Declaration, ...] = (*map(declaration, RULES), *LOAD_ERRORS)
+DECLARATIONS: tuple[Declaration, ...] = (
+    *map(declaration, RULES),
+    *(declaration(rule) for rule in AREA_RULES if rule.CODE not in _ACTION_CODES),
+    *LOAD_ERRORS,
+)
 BY_CODE: dict[str, Declaration] = {d.code: d for d in DECLARATIONS}
-WARNING_CODES: tuple[str, ...] = tuple(rule.CODE for rule in RULES)
+WARNING_CODES: tuple[str, ...] = tuple(d.code for d in DECLARATIONS if d.level is Level.WARNING)
 
 
 def not_a_warning(code: str) -> str | None:
@@ -181,7 +214,7 @@ def not_a_warning(code: str) -> str | None:
 
 def enabled_codes(disable: tuple[str, ...] = (), enable: tuple[str, ...] = ()) -> frozenset[str]:
     """The warnings reported: those on by default, less `disable`, plus `enable`."""
-    on = {rule.CODE for rule in RULES if rule.ENABLED}
+    on = {d.code for d in DECLARATIONS if d.level is Level.WARNING and d.enabled}
     return frozenset((on - set(disable)) | set(enable))
 
 

@@ -8,8 +8,8 @@ from typing import NamedTuple
 from bragcli.compute.rollup import window_of
 from bragcli.model import Checks, Plan
 from bragcli.problems import BragError, Problem
-from bragcli.rules.base import Context
-from bragcli.rules.registry import RULES, enabled_codes
+from bragcli.rules.base import AreaRuleModule, Context, RuleModule
+from bragcli.rules.registry import AREA_RULES, RULES, enabled_codes
 from bragcli.safetext import excerpt
 from bragcli.source.load import LoadedPlan
 
@@ -38,30 +38,40 @@ def selected(checks: Checks, choices: RuleChoices) -> frozenset[str]:
 
 
 def run_checks(loaded: LoadedPlan, as_of: date, choices: RuleChoices) -> list[Problem]:
-    """The warnings for every action that loaded.
+    """The warnings for every action that loaded, and for the areas that loaded.
 
     When plan.yaml did not load, its `checks:` and settings are unknown: the rules that read no
     plan setting still run, as the command line and the defaults choose.
     """
     checks = loaded.plan.checks if loaded.plan is not None else Checks()
     codes = selected(checks, choices)
-    rules = [
-        rule
-        for rule in RULES
-        if rule.CODE in codes and (loaded.plan is not None or not rule.PLAN_SETTINGS)
-    ]
-    if not rules:
+
+    def wanted(rule: RuleModule | AreaRuleModule) -> bool:
+        return rule.CODE in codes and (loaded.plan is not None or not rule.PLAN_SETTINGS)
+
+    rules = [rule for rule in RULES if wanted(rule)]
+    area_rules = [rule for rule in AREA_RULES if wanted(rule)]
+    if not rules and not area_rules:
         return []
     plan = loaded.plan or _no_plan()
     stale_days = choices.stale_days if choices.stale_days is not None else checks.stale_days
-    ctx = Context(plan, as_of, stale_days)
+    ctx = Context(plan, as_of, stale_days, checks.impact_days, checks.stale_reading_months)
     problems = []
-    for source, index, action in loaded.actions():
-        window = window_of(action, plan.quarters)
-        for rule in rules:
-            for key, message in rule.check(ctx, action, window):
-                line, col = source.pos(index, key)
-                problems.append(Problem(source.path, line, col, rule.LEVEL, rule.CODE, message))
+    if rules:
+        for source, index, action in loaded.actions():
+            window = window_of(action, plan.quarters)
+            for rule in rules:
+                for key, message in rule.check(ctx, action, window):
+                    line, col = source.pos(index, key)
+                    problems.append(Problem(source.path, line, col, rule.LEVEL, rule.CODE, message))
+    areas = [source.area for source in loaded.areas]
+    for area_rule in area_rules:
+        for number, where, message in area_rule.check_areas(ctx, areas):
+            source = loaded.areas[number]
+            line, col = source.locate(where)
+            problems.append(
+                Problem(source.path, line, col, area_rule.LEVEL, area_rule.CODE, message)
+            )
     return problems
 
 

@@ -1,4 +1,8 @@
-"""stale-progress: an action whose last progress update is older than the stale days."""
+"""stale-progress: an action whose last progress update is older than the stale days.
+
+The last update is the newest of `updated` and the action's dated progress notes
+(`Action.last_update`).
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,8 @@ CODE = "stale-progress"
 LEVEL = Level.WARNING
 SCOPE = Scope.ACTION
 SUMMARY = (
-    "`updated` is more days before the as-of date than `checks: stale_days` in plan.yaml "
+    "The last progress update (the newest of `updated` and the dated progress notes) is more "
+    "days before the as-of date than `checks: stale_days` in plan.yaml "
     f"(default {DEFAULT_STALE_DAYS}; `--stale-days` wins). Blue actions are exempt."
 )
 FIX = "Ask the lead for an update."
@@ -25,11 +30,13 @@ PLAN_SETTINGS: tuple[str, ...] = ()
 
 
 def check(ctx: Context, action: Action, window: Window | None) -> Iterator[Finding]:
-    if action.updated is not None and is_stale(action, ctx.as_of, ctx.stale_days):
-        age = (ctx.as_of - action.updated).days
+    last = action.last_update
+    if last is not None and is_stale(action, ctx.as_of, ctx.stale_days):
+        age = (ctx.as_of - last).days
+        key = "updated" if last == action.updated else "progress"
         yield (
-            "updated",
-            f"action {shown_id(action.id)}: progress last updated {action.updated.isoformat()}, "
+            key,
+            f"action {shown_id(action.id)}: progress last updated {last.isoformat()}, "
             f"{age} days before {ctx.as_of.isoformat()} (over {ctx.stale_days}); "
             "ask the lead for an update",
         )

@@ -1,40 +1,71 @@
-"""unknown-lead: a lead that is not one of the roles listed in plan.yaml."""
+"""unknown-lead: an action's lead, or an area's owner (`lead:` on the area), that is not one
+of the roles listed in plan.yaml.
+
+`--lead` finds actions by role and by the role's holder: a lead outside the roles glossary has
+no holder, so `--lead hancock` misses the actions it leads. The message says so.
+"""
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from bragcli.deadlines import Window
-from bragcli.model import Action
-from bragcli.problems import Level
-from bragcli.rules.base import Context, Finding, Scope
+from bragcli.model import Action, Area, Plan
+from bragcli.problems import Level, did_you_mean
+from bragcli.rules.base import AreaFinding, Context, Finding, Scope
 from bragcli.safetext import excerpt, shown_id
 
 CODE = "unknown-lead"
 LEVEL = Level.WARNING
 SCOPE = Scope.ACTION
 SUMMARY = (
-    "A lead is not one of the `roles` in plan.yaml (only checked when roles are given). The "
-    "message suggests the nearest role."
+    "An action's lead, or an area's owner (`lead:` on the area), is not one of the `roles` in "
+    "plan.yaml (only checked when roles are given). `--lead` filters by role *and* holder, so "
+    "such actions are easy to miss. The message suggests the nearest role."
 )
 FIX = "Use the role's exact name, or add the role."
 ENABLED = True
 PLAN_SETTINGS: tuple[str, ...] = ("roles",)
 
+_MISSED = "--lead filters by role and holder, so this action is easy to miss"
+_AREA_MISSED = (
+    "--lead lists an area's actions for its owner by role and holder, so they are easy to miss"
+)
+
 
 def check(ctx: Context, action: Action, window: Window | None) -> Iterator[Finding]:
-    if not ctx.plan.roles:
-        return
-    for lead in action.lead:
-        if lead in ctx.plan.roles:
-            continue
-        guess = difflib.get_close_matches(lead, list(ctx.plan.roles), n=1, cutoff=0.75)
-        hint = (
-            f"did you mean {excerpt(guess[0], 100)}?" if guess else "add it to roles in plan.yaml"
-        )
+    for lead in _unknown(ctx.plan, action.lead):
         yield (
             "lead",
             f"action {shown_id(action.id)}: lead {excerpt(lead, 100)} is not in the plan's roles; "
-            f"{hint}",
+            f"{_hint(ctx.plan, lead)} ({_MISSED})",
         )
+
+
+def check_areas(ctx: Context, areas: Sequence[Area]) -> Iterator[AreaFinding]:
+    """The areas' owners."""
+    for number, area in enumerate(areas):
+        for lead in _unknown(ctx.plan, area.lead):
+            yield (
+                number,
+                ("lead",),
+                f"area {shown_id(area.id)}: owner (lead) {excerpt(lead, 100)} is not in the "
+                f"plan's roles; {_hint(ctx.plan, lead)} "
+                f"({_AREA_MISSED})",
+            )
+
+
+def _unknown(plan: Plan, leads: list[str]) -> Iterator[str]:
+    if not plan.roles:
+        return
+    for lead in leads:
+        if lead not in plan.roles:
+            yield lead
+
+
+def _hint(plan: Plan, lead: str) -> str:
+    guess = did_you_mean(lead, {role.lower(): role for role in plan.roles}, cutoff=0.75)
+    if guess is None:
+        return "add it to roles in plan.yaml"
+    role = next(r for r in plan.roles if r.lower() == guess)
+    return f"did you mean {excerpt(role, 100)}?"

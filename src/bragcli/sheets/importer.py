@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bragcli.deadlines import DeadlineError, parse_deadline
+from bragcli.deadlines import DeadlineError, parse_date, parse_deadline
 from bragcli.model import (
     Action,
     Area,
@@ -241,16 +241,18 @@ def _serial_date(text: str) -> date | None:
 
 
 def _updated(text: str) -> date | None:
-    """YYYY-MM-DD or day-first DD/MM/YYYY (a time after either is ignored), or an Excel
-    serial number; None if none of these."""
-    serial = _serial_date(text)
+    """A date by the one rule of `deadlines.parse_date` (YYYY-MM-DD, 31/01/2023, 31/01/23,
+    31 January 2023), with a time after an ISO or day-first date ignored, or an Excel serial
+    number; None if it is none of these."""
+    written = text.strip()
+    serial = _serial_date(written)
     if serial is not None:
         return serial
-    m = _ISO_DATE.fullmatch(text) or _UK_DATE.fullmatch(text)
-    if m is None:
-        return None
+    m = _ISO_DATE.fullmatch(written) or _UK_DATE.fullmatch(written)
+    if m is not None:
+        written = written[: m.end("d" if m.re is _ISO_DATE else "y")]
     try:
-        return date(int(m["y"]), int(m["m"]), int(m["d"]))
+        return parse_date(written)
     except ValueError:
         return None
 
@@ -670,7 +672,9 @@ def _validation_message(err: Any, cells: dict[str, str]) -> tuple[str, str]:
     column = _COLUMN_OF_FIELD.get(model_field, model_field)
     kind: str = err["type"]
     value = cells.get(column, err.get("input"))
-    if column in {"status", "impact"} and kind == "enum":
+    if kind == "unknown_rating" and value:  # the model's message, with its "did you mean"
+        return column, f"{column} {excerpt(value)} {err.get('msg', '')}"
+    if column in {"status", "impact"} and kind in {"enum", "unknown_rating"}:
         if not value:
             return column, f"{column} is empty; give one of {_RATINGS}"
         return column, f"{column} {excerpt(value)} is not one of {_RATINGS}"

@@ -10,6 +10,7 @@ from typing import Any, cast
 import yaml
 from yaml.nodes import Node, ScalarNode
 
+from bragcli.deadlines import ShortYearDate
 from bragcli.model import DEFAULT_STALE_DAYS, Action, Area, Measure, Note, Outcome, Plan
 
 
@@ -61,6 +62,7 @@ def _represent_float(dumper: yaml.SafeDumper, data: float) -> ScalarNode:
 _Dumper.add_representer(str, _represent_str)
 _Dumper.add_representer(_Quoted, _represent_quoted)
 _Dumper.add_representer(float, _represent_float)
+_Dumper.add_representer(ShortYearDate, yaml.SafeDumper.represent_date)  # written in full
 
 AREA_MODELINE = "# yaml-language-server: $schema=../schemas/area.schema.json"
 PLAN_MODELINE = "# yaml-language-server: $schema=../schemas/plan.schema.json"

@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO
 
+from bragcli.deadlines import parse_date
 from bragcli.problems import BragError
 from bragcli.safetext import display_path, excerpt, visible
 
@@ -34,7 +35,8 @@ WORKTREE = "WORKTREE"
 _DAY = re.compile(r"(\d{4,})-(\d\d)-(\d\d)")
 #: the start of one commit in `git log --format=%x01%H...` output (sha-1 or sha-256 ids)
 _COMMIT = re.compile(r"\n?\x01([0-9a-f]{40}|[0-9a-f]{64})")
-_SINCE_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+#: --since text shaped like a date (digits with - / . between them): a date, or a mistake
+_SINCE_DATE = re.compile(r"[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}", re.ASCII)
 
 #: A tree: {path in the plan folder: (mode, object id)}, subfolders included.
 Tree = dict[str, tuple[str, str]]
@@ -120,18 +122,18 @@ def notes(revisions: Iterable[Revision | None]) -> str:
 
 
 def since_date(since: str) -> date | None:
-    """`--since` as a date when it is written as one (YYYY-MM-DD), else None (a revision).
+    """`--since` as a date when it is written as one (by `deadlines.parse_date`: 2023-03-01,
+    01/03/2023, 1 March 2023), else None (a revision).
 
-    Raises BragError for text shaped like a date that is not one (2023-02-30).
+    Raises BragError for text shaped like a date that is not one (2023-02-30, 31/02/23).
     """
-    if not _SINCE_DATE.fullmatch(since):
-        return None
     try:
-        return date.fromisoformat(since)
-    except ValueError:
+        return parse_date(since)
+    except ValueError as e:
+        if not _SINCE_DATE.fullmatch(since.strip()):
+            return None
         raise BragError(
-            f"--since {excerpt(since)} is not a date; write a date as YYYY-MM-DD "
-            "(2023-03-01), or give a tag, branch or commit id"
+            f"--since {excerpt(since)} {e}; or give a tag, branch or commit id"
         ) from None
 
 

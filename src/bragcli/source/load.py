@@ -46,10 +46,30 @@ class AreaSource:
     deadline_problems: dict[str, list[Problem]] = field(default_factory=dict)
     #: `id_key` of the area's id and of its actions' ids, worked out once (see `id_keys`)
     keys: tuple[str, list[str]] | None = None
+    #: value positions of the area's own keys (lead, status, measures...)
+    area_pos: dict[str, Pos] = field(default_factory=dict)
+    #: for each measure, in file order: value positions by key, and "" for the measure
+    measure_pos: list[dict[str, Pos]] = field(default_factory=list)
 
     def pos(self, index: int, key: str = "") -> Pos:
         positions = self.action_pos[index] if index < len(self.action_pos) else {}
         return positions.get(key) or positions.get("") or (1, 1)
+
+    def locate(self, where: tuple[str | int, ...]) -> Pos:
+        """The position of an area rule's finding (`rules.base.Where`), as near as is known."""
+        match where:
+            case ("actions", int(index), *rest):
+                return self.pos(index, str(rest[0]) if rest else "")
+            case ("measures", int(index), *rest):
+                items = self.measure_pos
+                positions = items[index] if index < len(items) else {}
+                key = str(rest[0]) if rest else ""
+                return (
+                    positions.get(key) or positions.get("") or self.area_pos.get("measures", (1, 1))
+                )
+            case (str(key), *_):
+                return self.area_pos.get(key, (1, 1))
+        return (1, 1)
 
     def id_keys(self) -> tuple[str, list[str]]:
         """What the area's id and its actions' ids are compared by (`model.id_key`)."""
@@ -233,7 +253,15 @@ def area_file(doc: Document | Problem, *, positions: bool = True) -> AreaResult:
         return Rejected([doc])
     validated = validate(doc, Area, "area")
     if not isinstance(validated, Invalid):
-        return AreaSource(doc.path, validated, doc.item_positions("actions") if positions else [])
+        if not positions:
+            return AreaSource(doc.path, validated, [])
+        return AreaSource(
+            doc.path,
+            validated,
+            doc.item_positions("actions"),
+            area_pos=_key_positions(doc),
+            measure_pos=doc.item_positions("measures") if validated.measures else [],
+        )
     if validated.errors is None:  # not every error is shown: what is valid is not known
         return Rejected(validated.problems)
     salvaged = salvage_area(doc, validated.errors)
@@ -244,6 +272,12 @@ def area_file(doc: Document | Problem, *, positions: bool = True) -> AreaResult:
     return Rejected(
         validated.problems, AreaSource(doc.path, area, [at[i] for i in kept if i < len(at)])
     )
+
+
+def _key_positions(doc: Document) -> dict[str, Pos]:
+    """Where the value of each of the area's own keys starts."""
+    data = doc.data
+    return {key: doc.locate((key,)) for key in data} if isinstance(data, dict) else {}
 
 
 def area_result(doc: Document | Problem, *, positions: bool = True) -> AreaSource | list[Problem]:
@@ -306,14 +340,20 @@ def _deadline_problems(source: AreaSource, quarters: deadlines.Quarters) -> list
 
 
 def _deadline_errors(source: AreaSource, quarters: deadlines.Quarters) -> Iterable[Problem]:
+    """bad-deadline for each action's `deadline`, and its `baseline` (the same grammar)."""
     for index, action in enumerate(source.area.actions):
-        try:
-            deadlines.parse_deadline(action.deadline, quarters=quarters)
-        except deadlines.DeadlineError as e:
-            line, col = source.pos(index, "deadline")
-            yield error(
-                source.path, line, col, "bad-deadline", f"action {shown_id(action.id)}: {e}"
-            )
+        for key, text in (("deadline", action.deadline), ("baseline", action.baseline)):
+            try:
+                deadlines.parse_deadline(text, quarters=quarters)
+            except deadlines.DeadlineError as e:
+                line, col = source.pos(index, key)
+                yield error(
+                    source.path,
+                    line,
+                    col,
+                    "bad-deadline",
+                    f"action {shown_id(action.id)}: {e.message(key)}",
+                )
 
 
 _LOOK_ALIKE = "ids are compared ignoring case and character width"

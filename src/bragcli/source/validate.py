@@ -98,7 +98,7 @@ def _problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
             line,
             col,
             "unknown-rating",
-            f"{name} {excerpt(str(loc[-1]))} is not one of {_RATINGS}",
+            f"{name} {excerpt(str(loc[-1]))} {_reason(err, f'is not one of {_RATINGS}')}",
         )
     last = loc[-1] if loc else None
     is_item = isinstance(last, int)
@@ -193,7 +193,16 @@ _CUSTOM_CODES = {
     "bad_number": "bad-number",
     "bad_date": "bad-date",
     "bad_note": "bad-note",
+    "unknown_rating": "unknown-rating",
+    "invalid_choice": "invalid-value",
 }
+
+
+def _reason(err: Any, default: str) -> str:
+    """The model's own message for a custom error (it follows the value), else `default`."""
+    if err["type"] in _CUSTOM_CODES:
+        return str(err.get("ctx", {}).get("reason", err.get("msg", default)))
+    return default
 
 
 def _shown(value: Any) -> str:
@@ -225,6 +234,9 @@ def _where(data: Any, loc: Sequence[str | int]) -> str:
             return ""
         if loc[0] == "actions" and isinstance(item, dict) and isinstance(item.get("id"), str):
             return f"action {shown_id(item['id'])}: "
+        name = item.get("name") if loc[0] == "measures" and isinstance(item, dict) else None
+        if isinstance(name, str) and name.strip():
+            return f"measure {excerpt(name.strip(), 50)}: "  # the name a reader knows it by
         return f"{loc[0][:-1]} {loc[1] + 1}: "
     return ""
 
