@@ -154,6 +154,12 @@ def test_lead_matches_the_area_owner_and_says_what_it_may_miss(run: Run, board: 
     assert "1 other action may be missed" in out
     assert "not in the roles glossary" in out
     assert out.rstrip().endswith("4 actions") or "4 actions" in out
+    # the board paper says it too
+    md = run("status", "plans", "--as-of", JULY, "--lead", "hancock", "--format", "markdown")
+    assert "**Note:** 1 other action may be missed: its lead is not in the roles glossary" in (
+        md.stdout
+    )
+    assert ": 2.2\n" in md.stdout
 
 
 def test_lead_without_misses_says_nothing_of_them(run: Run, board: Board) -> None:
@@ -161,6 +167,9 @@ def test_lead_without_misses_says_nothing_of_them(run: Run, board: Board) -> Non
     assert [a["id"] for a in status["actions"]] == ["1.4", "2.2"]
     assert status["filters"]["lead_not_in_roles"] == []
     assert "may be missed" not in text(run, "status", "--lead", "Service Director Improvement")
+    md = run("status", "plans", "--as-of", JULY, "--lead", "Service Director Improvement",
+             "--format", "markdown").stdout  # fmt: skip
+    assert "may be missed" not in md
 
 
 def test_source_filter_is_a_substring_in_any_case(run: Run, board: Board) -> None:

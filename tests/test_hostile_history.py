@@ -359,8 +359,8 @@ def test_since_a_date_is_compared_by_bragcli_not_git(run: Run, repo: Git) -> Non
     [
         ("2023-02-30", "--since '2023-02-30' is not a real date: February 2023 has 28 days"),
         ("2023-13-01", "--since '2023-13-01' has month 13, but months run from 1 to 12"),
-        ("last tuesday", "--since 'last tuesday' is neither a date (YYYY-MM-DD) nor a commit"),
-        ("board-1999", "--since 'board-1999' is neither a date (YYYY-MM-DD) nor a commit"),
+        ("last tuesday", "--since 'last tuesday' is neither a date nor a commit"),
+        ("board-1999", "--since 'board-1999' is neither a date nor a commit"),
     ],
 )
 def test_since_neither_a_date_nor_a_revision_is_a_clear_error(

@@ -922,7 +922,8 @@ def diff(
 @click.option(
     "--since",
     metavar="DATE|REV",
-    help="Only commits after this date (YYYY-MM-DD) or revision.",
+    help="Only commits from this date on (2023-03-01, 01/03/2023, 1 March 2023) or after "
+    "this revision (a tag, branch or commit).",
 )
 @click.option(
     "--by",

@@ -19,6 +19,7 @@ from bragcli.render.wording import (
     md_cell,
     md_inline,
     md_table,
+    missed_by_lead,
     overdue_by_rating,
     plural,
     rating_word,
@@ -283,6 +284,9 @@ def status_markdown(status: Status, out: TextIO, color: ColorChoice = "never") -
     )  # fmt: skip
     lines += md_table(header, rows, "ll" + "r" * 8 + "l")
     lines += ["", f"All actions: {overdue_by_rating(t.status, t.overdue_by_status)}"]
+    if status.missed_by_lead:
+        note = missed_by_lead([v.action.id for v in status.missed_by_lead])
+        lines += ["", f"**Note:** {md_cell(note)}"]
     lines += _owners_markdown(status)
     attention = [
         ("Overdue", status.overdue, "Overdue by"),

@@ -29,6 +29,7 @@ from bragcli.render.status_data import flags
 from bragcli.render.wording import (
     lead_text,
     letter_counts,
+    missed_by_lead,
     overdue_by_rating,
     plural,
     rating_word,
@@ -84,16 +85,8 @@ def describe_filters(status: Status) -> str:
 def _missed_by_lead(screen: Screen, status: Status) -> None:
     """Say which actions --lead may have missed: their lead is not in the roles glossary, so
     no holder's name could be matched."""
-    missed = status.missed_by_lead
-    if not missed:
-        return
-    ids = ", ".join(v.action.id for v in missed[:12]) + (", …" if len(missed) > 12 else "")
-    their = "its" if len(missed) == 1 else "their"
-    screen.paragraph(
-        f"{plural(len(missed), 'other action')} may be missed: {their} lead is not in the "
-        f"roles glossary of plan.yaml, so --lead could match only the role as written: {ids}",
-        BAD,
-    )
+    if status.missed_by_lead:
+        screen.paragraph(missed_by_lead([v.action.id for v in status.missed_by_lead]), BAD)
 
 
 def _header(screen: Screen, status: Status) -> None:

@@ -196,3 +196,14 @@ def csv_safe(value: object) -> str:
     """
     text = visible_lines("" if value is None else str(value))
     return "'" + text if text.startswith(FORMULA_START) else apostrophe_safe(text)
+
+
+def missed_by_lead(ids: list[str]) -> str:
+    """What `--lead` may have missed, in words: the actions whose lead is not in the roles
+    glossary, so that only the role as written could be matched, not its holder's name."""
+    shown = ", ".join(visible(i) for i in ids[:12]) + (", …" if len(ids) > 12 else "")
+    their = "its" if len(ids) == 1 else "their"
+    return (
+        f"{plural(len(ids), 'other action')} may be missed: {their} lead is not in the roles "
+        f"glossary of plan.yaml, so --lead could match only the role as written: {shown}"
+    )

@@ -337,7 +337,7 @@ def revisions(
     """The plan folder at every commit that touched it (oldest first, first-parent history)
     that holds plan files.
 
-    `since` is a date (YYYY-MM-DD): only commits made on that day or later (by their
+    `since` is a date (`git.since_date`): only commits made on that day or later (by their
     committer date as git shows it); or a revision: only commits after it. Dates are
     compared here, not by git, whose date parser does not know years after 2099.
 
@@ -356,8 +356,8 @@ def revisions(
             after = repo.resolve(since).sha
         except BragError:
             raise BragError(
-                f"--since {excerpt(since)} is neither a date (YYYY-MM-DD) nor a commit in "
-                f"{repo.root}; give a date such as 2023-03-01, or a tag, branch or commit id"
+                f"--since {excerpt(since)} is neither a date nor a commit in {repo.root}; give "
+                "a date such as 2023-03-01 or 01/03/2023, or a tag, branch or commit id"
             ) from None
     commits = repo.folder_log(after)
     repo.learn_sizes(
