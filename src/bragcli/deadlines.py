@@ -298,6 +298,7 @@ def _months(year: int, month: int, count: int) -> Window:
 #: How to write a date, for messages: every form `parse_date` reads.
 DATE_FORMS = "write it as YYYY-MM-DD (2023-01-31) or day first (31/01/2023, 31 January 2023)"
 
+_PLAIN_ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 _TIME_AFTER = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt ][0-9]", re.ASCII)
 
 
@@ -318,6 +319,11 @@ def parse_date(text: str) -> date:
 
     Raises ValueError whose message follows the value in a sentence ("is not a date; ...").
     """
+    if len(text) == 10 and _PLAIN_ISO.fullmatch(text):  # nearly every date: read at once
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass  # a day that does not exist: said below, in the words of every other form
     s = " ".join(text.split())
     m = _ISO.fullmatch(s) or _NUMERIC.fullmatch(s) or _DAY_MONTH.fullmatch(s)
     if m is None:
