@@ -600,3 +600,38 @@ def test_binary_report_is_never_written_into_the_plan_or_onto_a_folder(
     result = run("report", keyed, "--as-of", SAMPLE_AS_OF, "--format", fmt, "-o", link)
     assert result.exit_code == 2
     assert (keyed / "01-area.yaml").read_text(encoding="utf-8") == AREA
+
+
+def test_a_measure_with_a_series_gets_a_table_of_its_readings_in_every_format(
+    run: Run, keyed: Path, tmp_path: Path
+) -> None:
+    """Each reading of a series on its own row (period, value, whether it meets the target):
+    the issue's "each measure's series as a table". One reading needs no table of its own."""
+    html = report(run, keyed, "--format", "html")
+    table = html[html.index('<table class="reflow series">') :]
+    table = table[: table.index("</table>")]
+    assert "<caption>Readings of Caseloads per social worker (target: 16-20)</caption>" in table
+    rows = [row for row in table.split("<tr>")[2:]]
+    assert len(rows) == 3
+    assert ">2022-10</td>" in rows[0] and ">24</td>" in rows[0] and ">no</td>" in rows[0]
+    assert ">2022-12</td>" in rows[2] and ">19</td>" in rows[2] and ">yes</td>" in rows[2]
+    md = report(run, keyed, "--format", "markdown")
+    assert "| Period | Value | Meets target | Source |" in md
+    assert "| 2022-11 | 22 | no | – |" in md
+    text = report(run, keyed, "--format", "text")
+    assert "Period          Value       Meets target" in text
+    assert "2022-12         19          yes" in text
+    # the sample plan's measures have one reading each: no series table
+    sample = report(run, SAMPLE_PLAN, "--format", "html")
+    assert 'class="reflow series"' not in sample
+
+
+def test_word_has_the_series_table_too(run: Run, keyed: Path, tmp_path: Path) -> None:
+    docx = pytest.importorskip("docx")
+    out = tmp_path / "r.docx"
+    result = run("report", keyed, "--as-of", SAMPLE_AS_OF, "--format", "docx", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    tables = docx.Document(str(out)).tables
+    series = [t for t in tables if t.rows[0].cells[0].text == "Period"]
+    assert len(series) == 1
+    assert [c.text for c in series[0].rows[3].cells] == ["2022-12", "19", "yes", "–"]

@@ -401,3 +401,22 @@ def _area(w: _Writer, a: Mapping[str, Any]) -> None:
             [100, 60, 30, 30, 25],
             f"Measures that matter, improvement area {area['id']}",
         )
+        for row in a["measures"]:
+            series = row["measure"]["series"]
+            if len(series) < 2:
+                continue
+            target = row["measure"]["target_text"] or "–"
+            w.table(
+                ["Period", "Value", "Meets target", "Source"],
+                (
+                    [
+                        r["period"],
+                        r["value_text"],
+                        {True: "yes", False: "no", None: "–"}[r["meets"]],
+                        r["source"] or "–",
+                    ]
+                    for r in series
+                ),
+                [40, 40, 30, 80],
+                f"Readings of {row['measure']['name']} (target: {target})",
+            )
