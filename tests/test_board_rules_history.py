@@ -1,0 +1,83 @@
+"""The board's rules played through board cycles in git, as a programme office meets them: a
+plan committed at each board, `brag check` run at each one (as of that board), and what the
+next board's `brag diff` says of the same change. The misleading cases of the July 2023 plan:
+actions rated Not started long past their deadline, and a tracker row added with another
+area's id (4.7 under area 10)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from board_cycles import BOARD_DATES, Board, action, area_yaml, plan_yaml
+from conftest import Run
+
+AREA_4 = [action(f"4.{n}", deadline="June 2023") for n in range(1, 7)]
+
+
+def _area_10(*extra: dict[str, object]) -> str:
+    return area_yaml("10", [action("10.1", deadline="June 2023"), *extra])
+
+
+@pytest.fixture
+def board(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Board:
+    b = Board(tmp_path / "repo")
+    late = action("2.1", deadline="February 2023", status="not-started")
+    also_late = action("2.2", deadline="February 2023", status="not-started")
+    b.cycle(BOARD_DATES["jan"], {
+        "plan.yaml": plan_yaml(),
+        "02-area.yaml": area_yaml("2", [late, also_late]),
+        "04-area.yaml": area_yaml("4", AREA_4),
+        "10-area.yaml": _area_10(),
+    }, tag="board-jan")  # fmt: skip
+    # March: a lead's tracker row "4.7" lands under area 10; 2.1 and 2.2 still not started
+    b.cycle(BOARD_DATES["mar"], {
+        "10-area.yaml": _area_10(action("4.7", title="Added from a tracker row")),
+    }, tag="board-mar")  # fmt: skip
+    # May: 2.2 is admitted to be at risk (red); 2.1 is still rated not started
+    b.cycle(BOARD_DATES["may"], {
+        "02-area.yaml": area_yaml("2", [late, {**also_late, "status": "red"}]),
+    }, tag="board-may")  # fmt: skip
+    monkeypatch.chdir(b.root)
+    return b
+
+
+def _codes(run: Run, board: Board, when: str) -> dict[str, list[str]]:
+    """The warnings `brag check` gives the plan as it stood at the board of `when`."""
+    board.git("checkout", "-q", f"board-{when}")
+    result = run("check", "plans", "--as-of", BOARD_DATES[when], "--format", "json")
+    found: dict[str, list[str]] = {}
+    for problem in json.loads(result.stdout)["problems"]:
+        found.setdefault(problem["code"], []).append(problem["message"])
+    board.git("checkout", "-q", "main")
+    return found
+
+
+def test_not_started_past_its_deadline_is_flagged_from_the_first_board_it_is_late(
+    run: Run, board: Board
+) -> None:
+    assert "overdue-not-started" not in _codes(run, board, "jan")  # due in February
+    march = _codes(run, board, "mar")["overdue-not-started"]
+    assert [m.split(" is rated")[0] for m in march] == ["action 2.1", "action 2.2"]
+    assert "'February 2023' passed 21 days ago" in march[0]
+    may = _codes(run, board, "may")["overdue-not-started"]
+    assert [m.split(" is rated")[0] for m in may] == ["action 2.1"]  # 2.2 is now honestly red
+
+
+def test_a_tracker_row_under_the_wrong_area_is_flagged_at_the_board_it_arrives(
+    run: Run, board: Board
+) -> None:
+    assert "id-area-mismatch" not in _codes(run, board, "jan")
+    (message,) = _codes(run, board, "mar")["id-area-mismatch"]
+    assert "4.7" in message and "area 4" in message
+
+
+def test_diff_between_the_boards_says_not_started_to_red_is_worse(run: Run, board: Board) -> None:
+    result = run("diff", "board-mar", "board-may", "--plan", "plans", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    (change,) = [c for c in json.loads(result.stdout)["changes"] if c["kind"] == "status"]
+    assert (change["id"], change["from"], change["to"], change["direction"]) == (
+        "2.2", "not-started", "red", "worse",
+    )  # fmt: skip
