@@ -81,3 +81,34 @@ def test_diff_between_the_boards_says_not_started_to_red_is_worse(run: Run, boar
     assert (change["id"], change["from"], change["to"], change["direction"]) == (
         "2.2", "not-started", "red", "worse",
     )  # fmt: skip
+
+
+def test_blue_without_impact_counts_from_the_board_that_made_it_blue(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key: a blue action's impact is "to be tested". The 90 days run from the commit that
+    made it blue, when git knows it; a copy of the plan outside git can only count from the
+    action's last update, which is earlier."""
+    b = Board(tmp_path / "repo")
+    done = action("1.1", status="green", updated="2022-12-01")
+    b.cycle(BOARD_DATES["jan"], {"plan.yaml": plan_yaml(), "01-area.yaml": area_yaml("1", [done])})
+    b.cycle(BOARD_DATES["mar"], {"01-area.yaml": area_yaml("1", [{**done, "status": "blue"}])})
+    monkeypatch.chdir(b.root)
+
+    def warnings(folder: str, as_of: str) -> list[str]:
+        result = run("check", folder, "--as-of", as_of, "--format", "json")
+        problems = json.loads(result.stdout)["problems"]
+        return [p["message"] for p in problems if p["code"] == "blue-without-impact"]
+
+    # May: blue since the March board, 56 days: not yet
+    assert warnings("plans", BOARD_DATES["may"]) == []
+    # July: 119 days since the March board
+    (july,) = warnings("plans", BOARD_DATES["jul"])
+    assert "is blue (completed) since 2023-03-21 in git history, 119 days before" in july
+    # the same files outside git: counted from the last update, 2022-12-01
+    outside = tmp_path / "copy"
+    outside.mkdir()
+    for path in (b.root / "plans").iterdir():
+        (outside / path.name).write_bytes(path.read_bytes())
+    (may,) = warnings(str(outside), BOARD_DATES["may"])
+    assert "is blue (completed), last updated 2022-12-01, 166 days before" in may

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from bragcli.render import CheckFormat, ColorChoice
     from bragcli.render.problem_formats import Reporter
     from bragcli.rules.run import RuleChoices
+    from bragcli.source.load import LoadedPlan
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +109,23 @@ def run_check_stdin(
     return Exit.FINDINGS if failing else Exit.OK
 
 
+def _blue_since(folder: Path, loaded: LoadedPlan, options: CheckOptions) -> dict[str, date] | None:
+    """When each blue action turned blue, from the plan's git history, for blue-without-impact;
+    read only when that rule is on and some blue action has no impact rating (a history walk
+    costs what `brag trend` does). None outside git."""
+    from bragcli.model import Rating
+    from bragcli.rules.run import selected
+
+    checks = loaded.plan.checks if loaded.plan is not None else None
+    if checks is None or "blue-without-impact" not in selected(checks, options.rules):
+        return None
+    if not any(a.status is Rating.BLUE and a.impact is None for _, _, a in loaded.actions()):
+        return None
+    from bragcli.commands.history import blue_since
+
+    return blue_since(folder, max_bytes=options.max_bytes)
+
+
 def run_check(paths: Sequence[Path], options: CheckOptions, out: TextIO, err: TextIO) -> Exit:
     """`brag check`: every problem of every path. A path that cannot be checked (missing, not a
     plan file) is reported on stderr and makes the exit code 2, after the others are checked."""
@@ -129,7 +147,8 @@ def run_check(paths: Sequence[Path], options: CheckOptions, out: TextIO, err: Te
             refused.append(str(e))
             continue
         checked += 1
-        found = loaded.problems + run_checks(loaded, options.as_of, options.rules)
+        blue = _blue_since(folder, loaded, options)
+        found = loaded.problems + run_checks(loaded, options.as_of, options.rules, blue)
         if only is not None:
             found = [p for p in found if p.path in only]
             files += len(only)

@@ -165,3 +165,20 @@ def deadline_history(
     if not reached:
         return None
     return {record.id: record.deadlines for record in trend.actions}
+
+
+def blue_since(folder: Path, *, max_bytes: int) -> dict[str, date] | None:
+    """Action id -> the date of the commit from which it has been blue without a break, up to
+    HEAD (`compute.trend.ActionRecord.since`, from the one history walk of `brag trend`).
+    None when the folder is not in git."""
+    from bragcli.compute.trend import build_trend
+    from bragcli.model import Rating
+    from bragcli.source.git import Repository
+    from bragcli.source.load import history
+
+    try:
+        Repository(folder).close()
+        trend = build_trend(plans_at(history(folder, max_bytes=max_bytes), []))
+    except BragError:
+        return None
+    return {r.id: r.since for r in trend.actions if r.status is Rating.BLUE}

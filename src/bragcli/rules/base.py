@@ -10,7 +10,7 @@ named tuple class is several times cheaper to create.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from enum import StrEnum
 from typing import NamedTuple, Protocol
@@ -58,6 +58,9 @@ class Context(NamedTuple):
     impact_days: int = DEFAULT_IMPACT_DAYS
     #: plan.yaml's checks: stale_reading_months
     stale_reading: StaleReadingMonths = StaleReadingMonths()
+    #: action id -> the date of the commit from which it has been blue, without a break, to
+    #: the last commit (`compute.trend.ActionRecord.since`); None when git history was not read
+    blue_since: Mapping[str, date] | None = None
 
 
 #: (key, message): the key of the action's value the warning points at ("" for the action)

@@ -1,10 +1,12 @@
 """blue-without-impact: an action completed (blue) for a while with no impact rating.
 
 The key says a blue action's impact is "to be tested": the warning waits `checks: impact_days`
-(default 90) after the action's last update, the newest of `updated` and its dated notes. That
-date is the latest the action can have turned blue, so the action has been blue at least that
-long. With neither date, how long it has been blue is unknown and it is not reported (git
-history is not read by `brag check`: a working tree need not be committed).
+(default 90) after the action turned blue. When the plan is in git, that is the commit from
+which it has been blue without a break (`brag check` reads the history only when some blue
+action has no impact rating). Otherwise, or when it turned blue in uncommitted work, it is
+the action's last update, the newest of `updated` and its dated notes: the latest the action
+can have turned blue. With no date at all, how long it has been blue is unknown and it is not
+reported.
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ CODE = "blue-without-impact"
 LEVEL = Level.WARNING
 SCOPE = Scope.ACTION
 SUMMARY = (
-    "A completed (blue) action has no `impact` rating more than `checks: impact_days` "
-    f"(default {DEFAULT_IMPACT_DAYS}) after its last update (the newest of `updated` and its "
-    "dated progress notes). An action with neither date is not judged."
+    "A completed (blue) action still has no `impact` rating `checks: impact_days` "
+    f"(default {DEFAULT_IMPACT_DAYS}) days after it turned blue: by git history, else by its "
+    "last update (`updated` or a dated note). Not judged without such a date."
 )
 FIX = "Say how its impact is being tested."
 ENABLED = True
@@ -34,15 +36,20 @@ PLAN_SETTINGS: tuple[str, ...] = ()
 def check(ctx: Context, action: Action, window: Window | None) -> Iterator[Finding]:
     if action.status is not Rating.BLUE or action.impact is not None:
         return
-    since = action.last_update
+    turned = ctx.blue_since.get(action.id) if ctx.blue_since is not None else None
+    since = turned if turned is not None else action.last_update
     if since is None:
         return
     days = (ctx.as_of - since).days
     if days > ctx.impact_days:
+        when = (
+            f"blue (completed) since {since.isoformat()} in git history"
+            if turned is not None
+            else f"blue (completed), last updated {since.isoformat()}"
+        )
         yield (
             "status",
-            f"action {shown_id(action.id)} is blue (completed), last updated "
-            f"{since.isoformat()}, {days} days before {ctx.as_of.isoformat()} (over "
-            f"{ctx.impact_days}), but has no impact rating; add impact: to say how its impact "
-            "is being tested",
+            f"action {shown_id(action.id)} is {when}, {days} days before "
+            f"{ctx.as_of.isoformat()} (over {ctx.impact_days}), but has no impact rating; add "
+            "impact: to say how its impact is being tested",
         )

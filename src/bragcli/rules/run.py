@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import NamedTuple
 
@@ -37,7 +38,12 @@ def selected(checks: Checks, choices: RuleChoices) -> frozenset[str]:
     return frozenset((from_plan - set(choices.disable)) | set(choices.enable))
 
 
-def run_checks(loaded: LoadedPlan, as_of: date, choices: RuleChoices) -> list[Problem]:
+def run_checks(
+    loaded: LoadedPlan,
+    as_of: date,
+    choices: RuleChoices,
+    blue_since: Mapping[str, date] | None = None,
+) -> list[Problem]:
     """The warnings for every action that loaded, and for the areas that loaded.
 
     When plan.yaml did not load, its `checks:` and settings are unknown: the rules that read no
@@ -55,7 +61,9 @@ def run_checks(loaded: LoadedPlan, as_of: date, choices: RuleChoices) -> list[Pr
         return []
     plan = loaded.plan or _no_plan()
     stale_days = choices.stale_days if choices.stale_days is not None else checks.stale_days
-    ctx = Context(plan, as_of, stale_days, checks.impact_days, checks.stale_reading_months)
+    ctx = Context(
+        plan, as_of, stale_days, checks.impact_days, checks.stale_reading_months, blue_since
+    )
     problems = []
     if rules:
         for source, index, action in loaded.actions():
