@@ -792,6 +792,12 @@ def _not_nan(ctx: click.Context, param: click.Parameter, value: float) -> float:
     help="Stop any template, yours or the default, that runs longer than this. A template's "
     "output is limited to 50 MB.",
 )
+@click.option(
+    "--source",
+    metavar="TEXT",
+    help="Only actions whose source contains TEXT (any case), e.g. 'scrutiny': the appendix "
+    "a committee asks for on its own recommendations.",
+)
 @_DUE_WITHIN_OPTION
 @_max_size_option
 @_rev_option
@@ -809,6 +815,7 @@ def report(
     since: str | None,
     since_tag_prefix: str | None,
     orientation: Orientation,
+    source: str | None,
 ) -> None:
     """The committee appendix of a plan, ready to publish.
 
@@ -841,6 +848,7 @@ def report(
         since=since,
         since_tag_prefix=since_tag_prefix,
         orientation=orientation,
+        source=source,
     )
     _exit(lambda: run_report(_plan_folder(plan_dir, plan_option), options, sys.stdout, sys.stderr))
 
@@ -1268,6 +1276,11 @@ def import_(
     "-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
     help="The file to write; - for standard output (csv, or xlsx when redirected).",
 )  # fmt: skip
+@click.option(
+    "--source",
+    metavar="TEXT",
+    help="Only actions whose source contains TEXT (any case), e.g. 'scrutiny'.",
+)
 @_as_of_option
 @_max_size_option
 @_rev_option
@@ -1276,6 +1289,7 @@ def export(
     plan_option: Path | None,
     fmt: ExportFormat | None,
     output: Path,
+    source: str | None,
     as_of: date | None,
     max_file_size: float,
     rev: str | None,
@@ -1302,6 +1316,7 @@ def export(
         as_of=as_of or _today(),
         max_bytes=int(max_file_size * 1024 * 1024),
         rev=rev,
+        source=source,
     )
     _exit(lambda: run_export(_plan_folder(plan_dir, plan_option), options, sys.stdout, sys.stderr))
 

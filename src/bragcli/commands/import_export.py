@@ -280,6 +280,8 @@ class ExportOptions:
     as_of: date
     max_bytes: int
     rev: str | None = None
+    #: --source TEXT: only the actions whose source contains it
+    source: str | None = None
 
 
 def _about(folder: Path, revision: Revision | None) -> dict[str, str]:
@@ -325,6 +327,16 @@ def run_export(folder: Path, options: ExportOptions, out: TextIO, err: TextIO) -
         return Exit.FINDINGS
     assert loaded.plan is not None
     areas = [s.area for s in loaded.areas]
+    if options.source is not None:
+        from bragcli.compute.rollup import source_matches
+
+        wanted = options.source
+        areas = [
+            area.model_copy(
+                update={"actions": [a for a in area.actions if source_matches(a, wanted)]}
+            )
+            for area in areas
+        ]
     rows = export_rows(loaded.plan, areas, options.as_of)
     if options.format == "xlsx":
         data = xlsx_bytes(rows, plan_sheets(loaded.plan, areas, _about(folder, revision)))

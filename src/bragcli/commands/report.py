@@ -37,6 +37,8 @@ class ReportOptions:
     orientation: Orientation = "landscape"
     #: the day the report is made (the "Prepared on" date); today when None
     prepared: date | None = None
+    #: --source TEXT: only the actions whose source contains it
+    source: str | None = None
 
 
 #: formats written as bytes, never to a terminal
@@ -99,6 +101,7 @@ def run_report(folder: Path, options: ReportOptions, out: TextIO, err: TextIO) -
         prepared=options.prepared or prepared_date(),
         orientation=options.orientation,
         deadline_history=deadlines,
+        source=options.source,
     )
     _write(folder, options, context, out, err)
     return Exit.OK

@@ -22,6 +22,12 @@ from bragcli.model import Action, Area, Measure, Plan, Rating, Reading, natural_
 DEFAULT_DUE_WITHIN = 30
 
 
+def source_matches(action: Action, text: str) -> bool:
+    """`text` is in one of the action's `source:` entries, in any case (`--source`)."""
+    needle = text.casefold()
+    return any(needle in entry.casefold() for entry in action.source)
+
+
 def window_of(action: Action, quarters: Quarters) -> Window | None:
     """The action's deadline window; None when the deadline is not a date (or does not parse)."""
     try:
@@ -213,11 +219,7 @@ class Filters:
             return False
         if self.lead and not self._lead_matches(view, plan):
             return False
-        if self.source:
-            needle = self.source.casefold()
-            if not any(needle in text.casefold() for text in view.action.source):
-                return False
-        return True
+        return not self.source or source_matches(view.action, self.source)
 
     def _lead_matches(self, view: ActionView, plan: Plan) -> bool:
         """The lead text is in a lead role of the action or of its area (the area's owner

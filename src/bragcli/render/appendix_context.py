@@ -23,6 +23,7 @@ from bragcli.compute.changes import Change
 from bragcli.compute.rollup import (
     DEFAULT_DUE_WITHIN,
     ActionView,
+    Filters,
     MeasureView,
     Totals,
     build_status,
@@ -392,11 +393,13 @@ def report_context(
     prepared: date | None = None,
     orientation: str = "landscape",
     deadline_history: Mapping[str, Sequence[str]] | None = None,
+    source: str | None = None,
 ) -> Record:
     """The template context documented in the README, as plain read-only data."""
     status = build_status(
-        plan, areas, as_of, due_within=due_within, deadline_history=deadline_history
-    )
+        plan, areas, as_of, due_within=due_within, deadline_history=deadline_history,
+        filters=Filters(source=source),
+    )  # fmt: skip
     readings = {(v.area.id, v.measure.name): v for v in view_measures(areas)}
     build = _Builder(_new_notes(since))
 
@@ -430,6 +433,9 @@ def report_context(
         commit=_commit(commit),
         #: "Prepared on 25 November 2026 from the plan as recorded on ... (reference 6451b89)."
         provenance=provenance(commit, prepared),
+        #: --source TEXT: the report shows only the actions whose source contains it (None:
+        #: every action)
+        source_filter=source,
         generator=f"bragcli {__version__}",
         ratings=tuple(r.value for r in Rating),
         totals=_totals(status.totals),

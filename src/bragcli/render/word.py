@@ -222,6 +222,8 @@ def report_docx(context: Mapping[str, Any]) -> bytes:
         meta += f" · version {plan['version']}"
     w.para(f"{meta} · position as of {fmt.uk_date(context['as_of'])}")
     w.para(f"{context['provenance']} Made with {context['generator']}.")
+    if context["source_filter"]:
+        w.para(f"Only the actions whose source contains “{context['source_filter']}”.")
 
     since = context["since"]
     if since is not None:
