@@ -34,7 +34,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from pydantic_core.core_schema import ErrorType
 
 from bragcli import deadlines
-from bragcli.deadlines import MAX_DAYS, ReadingCadence, parse_days
+from bragcli.deadlines import MAX_DAYS, READING_GRACE_MONTHS, ReadingCadence, parse_days
 from bragcli.safetext import excerpt
 
 
@@ -464,9 +464,15 @@ class StaleReadingMonths(_Model):
     after the end of its period, before stale-reading warns. The measure's kind is its latest
     period's length: a month (`2023-01`), a quarter (`Q1 2023/24`), or longer (`2021-22`)."""
 
-    monthly: Months = Field(default=3, description="A reading for one month.")
-    quarterly: Months = Field(default=6, description="A reading for a quarter.")
-    annual: Months = Field(default=18, description="A reading for a year (or longer).")
+    monthly: Months = Field(
+        default=READING_GRACE_MONTHS["month"], description="A reading for one month."
+    )
+    quarterly: Months = Field(
+        default=READING_GRACE_MONTHS["quarter"], description="A reading for a quarter."
+    )
+    annual: Months = Field(
+        default=READING_GRACE_MONTHS["year"], description="A reading for a year (or longer)."
+    )
 
     def by_cadence(self) -> dict[ReadingCadence, int]:
         """The months of grace by the cadence of `deadlines.reading_period`."""
@@ -501,7 +507,7 @@ class Checks(_Model):
         ge=0,
         le=MAX_DAYS,
         description="blue-without-impact: days an action may be blue (completed) without an "
-        "impact rating, counted from its last update.",
+        "impact rating, counted from the commit that made it blue (git), else its last update.",
     )
     stale_reading_months: Annotated[StaleReadingMonths, BeforeValidator(_empty_mapping)] = Field(
         default_factory=StaleReadingMonths,
