@@ -12,19 +12,16 @@ from typing import Any
 import pytest
 
 from bragcli.compute.rollup import (
-    DEFAULT_DUE_WITHIN,
     DEFAULT_STALE_DAYS,
     ActionView,
     Filters,
     build_status,
-    days_overdue,
-    is_due_soon,
-    is_stale,
     meets_target,
     totals,
     view_actions,
     view_measures,
 )
+from bragcli.compute.timing import DEFAULT_DUE_WITHIN, days_overdue, is_due_soon, is_stale
 from bragcli.deadlines import Window
 from bragcli.model import Action, Area, Measure, Plan, Rating
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bragcli.compute.rollup import window_of
+from bragcli.compute.timing import window_of
 from bragcli.model import Action, Plan
 from bragcli.problems import Level
 from bragcli.rules.base import Context, RuleModule, Scope

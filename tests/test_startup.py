@@ -40,6 +40,8 @@ def test_check_loads_no_renderer_and_no_package_metadata() -> None:
     unused = {
         "jinja2", "rich", "json",  # report, terminal views, --format json
         "bragcli.compute.trend", "bragcli.render.appendix", "bragcli.source.git",
+        # the totals: the rules share only compute.timing's judgements with status
+        "bragcli.compute.rollup",
         # pydantic's plugin search: importlib.metadata, email, zipfile... (none is used)
         "importlib.metadata", "email", "zipfile",
     }  # fmt: skip
@@ -56,3 +58,22 @@ def test_pydantic_asks_its_plugin_loader_only_for_get_plugins() -> None:
             if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("_loader"):
                 asked |= {alias.name for alias in node.names}
     assert asked == {"get_plugins"}
+
+
+def test_the_models_are_built_without_parsing_a_builtin_signature() -> None:
+    """pydantic reads each default factory's signature; a builtin's (`list`, `dict`) is parsed
+    from text by the tokenizer, eleven times at each start-up until the defaults were made plain
+    functions (model._no_items, _no_entries)."""
+    import inspect
+
+    from bragcli import model
+
+    factories = {
+        field.default_factory
+        for cls in vars(model).values()
+        if isinstance(cls, type) and issubclass(cls, pydantic.BaseModel)
+        for field in cls.model_fields.values()
+        if field.default_factory is not None
+    }
+    assert factories
+    assert not [f for f in factories if inspect.isbuiltin(f) or f in (list, dict)]

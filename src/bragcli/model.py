@@ -365,6 +365,17 @@ def _date(value: Any) -> Any:
 
 
 _RATING_VALUES = tuple(r.value for r in Rating)
+def _no_items() -> list[Any]:
+    """An empty list, as a default. (Not `default_factory=list`: pydantic reads a factory's
+    signature, and a builtin's signature is parsed from text, at a cost at every start-up.)"""
+    return []
+
+
+def _no_entries() -> dict[Any, Any]:
+    """An empty mapping, as a default (see `_no_items`)."""
+    return {}
+
+
 RatingField = Annotated[Rating, BeforeValidator(_rating)]
 Text = Annotated[str, Field(min_length=1)]
 #: Checked by `_visible_id`; the schema's pattern tells editors the simplest part of the rule.
@@ -486,12 +497,12 @@ class Checks(_Model):
     """
 
     disable: WarningCodes = Field(
-        default_factory=list,
+        default_factory=_no_items,
         description="Warnings this plan has accepted: brag check does not report them. "
         "Errors cannot be disabled.",
     )
     enable: WarningCodes = Field(
-        default_factory=list,
+        default_factory=_no_items,
         description="Warnings that are off by default, to report too.",
     )
     stale_days: Annotated[int, BeforeValidator(_days)] = Field(
@@ -539,10 +550,10 @@ class Plan(_Model):
         description='How "Q1 2023" is read: calendar or financial (April) quarters.',
     )
     roles: Annotated[dict[Text, Text], Bounded] = Field(
-        default_factory=dict, description="Lead role -> the person who holds it."
+        default_factory=_no_entries, description="Lead role -> the person who holds it."
     )
     brag_key: Annotated[dict[RatingField, Text], Bounded] = Field(
-        default_factory=dict, description="The plan's own words for each rating."
+        default_factory=_no_entries, description="The plan's own words for each rating."
     )
     checks: Annotated[Checks, BeforeValidator(_empty_mapping)] = Field(
         default_factory=Checks,
@@ -648,12 +659,12 @@ class Action(_Model):
     updated: Date | None = Field(default=None, description="Date of the last progress update.")
     success_criteria: Text | None = None
     progress: Annotated[list[NoteField], BeforeValidator(_as_list), Bounded] = Field(
-        default_factory=list,
+        default_factory=_no_items,
         description="Progress notes, oldest first: text, or a one-key mapping from the note's "
         "date to its text (2023-01-31: Engagement event held).",
     )
     source: TextList = Field(
-        default_factory=list,
+        default_factory=_no_items,
         description='Where the action came from (text or a list), e.g. "Scrutiny committee, '
         '13 December 2022, recommendation 2" or "Ofsted ILACS 2022, recommendation 4".',
     )
@@ -663,7 +674,7 @@ class Action(_Model):
         "first deadline the action had in git history.",
     )
     impact_evidence: TextList = Field(
-        default_factory=list,
+        default_factory=_no_items,
         description='What shows the difference the action made (text or a list): "the so what?"',
     )
 
@@ -685,7 +696,7 @@ class Outcome(_Model):
     """An expected outcome ("how we will know")."""
 
     text: Text
-    evidence: TextList = Field(default_factory=list)
+    evidence: TextList = Field(default_factory=_no_items)
 
     @model_validator(mode="before")
     @classmethod
@@ -728,7 +739,7 @@ class Measure(_Model):
     )
     unit: str | None = None
     readings: Annotated[list[Reading], BeforeValidator(_none_as_empty), Bounded] = Field(
-        default_factory=list, description="Oldest first."
+        default_factory=_no_items, description="Oldest first."
     )
 
     @field_validator("target")
@@ -789,7 +800,7 @@ class Area(_Model):
         BeforeValidator(_as_list, json_schema_input_type=Text | list[Text]),
         Bounded,
     ] = Field(
-        default_factory=list,
+        default_factory=_no_items,
         description="The area's owner: the senior responsible officer's role, or a list of roles.",
     )
     status: RatingField | None = Field(
@@ -801,13 +812,13 @@ class Area(_Model):
         default=None, description="The board's own impact rating of the whole area."
     )
     actions: Annotated[list[Action], BeforeValidator(_none_as_empty), Bounded] = Field(
-        default_factory=list
+        default_factory=_no_items
     )
     outcomes: Annotated[list[Outcome], BeforeValidator(_none_as_empty), Bounded] = Field(
-        default_factory=list
+        default_factory=_no_items
     )
     measures: Annotated[list[Measure], BeforeValidator(_none_as_empty), Bounded] = Field(
-        default_factory=list
+        default_factory=_no_items
     )
 
 

@@ -14,7 +14,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from bragcli.compute.rollup import days_overdue, window_of
+from bragcli.compute.timing import days_overdue, window_of
 from bragcli.deadlines import Quarters
 from bragcli.model import Action, Area, Measure, Plan, Rating, natural_key, number_text
 

@@ -5,70 +5,32 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 
+from bragcli.compute.timing import (
+    DEFAULT_DUE_WITHIN,
+    days_overdue,
+    due_soon_until,
+    is_due_soon,
+    is_stale,
+    window_of,
+)
 from bragcli.deadlines import (
     READING_GRACE_MONTHS,
     Quarters,
     ReadingCadence,
     Window,
-    parse_deadline,
     reading_is_stale,
 )
 from bragcli.model import DEFAULT_STALE_DAYS as DEFAULT_STALE_DAYS
 from bragcli.model import Action, Area, Measure, Plan, Rating, Reading, natural_key
-
-DEFAULT_DUE_WITHIN = 30
 
 
 def source_matches(action: Action, text: str) -> bool:
     """`text` is in one of the action's `source:` entries, in any case (`--source`)."""
     needle = text.casefold()
     return any(needle in entry.casefold() for entry in action.source)
-
-
-def window_of(action: Action, quarters: Quarters) -> Window | None:
-    """The action's deadline window; None when the deadline is not a date (or does not parse)."""
-    try:
-        return parse_deadline(action.deadline, quarters=quarters)
-    except ValueError:
-        return None
-
-
-def days_overdue(window: Window | None, status: Rating, as_of: date) -> int:
-    """Days past the end of the window; 0 when not overdue. Completed (blue) is never overdue.
-
-    The last day of the window is not overdue; the day after is 1 day overdue.
-    """
-    if window is None or status is Rating.BLUE or as_of <= window.end:
-        return 0
-    return (as_of - window.end).days
-
-
-def due_soon_until(as_of: date, within: int) -> date:
-    """The last day a window can end on and still be due soon: `within` days after as_of
-    (date.max when that is past the last date Python holds, for an as-of of 9999-12-31)."""
-    try:
-        return as_of + timedelta(days=within)
-    except OverflowError:
-        return date.max
-
-
-def is_due_soon(window: Window | None, status: Rating, as_of: date, within: int) -> bool:
-    """Not complete, not yet overdue, and the window ends within `within` days of as_of."""
-    if window is None or status is Rating.BLUE:
-        return False
-    return as_of <= window.end <= due_soon_until(as_of, within)
-
-
-def is_stale(action: Action, as_of: date, stale_days: int) -> bool:
-    """The last progress update (the newest of `updated` and the dated notes) is more than
-    `stale_days` before as_of (blue is never stale)."""
-    last = action.last_update
-    if last is None or action.status is Rating.BLUE:
-        return False
-    return (as_of - last).days > stale_days
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from bragcli.compute.rollup import DEFAULT_DUE_WITHIN, Tally, Totals, area_tally, totals_at
+from bragcli.compute.rollup import Tally, Totals, area_tally, totals_at
+from bragcli.compute.timing import DEFAULT_DUE_WITHIN
 from bragcli.deadlines import Quarters
 from bragcli.model import Area, Plan, Rating, natural_key
 

@@ -21,7 +21,6 @@ from typing import Any
 from bragcli import __version__
 from bragcli.compute.changes import Change
 from bragcli.compute.rollup import (
-    DEFAULT_DUE_WITHIN,
     ActionView,
     Filters,
     MeasureView,
@@ -30,6 +29,7 @@ from bragcli.compute.rollup import (
     meets_target,
     view_measures,
 )
+from bragcli.compute.timing import DEFAULT_DUE_WITHIN
 from bragcli.model import Area, Measure, Plan, Rating, Reading
 from bragcli.render import wording as fmt
 from bragcli.source.git import Commit

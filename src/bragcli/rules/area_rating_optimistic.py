@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from bragcli.compute.rollup import days_overdue, window_of
+from bragcli.compute.timing import days_overdue, window_of
 from bragcli.model import Action, Area, Rating
 from bragcli.problems import Level
 from bragcli.rules.base import AreaFinding, Context, Scope

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bragcli.compute.rollup import days_overdue
+from bragcli.compute.timing import days_overdue
 from bragcli.deadlines import Window
 from bragcli.model import Action, Rating
 from bragcli.problems import Level

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import NamedTuple
 
-from bragcli.compute.rollup import window_of
+from bragcli.compute.timing import window_of
 from bragcli.model import Checks, Plan
 from bragcli.problems import BragError, Problem
 from bragcli.rules.base import AreaRuleModule, Context, RuleModule

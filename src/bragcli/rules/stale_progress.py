@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bragcli.compute.rollup import is_stale
+from bragcli.compute.timing import is_stale
 from bragcli.deadlines import Window
 from bragcli.model import DEFAULT_STALE_DAYS, Action
 from bragcli.problems import Level
