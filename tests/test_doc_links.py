@@ -227,3 +227,20 @@ def test_outline_problems(text: str, problem: str) -> None:
 def test_a_report_in_a_fenced_block_does_not_break_the_outline() -> None:
     text = "# Title\n\n## Tour\n\n```\n# Report\n## BRAG key\n#### Deep\n```\n\n### Sub\n"
     assert outline_problems(text) == []
+
+
+# --- the source distribution ---------------------------------------------------------------
+
+
+def test_the_sdist_carries_every_page_the_readme_links(tmp_path: Path) -> None:
+    """The README is the package's long description; the pages it links travel with it."""
+    pytest.importorskip("hatchling", reason="hatchling builds the sdist (test extra)")
+    import tarfile
+
+    from hatchling.builders.sdist import SdistBuilder
+
+    (built,) = SdistBuilder(str(ROOT)).build(directory=str(tmp_path), versions=["standard"])
+    with tarfile.open(built) as sdist:
+        names = {name.split("/", 1)[1] for name in sdist.getnames() if "/" in name}
+    linked = {str(p.relative_to(ROOT)) for p in _linked_pages(README)}
+    assert linked and linked <= names, linked - names
