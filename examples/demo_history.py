@@ -5,7 +5,7 @@
 
 The changes between boards are invented to show `brag diff` and `brag trend` (like the sample
 plan's ratings, they are illustrative). Dates, names and contents are fixed, so the commits,
-and so the README's output, come out the same on every machine.
+and so the output shown in the README and docs/, come out the same on every machine.
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ a lead sent back.
 
 `build` commits the sample plan (with fixed dates, so the commit is the same on every
 machine), exports the tracker as `brag export` does, and saves `tracker-edited.xlsx` with the
-changes a lead makes in Excel (`LEAD_EDITS`): the README's "Update the plan from the
-tracker" section shows the commands that follow, with their real output.
+changes a lead makes in Excel (`LEAD_EDITS`): the "Update the plan from the tracker" section
+of docs/spreadsheets.md shows the commands that follow, with their real output.
 """
 
 from __future__ import annotations

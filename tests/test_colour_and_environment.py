@@ -5,7 +5,7 @@ wins over NO_COLOR); auto follows NO_COLOR, then FORCE_COLOR, then TERM=dumb, th
 standard output is a terminal (under CliRunner it is not). Every view that prints colour is
 run in each case: `--color always` piped used to lose its colour in some of them.
 
-Environment: BRAG_PLAN, BRAG_AS_OF, BRAG_COLOR (and the rest in the README) set a default
+Environment: BRAG_PLAN, BRAG_AS_OF, BRAG_COLOR (and the rest in docs/environment.md) set a default
 once; the command line wins; a bad value is one line naming the variable, exit 2.
 """
 

@@ -17,6 +17,7 @@ from click.shell_completion import ShellComplete
 
 from bragcli.cli import cli
 from conftest import SAMPLE_PLAN
+from docpages import page, section
 
 
 def complete(args: list[str], incomplete: str) -> list[str]:
@@ -108,11 +109,11 @@ def test_completion_through_the_shell_protocol_prints_no_traceback(plan: Path) -
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
-def test_the_completion_scripts_the_readme_documents_exist(shell: str) -> None:
+def test_the_completion_scripts_the_docs_document_exist(shell: str) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "bragcli"], env={"_BRAG_COMPLETE": f"{shell}_source"},
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 0 and "_BRAG_COMPLETE" in done.stdout
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    assert f"_BRAG_COMPLETE={shell}_source brag" in readme
+    documented = section(page("environment.md"), "## Shell completion")
+    assert f"_BRAG_COMPLETE={shell}_source brag" in documented

@@ -28,7 +28,8 @@ from click.testing import Result
 from bragcli.render import appendix as render_report_module
 from bragcli.render.appendix_context import CONTEXT_TYPES, report_context
 from bragcli.source.load import load_plan
-from conftest import ROOT, SAMPLE_PLAN, Run
+from conftest import SAMPLE_PLAN, Run
+from docpages import page
 
 SECRET = "TOPSECRET-7f3a9"
 AS_OF = "2023-01-31"
@@ -269,9 +270,8 @@ def test_template_that_is_a_fifo_is_refused_without_reading(arena: Arena) -> Non
     assert result.stderr == "brag: fifo.j2: not a regular file\n"
 
 
-def test_readme_shows_the_real_typo_message(arena: Arena, tmp_path: Path) -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    (shown,) = re.findall(r"^brag: board\.md\.j2:3: .*$", readme, re.M)
+def test_the_templates_page_shows_the_real_typo_message(arena: Arena, tmp_path: Path) -> None:
+    (shown,) = re.findall(r"^brag: board\.md\.j2:3: .*$", page("templates.md"), re.M)
     (arena.folder / "board.md.j2").write_text(
         "# {{ plan.title }}\n\n{{ plan.titel }}\n", encoding="utf-8"
     )

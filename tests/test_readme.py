@@ -1,7 +1,8 @@
-"""The README shows real output: every block marked `<!-- brag ARGS -->` is what that command
-prints today, and every table marked `<!-- codes: LEVEL -->` is rendered from the registry of
-problem codes. Run `python tests/test_readme.py --update` to refresh them after a change (then
-read the diff: it is what users will see).
+"""The README and the pages of docs/ show real output: every block marked `<!-- brag ARGS -->`
+is what that command prints today, and every table marked `<!-- codes: LEVEL -->` is rendered
+from the registry of problem codes. Run `python tests/test_readme.py --update` to refresh them
+on every page after a change (then read the diff: it is what users will see). A page another
+program writes (docs/performance.md, by benchmarks/run.py) is never rewritten.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
-ROOT = Path(__file__).resolve().parent.parent
-README = ROOT / "README.md"
+from docpages import README, ROOT, all_pages, is_generated, page, refreshable_pages
+
 BLOCK = re.compile(
     r"(?P<head><!-- (?:in (?P<where>the demo history|a scratch folder|the officer's folder): )?"
     r"(?P<command>brag [^\n]*?) -->\n```[a-z]*\n)"
@@ -31,7 +33,7 @@ CODES_TABLE = re.compile(
     r"(?P<tail><!-- end codes -->\n)",
     re.DOTALL,
 )
-#: reports in the README are "prepared on" 31 March 2023, whatever the day they are refreshed
+#: reports in the pages are "prepared on" 31 March 2023, whatever the day they are refreshed
 README_PREPARED = "1680220800"
 _demo: list[Path] = []
 _scratch: list[Path] = []
@@ -40,13 +42,13 @@ _office: list[Path] = []
 
 @atexit.register
 def _remove_temporary_folders() -> None:
-    """The demo repository and scratch folder live for one run, and are removed after it."""
+    """The demo repository and scratch folders live for one run, and are removed after it."""
     for folder in (*_scratch, *(d.parent for d in (*_demo, *_office))):
         shutil.rmtree(folder, ignore_errors=True)
 
 
 def scratch_folder() -> Path:
-    """An empty folder with a copy of examples/tracker.csv, shared by one README refresh."""
+    """An empty folder with a copy of examples/tracker.csv, shared by one refresh of the pages."""
     if not _scratch:
         folder = Path(tempfile.mkdtemp(prefix="brag-scratch-"))
         shutil.copy(ROOT / "examples" / "tracker.csv", folder / "tracker.csv")
@@ -83,7 +85,9 @@ def run_block(command: str, where: str | None = None) -> str:
     """Run `brag ARGS [| head -N]` as a user would, from the repository root.
 
     Git is hidden from the command (GIT_DIR=/dev/null) so that the output does not change
-    with every commit; the README says what a report read from git shows instead.
+    with every commit; the pages say what a report read from git shows instead. A block
+    "in the demo history", "in a scratch folder" or "in the officer's folder" runs there
+    instead, on whichever page it is.
     """
     from bragcli.cli import cli
 
@@ -109,7 +113,7 @@ def run_block(command: str, where: str | None = None) -> str:
     output = result.output
     if pipe:
         match = re.fullmatch(r"head -(\d+)", pipe)
-        assert match, f"only '| head -N' is supported in README blocks, not {pipe!r}"
+        assert match, f"only '| head -N' is supported in output blocks, not {pipe!r}"
         output = "".join(output.splitlines(keepends=True)[: int(match[1])])
     shown = f"$ {command}\n{output}"
     if result.exit_code:
@@ -127,12 +131,45 @@ def refreshed(text: str) -> str:
     )
 
 
-def test_readme_output_is_real() -> None:
-    text = README.read_text(encoding="utf-8")
-    assert BLOCK.search(text), "README has no generated blocks"
+def _name(path: Path) -> str:
+    return str(path.relative_to(ROOT))
+
+
+@pytest.mark.parametrize("path", refreshable_pages(), ids=_name)
+def test_page_output_is_real(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
     assert text == refreshed(text), (
-        "README output is stale: run python tests/test_readme.py --update"
+        f"{_name(path)}: output is stale: run python tests/test_readme.py --update"
     )
+
+
+def test_the_readme_and_the_reference_show_real_output() -> None:
+    """The landing page has its tour, and the reference its examples and codes, all generated."""
+    assert BLOCK.search(README.read_text(encoding="utf-8")), "README has no generated blocks"
+    for name in ("commands.md", "history.md", "report.md", "spreadsheets.md"):
+        assert BLOCK.search(page(name)), f"docs/{name} has no generated blocks"
+    assert len(CODES_TABLE.findall(page("rules.md"))) == 2
+
+
+def test_update_never_rewrites_a_generated_page() -> None:
+    """docs/performance.md is benchmarks/run.py's: --update refreshes every other page only."""
+    performance = ROOT / "docs" / "performance.md"
+    assert is_generated(performance)
+    assert performance not in refreshable_pages()
+    assert set(all_pages()) - set(refreshable_pages()) == {performance}
+
+
+def test_no_page_shows_the_day_it_was_refreshed() -> None:
+    """Every example is pinned (--as-of, two revisions, SOURCE_DATE_EPOCH), so it reads the same
+    whatever the day: a `brag diff` without --as-of once showed "as of" the day of the refresh,
+    and went stale the day after."""
+    from datetime import date
+
+    today = date.today()
+    shown = (today.isoformat(), f"{today.day} {today:%B %Y}", f"{today:%d/%m/%Y}")
+    for path in refreshable_pages():
+        text = path.read_text(encoding="utf-8")
+        assert not any(day in text for day in shown), f"{_name(path)} shows today's date"
 
 
 def test_ci_runs_the_readme_test_command() -> None:
@@ -148,10 +185,10 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert tests in ci.splitlines()
 
 
-def test_readme_template_example_renders(tmp_path: Path) -> None:
+def test_the_template_example_renders(tmp_path: Path) -> None:
     from bragcli.cli import cli
 
-    (example,) = re.findall(r"```jinja\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    (example,) = re.findall(r"```jinja\n(.*?)```", page("templates.md"), re.S)
     template = tmp_path / "board.md.j2"
     template.write_text(example, encoding="utf-8")
     result = CliRunner().invoke(
@@ -161,16 +198,27 @@ def test_readme_template_example_renders(tmp_path: Path) -> None:
     assert "| 3. The timely and robust identification and… | 1 | 1 |\n" in result.output
 
 
+def update() -> None:
+    """Refresh every page's output blocks and tables of codes, and say which pages changed."""
+    for path in refreshable_pages():
+        text = path.read_text(encoding="utf-8")
+        new = refreshed(text)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+            print(f"wrote {_name(path)}", file=sys.stderr)
+
+
 if __name__ == "__main__":
     if sys.argv[1:] == ["--update"]:
-        README.write_text(refreshed(README.read_text(encoding="utf-8")), encoding="utf-8")
+        update()
     else:
         sys.exit("usage: python tests/test_readme.py --update")
 
 
 def test_safety_section_names_tests_that_exist() -> None:
-    text = README.read_text(encoding="utf-8")
-    section = text[text.index("## Safety") : text.index("## Exit codes")]
+    section = page("safety.md")
+    assert section.startswith("# Safety\n"), "docs/safety.md lost its title"
+    assert "](docs/safety.md)" in README.read_text(encoding="utf-8"), "README lost its link"
     sources = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py"))
     names = set(re.findall(r"(?<![\w/])(test_\w+)(?!\.py)", section))
     assert len(names) >= 15

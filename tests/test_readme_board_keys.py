@@ -1,5 +1,6 @@
-"""The README's "Keys for the board" example is a real area file: it loads, checks clean with
-the sample plan's plan.yaml, gives the values the README says, and the schema accepts it."""
+"""The "Keys for the board" example of docs/plan-format.md is a real area file: it loads, checks
+clean with the sample plan's plan.yaml, gives the values the page says, and the schema accepts
+it."""
 
 from __future__ import annotations
 
@@ -12,17 +13,18 @@ from bragcli.model import Area, Note, Rating
 from bragcli.source.load import area_result
 from bragcli.source.yamlread import read_bytes
 from conftest import ROOT, Run
+from docpages import page, section
 
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+PLAN_FORMAT = page("plan-format.md")
 
 
 def _example() -> str:
-    found = re.search(r"<!-- example: board-keys -->\n```yaml\n(.*?)```", README, re.DOTALL)
-    assert found, "README lost its board-keys example"
+    found = re.search(r"<!-- example: board-keys -->\n```yaml\n(.*?)```", PLAN_FORMAT, re.DOTALL)
+    assert found, "docs/plan-format.md lost its board-keys example"
     return found.group(1)
 
 
-def test_the_example_loads_with_the_values_the_readme_describes() -> None:
+def test_the_example_loads_with_the_values_the_page_describes() -> None:
     result = area_result(read_bytes(_example().encode(), "03-risk-of-harm.yaml"))
     assert not isinstance(result, list), [str(p) for p in result]
     area: Area = result.area
@@ -50,9 +52,10 @@ def test_the_example_checks_clean_in_the_sample_plan(tmp_path: Path, run: Run) -
 
 
 def test_every_new_key_and_rule_is_documented() -> None:
-    section = README.split("### Keys for the board", 1)[1].split("\n### Deadlines", 1)[0]
+    # the section and the Dates after it, as when the README held them
+    keys = section(PLAN_FORMAT, "## Keys for the board") + section(PLAN_FORMAT, "## Dates")
     for key in ("lead", "status", "impact", "source", "baseline", "impact_evidence", "DATE: text"):
-        assert key in section, key
+        assert key in keys, key
     for code in (
         "area-rating-optimistic",
         "impact-unevidenced",
@@ -62,6 +65,7 @@ def test_every_new_key_and_rule_is_documented() -> None:
         "stale_reading_months",
         "impact_days",
     ):
-        assert code in section, code
+        assert code in keys, code
+    rules = page("rules.md")
     for code in ("overdue-not-started", "impact-unevidenced", "stale-reading", "id-area-mismatch"):
-        assert f"| `{code}` |" in README, code
+        assert f"| `{code}` |" in rules, code

@@ -1,6 +1,6 @@
 """The registry of problem codes: every code a problem can carry is declared exactly once, every
-declaration is used, every rule module has its declaration, and the README's tables are the
-registry's own (refresh them with `python tests/test_readme.py --update`)."""
+declaration is used, every rule module has its declaration, and the tables of docs/rules.md are
+the registry's own (refresh them with `python tests/test_readme.py --update`)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from bragcli.rules.registry import (
     not_a_warning,
 )
 from conftest import EXAMPLES, ROOT
+from docpages import page
 
 SOURCE = ROOT / "src" / "bragcli"
 CODE = re.compile(r"[a-z]+(?:-[a-z]+)*")
@@ -192,20 +193,20 @@ def test_not_a_warning_says_why(text: str, reason: str | None) -> None:
     assert found == reason if reason is None else (found or "").startswith(reason)
 
 
-# --- the README's tables are rendered from the registry ------------------------------------
+# --- docs/rules.md's tables are rendered from the registry -------------------------------
 
 
-def _readme_table(level: str) -> str:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+def _rules_page_table(level: str) -> str:
+    text = page("rules.md")
     match = re.search(rf"<!-- codes: {level} -->\n(.*?)<!-- end codes -->\n", text, re.S)
-    assert match, f"README has no <!-- codes: {level} --> table"
+    assert match, f"docs/rules.md has no <!-- codes: {level} --> table"
     return match[1]
 
 
 @pytest.mark.parametrize("level", [Level.WARNING, Level.ERROR])
-def test_readme_tables_are_the_registry(level: Level) -> None:
-    assert _readme_table(level) == markdown_table(level), (
-        "README's table of codes is stale: run python tests/test_readme.py --update"
+def test_rules_page_tables_are_the_registry(level: Level) -> None:
+    assert _rules_page_table(level) == markdown_table(level), (
+        "docs/rules.md's table of codes is stale: run python tests/test_readme.py --update"
     )
 
 

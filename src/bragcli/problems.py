@@ -11,7 +11,7 @@ from bragcli.safetext import visible
 
 
 class Exit(IntEnum):
-    """Exit codes, documented in the README."""
+    """Exit codes, documented in docs/commands.md ("Exit codes") and in `brag --help`."""
 
     OK = 0
     FINDINGS = 1

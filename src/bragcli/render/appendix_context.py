@@ -5,7 +5,7 @@ The template context is plain, immutable data built for templates: read-only map
 pydantic model, a dataclass or any other object with methods, so a template (which may come
 from anyone) can read the plan but cannot reach code that reads files, unpickles data or runs
 commands, and cannot change what another part of the template sees. Its shape is a public
-contract, documented in the README ("Your own template") and checked by
+contract, documented in docs/templates.md ("The context") and checked by
 tests/test_hostile_templates.py.
 """
 
@@ -395,7 +395,7 @@ def report_context(
     deadline_history: Mapping[str, Sequence[str]] | None = None,
     source: str | None = None,
 ) -> Record:
-    """The template context documented in the README, as plain read-only data."""
+    """The template context documented in docs/templates.md, as plain read-only data."""
     status = build_status(
         plan, areas, as_of, due_within=due_within, deadline_history=deadline_history,
         filters=Filters(source=source),

@@ -453,7 +453,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
             return value
         return self.undefined(
             f"{type(obj).__name__}.{name} is a method, and a template cannot call methods; "
-            "use a filter instead (see the README, 'Your own template')",
+            "use a filter instead (see docs/templates.md, 'What a template can and cannot do')",
             obj=obj,
             name=str(name),
             exc=SecurityError,

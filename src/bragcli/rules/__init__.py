@@ -11,5 +11,5 @@ ENABLED, PLAN_SETTINGS (`base.RuleIdentity`) and one or both of:
   `registry.AREA_RULES`.
 
 To add a rule: write its module, list it in the registry, and run
-`python tests/test_readme.py --update` for the README's table.
+`python tests/test_readme.py --update` for the table in docs/rules.md.
 """

@@ -39,7 +39,8 @@ class Declaration(NamedTuple):
     code: str
     level: Level
     scope: Scope
-    #: what it means: one line of Markdown for the README's tables
+    #: what it means: one line of Markdown for the tables in docs/rules.md (links relative
+    #: to docs/)
     summary: str
     #: what to do about it (warnings)
     fix: str = ""

@@ -1,5 +1,5 @@
 """Every problem code bragcli reports, declared once: the warning rules (one module each) and
-the errors found while loading. The README's tables of codes are rendered from here
+the errors found while loading. The tables of codes in docs/rules.md are rendered from here
 (`markdown_table`), and `brag check --disable/--enable` and `checks:` in plan.yaml are
 checked against it (`not_a_warning`).
 """
@@ -33,7 +33,7 @@ from bragcli.rules.base import (
 )
 from bragcli.source.yamlread import MAX_DEPTH
 
-#: The warning rules that judge one action at a time, in the order the README lists them.
+#: The warning rules that judge one action at a time, in the order docs/rules.md lists them.
 RULES: tuple[RuleModule, ...] = (
     deadline_not_a_date,
     deadline_before_start,
@@ -167,7 +167,7 @@ LOAD_ERRORS: tuple[Declaration, ...] = (
     _error(
         "bad-deadline", Scope.ACTION,
         "A `deadline` or `baseline` in a form bragcli does not understand (see "
-        "[Deadlines](#deadlines)).",
+        "[Deadlines](plan-format.md#deadlines)).",
     ),
     _error(
         "duplicate-id", _PLAN,
@@ -219,7 +219,7 @@ def enabled_codes(disable: tuple[str, ...] = (), enable: tuple[str, ...] = ()) -
 
 
 def markdown_table(level: Level) -> str:
-    """The README's table of the codes of one level (warnings: with what to do)."""
+    """docs/rules.md's table of the codes of one level (warnings: with what to do)."""
     declared = [d for d in DECLARATIONS if d.level is level]
     if level is Level.WARNING:
         rows = ["| Code | Scope | Default | What it means | What to do |", "|---|---|---|---|---|"]
