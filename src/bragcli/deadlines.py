@@ -127,7 +127,9 @@ _YEAR_2_OR_4 = r"(?P<year>[0-9]{4}|[0-9]{2})"
 _SECOND_YEAR = r"[/-](?P<year2>[0-9]{4}|[0-9]{2})"
 _FY = r"(?:fy ?|financial year )"
 _QUARTER = r"q(?P<quarter>[0-9])"
-_FLAGS = re.IGNORECASE | re.ASCII
+#: The text is lower-cased before it is matched (`_normalised`), so no pattern needs
+#: IGNORECASE, which makes each pattern several times dearer to compile at every start-up.
+_FLAGS = re.ASCII
 
 _PREFIX = re.compile(r"^(?:due )?(?:by )?", _FLAGS)
 _ISO = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})", _FLAGS)
@@ -201,12 +203,14 @@ def _parse(text: str, quarters: Quarters) -> Window | None:
 
 def _match(text: str, quarters: Quarters) -> tuple[Window, re.Match[str]] | None:
     """The window and the match that found it (None for no date); raises DeadlineError."""
-    s = " ".join(text.split())
+    s = _normalised(text)
     if not s:
         return None
     s = _PREFIX.sub("", s.removesuffix(".").rstrip(), count=1)
-    if s.lower() in NO_DATE_WORDS:
+    if s in NO_DATE_WORDS:
         return None
+    if not s.isascii():  # every form is ASCII once spaces are single: no pattern can match
+        raise DeadlineError(text)
 
     if m := _ISO.fullmatch(s):
         return _day(text, _year(text, m["year"]), int(m["month"]), int(m["day"])), m
@@ -241,6 +245,11 @@ def _match(text: str, quarters: Quarters) -> tuple[Window, re.Match[str]] | None
     if m := _BARE_YEAR.fullmatch(s):
         return _months(_year(text, m["year"]), 1, 12), m
     raise DeadlineError(text)
+
+
+def _normalised(text: str) -> str:
+    """`text` as the patterns read it: white space single, in lower case."""
+    return " ".join(text.split()).lower()
 
 
 def _year(text: str, digits: str) -> int:
@@ -324,7 +333,7 @@ def parse_date(text: str) -> date:
             return date.fromisoformat(text)
         except ValueError:
             pass  # a day that does not exist: said below, in the words of every other form
-    s = " ".join(text.split())
+    s = _normalised(text)
     m = _ISO.fullmatch(s) or _NUMERIC.fullmatch(s) or _DAY_MONTH.fullmatch(s)
     if m is None:
         if _TIME_AFTER.match(s):

@@ -13,31 +13,57 @@ cannot themselves be interpreted by a terminal.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 # C0 controls, DEL, C1 controls; bidi embeddings, overrides and isolates; line and paragraph
 # separators; zero-width and other invisible format characters that make look-alike text.
 # Zero-width (non-)joiners stay: emoji sequences and some scripts need them to display right.
 _INVISIBLE = "\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb"
-_UNSAFE = re.compile(f"[\x00-\x1f{_INVISIBLE}]")
-_UNSAFE_KEEP_LINES = re.compile(f"[\x00-\x08\x0b-\x1f{_INVISIBLE}]")  # keeps tab and newline
 
 # GitHub Actions runs a line of a job's log as a workflow command when it starts with `::`
 # (after white space) or holds the legacy `##[` anywhere (characters that .NET may ignore when
 # it compares text can sit between); the first `:` or the `[` is shown escaped instead.
 _IGNORABLE = "\u00ad\u034f\u200c\u200d\ufe00-\ufe0f"
-_COMMAND_START = re.compile(f"^([\\s{_IGNORABLE}]*):(?=[{_IGNORABLE}]*:)")
-_COMMAND_LINE_START = re.compile(
-    f"^((?:[^\\S\\n]|[{_IGNORABLE}])*):(?=[{_IGNORABLE}]*:)", re.MULTILINE
-)
-_LEGACY_COMMAND = re.compile(f"(#[{_IGNORABLE}]*#[{_IGNORABLE}]*)\\[")
+
+_IGNORABLE_GONE = dict.fromkeys([0xAD, 0x34F, 0x200C, 0x200D, *range(0xFE00, 0xFE10)])
 
 #: For formats with escapes of their own (JSON): the characters beyond C0 that `visible`
-#: escapes, as a regex class body, and the legacy workflow command whose `[` it escapes.
+#: escapes, as a regex class body.
 INVISIBLE = _INVISIBLE
-LEGACY_COMMAND = _LEGACY_COMMAND
+
+# The patterns are compiled when first used: a class of characters beyond Latin-1 takes
+# Python's regex compiler a few million instructions, six of them a tenth of `brag check`'s
+# start-up, and most runs need none of them (`visible` has a fast path for plain text).
+
+
+@functools.cache
+def _unsafe() -> re.Pattern[str]:
+    return re.compile(f"[\x00-\x1f{_INVISIBLE}]")
+
+
+@functools.cache
+def _unsafe_keep_lines() -> re.Pattern[str]:
+    return re.compile(f"[\x00-\x08\x0b-\x1f{_INVISIBLE}]")  # keeps tab and newline
+
+
+@functools.cache
+def _command_start() -> re.Pattern[str]:
+    return re.compile(f"^([\\s{_IGNORABLE}]*):(?=[{_IGNORABLE}]*:)")
+
+
+@functools.cache
+def _command_line_start() -> re.Pattern[str]:
+    return re.compile(f"^((?:[^\\S\\n]|[{_IGNORABLE}])*):(?=[{_IGNORABLE}]*:)", re.MULTILINE)
+
+
+@functools.cache
+def legacy_command() -> re.Pattern[str]:
+    """`##[`, the legacy workflow command, with ignorable characters between (group 1: `##`)."""
+    return re.compile(f"(#[{_IGNORABLE}]*#[{_IGNORABLE}]*)\\[")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -60,22 +86,28 @@ def visible(text: str) -> str:
     workflow command (`::` at the start, `##[` anywhere) is defused the same way.
     """
     if text.isprintable():  # the common case, and quick: no control or format character
-        return _defuse(text, _COMMAND_START) if ":" in text or "#" in text else text
-    return _defuse(_UNSAFE.sub(_escape, text), _COMMAND_START)
+        return _defuse(text, _command_start) if ":" in text or "#" in text else text
+    return _defuse(_unsafe().sub(_escape, text), _command_start)
 
 
 def visible_lines(text: str) -> str:
     """As `visible`, but newlines (and tabs) are kept: for multi-line text such as a report."""
-    return _defuse(_UNSAFE_KEEP_LINES.sub(_escape, text), _COMMAND_LINE_START)
+    return _defuse(_unsafe_keep_lines().sub(_escape, text), _command_line_start)
 
 
-def _defuse(shown: str, command_start: re.Pattern[str]) -> str:
+def _defuse(shown: str, command_start: Callable[[], re.Pattern[str]]) -> str:
     """No workflow command in `shown`: `::` opening a line becomes `\\x3a:`, `##[` `##\\x5b`."""
-    if ":" in shown:
-        shown = command_start.sub(r"\1\\x3a", shown)
-    if "#" in shown:
-        shown = _LEGACY_COMMAND.sub(r"\1\\x5b", shown)
+    if ":" in shown and "::" in _without_ignorable(shown):
+        shown = command_start().sub(r"\1\\x3a", shown)
+    if "#" in shown and "##" in _without_ignorable(shown):
+        shown = legacy_command().sub(r"\1\\x5b", shown)
     return shown
+
+
+def _without_ignorable(text: str) -> str:
+    """`text` without the characters a workflow command may hold between its `:`s or `#`s (a
+    quick test before a pattern is compiled: most text has no `::` or `##` even so)."""
+    return text.translate(_IGNORABLE_GONE) if not text.isascii() else text
 
 
 def has_unsafe(text: str) -> bool:
@@ -98,13 +130,13 @@ def shown_id(identifier: str) -> str:
 
 
 #: What XML 1.0 cannot hold at all (python-docx raises on it): lone surrogates and U+FFFE/FFFF.
-_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+_NOT_XML = "[\ud800-\udfff\ufffe\uffff]"
 
 
 def document_text(text: str) -> str:
     """`visible(text)` that an XML document (Word's) can also hold: every control, bidi and
     invisible character shown escaped, and the few characters XML refuses as well."""
-    return _NOT_XML.sub(_escape, visible(text))
+    return re.sub(_NOT_XML, _escape, visible(text))
 
 
 def display_path(path: Path) -> str:

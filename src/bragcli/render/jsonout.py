@@ -17,7 +17,7 @@ import json
 import re
 from typing import Any, TextIO
 
-from bragcli.safetext import INVISIBLE, LEGACY_COMMAND
+from bragcli.safetext import INVISIBLE, legacy_command
 
 _plain_encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 _UNSAFE = re.compile(f"[{INVISIBLE}]")
@@ -30,7 +30,7 @@ def _encode(value: Any) -> str:
     if text.isascii() and "\x7f" not in text:  # the common case: JSON has escaped C0
         return text.replace("##[", "##\\u005b") if "##[" in text else text
     text = _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    return LEGACY_COMMAND.sub(lambda m: m.group(1) + "\\u005b", text)
+    return legacy_command().sub(lambda m: m.group(1) + "\\u005b", text)
 
 
 def dump(document: Any, out: TextIO) -> None:
