@@ -365,6 +365,8 @@ def _date(value: Any) -> Any:
 
 
 _RATING_VALUES = tuple(r.value for r in Rating)
+
+
 def _no_items() -> list[Any]:
     """An empty list, as a default. (Not `default_factory=list`: pydantic reads a factory's
     signature, and a builtin's signature is parsed from text, at a cost at every start-up.)"""

@@ -192,6 +192,18 @@ class WorkTree:
     def shown(self, name: str) -> str:
         return self._before + name
 
+    def sizes(self, names: list[str]) -> list[int]:
+        """The size in bytes of each file (0 where it cannot be told): a weight, to share the
+        reading between processes, and no check (`open` makes those)."""
+        folder = self.folder
+        found = []
+        for name in names:
+            try:
+                found.append(os.stat(folder / name).st_size)
+            except OSError:
+                found.append(0)
+        return found
+
     def open(self, name: str, shown: str) -> File | Problem:
         """A symbolic link is followed only when it ends inside the plan folder: one that leads
         out (`02.yaml -> /etc/shadow`) is refused unread, so no line of another file can reach

@@ -25,6 +25,7 @@ from bragcli.model import Action, Area, Plan, id_key, natural_key
 from bragcli.problems import Level, Problem, error
 from bragcli.safetext import excerpt, shown_id
 from bragcli.source.files import PLAN_FILE_NAMES, Source, WorkTree
+from bragcli.source.parallel import map_in_two
 from bragcli.source.validate import Invalid, salvage_area, validate
 from bragcli.source.yamlread import MAX_FILE_BYTES, Document, read_bytes
 
@@ -156,11 +157,15 @@ class Loader:
             plan = (
                 self._result(source, plan_names[0], plan_path, plan_result) if plan_names else None
             )
-            areas = [
-                self._result(source, name, source.shown(name), self._area)
-                for name in names
-                if name not in PLAN_FILE_NAMES
-            ]
+            area_names = [name for name in names if name not in PLAN_FILE_NAMES]
+
+            def area(name: str) -> AreaResult:
+                return self._result(source, name, source.shown(name), self._area)  # type: ignore[no-any-return]
+
+            if isinstance(source, WorkTree):  # a large plan is read on two cores
+                areas = map_in_two(area, area_names, source.sizes(area_names))
+            else:  # a history's files are mostly kept from the commit before
+                areas = [area(name) for name in area_names]
             for gone in self._kept.keys() - set(names):
                 del self._kept[gone]
             return assemble(source.folder, plan_path, plan, areas, problems)
