@@ -55,6 +55,10 @@ ACTION_KEY_ORDER = (
     "impact_evidence",
     "progress",
 )
+#: The order of an area file's keys; a new key goes after the last of these that is there.
+AREA_KEY_ORDER = ("id", "title", "lead", "status", "impact", "actions", "outcomes", "measures")
+#: The area's own fields `set_area_value` changes (the Areas sheet of a workbook).
+AREA_EDITABLE = frozenset({"title", "lead", "status", "impact"})
 #: The fields `set_value` changes.
 EDITABLE = frozenset(
     {"title", "lead", "deadline", "status", "impact", "updated", "success_criteria", "baseline",
@@ -148,11 +152,21 @@ class ActionChange:
     notes: tuple[Note, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class AreaChange:
+    """New values for an area's own fields (`planedit.AREA_EDITABLE`)."""
+
+    id: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
 @dataclass(slots=True)
 class PlanUpdate:
     """Everything an update changes."""
 
     changes: list[ActionChange] = field(default_factory=list)
+    #: changes to areas' own fields (owner, the board's ratings, title)
+    area_changes: list[AreaChange] = field(default_factory=list)
     #: (area id, action): actions to add at the end of their area
     added: list[tuple[str, Action]] = field(default_factory=list)
     #: new areas (with their actions), written to new files
@@ -161,7 +175,9 @@ class PlanUpdate:
     removed: list[str] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.changes or self.added or self.new_areas or self.removed)
+        return bool(
+            self.changes or self.area_changes or self.added or self.new_areas or self.removed
+        )
 
 
 # --- writing one value ------------------------------------------------------------------------
@@ -222,6 +238,31 @@ def _value_text(value: str | list[str], *, flow: bool = False) -> str:
     return scalar_text(value, flow=flow)
 
 
+def _folded(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` characters, broken at single spaces (a word longer
+    than that has a line of its own)."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def _model_value(key: str, value: Any, written: str | list[str]) -> Any:
+    """What a field of the model holds once `written` reads back."""
+    if key == "updated":
+        return value
+    if key in {"status", "impact"}:
+        from bragcli.model import Rating
+
+        return Rating(str(written))
+    if key in LIST_FIELDS and isinstance(written, str):
+        return [written]
+    return written
+
+
 # --- one file ---------------------------------------------------------------------------------
 
 
@@ -249,6 +290,8 @@ class AreaEdit:
         self._splices: list[_Splice] = []
         #: the actions as they must read back once every change is made, by `id_key`
         self._expected = {id_key(a.id): a for a in area.actions}
+        #: the area's own fields as they must read back
+        self._area_values: dict[str, Any] = {}
         found = self._root.get("actions")
         self._actions = found[1] if found is not None else None
         self._nodes: dict[str, _Node] = {}  # id_key -> the action's mapping
@@ -271,6 +314,15 @@ class AreaEdit:
     def _line_start(self, index: int) -> int:
         return max(self.text.rfind("\n", 0, index), self.text.rfind("\r", 0, index)) + 1
 
+    def _line_number(self, index: int) -> int:
+        """The 1-based line of `index`, as an editor counts it."""
+        head = self.text[:index]
+        return head.count("\n") + head.count("\r") - head.count("\r\n") + 1
+
+    def _starts_line(self, index: int) -> bool:
+        """Whether only blanks come before `index` on its line."""
+        return not self.text[self._line_start(index) : index].strip()
+
     def _action_node(self, action_id: str) -> _Node:
         if self._actions is None or self._actions.kind != "seq":
             raise EditRefused(f"{self.shown} has no list of actions")
@@ -290,7 +342,9 @@ class AreaEdit:
     @property
     def expected(self) -> Area:
         """The area as it must read back once every change is made."""
-        return self.area.model_copy(update={"actions": list(self._expected.values())})
+        return self.area.model_copy(
+            update={**self._area_values, "actions": list(self._expected.values())}
+        )
 
     # changes
 
@@ -303,27 +357,33 @@ class AreaEdit:
         written: str | list[str] = value.isoformat() if isinstance(value, date) else value
         node = self._action_node(action_id)
         self._write_key(node, key, written)
-        model_value: Any = written
-        if key == "updated":
-            model_value = value
-        elif key in {"status", "impact"}:
-            from bragcli.model import Rating
+        self._expect(action_id, **{key: _model_value(key, value, written)})
 
-            model_value = Rating(str(written))
-        elif key in LIST_FIELDS and isinstance(written, str):
-            model_value = [written]
-        self._expect(action_id, **{key: model_value})
+    def set_area_value(self, key: str, value: str | list[str]) -> None:
+        """Give the area's own `key` (title, lead, status, impact) a new value."""
+        if key not in AREA_EDITABLE:
+            raise EditRefused(f"the area's {key} cannot be changed here")
+        self._write_key(self._root, key, value, order=AREA_KEY_ORDER)
+        self._area_values[key] = _model_value(key, value, value)
 
-    def _write_key(self, mapping: _Node, key: str, value: str | list[str]) -> None:
+    def _write_key(
+        self,
+        mapping: _Node,
+        key: str,
+        value: str | list[str],
+        order: Sequence[str] = ACTION_KEY_ORDER,
+    ) -> None:
         found = mapping.get(key)
         if found is None:
-            self._add_key(mapping, key, _value_text(value, flow=mapping.flow))
+            self._add_key(mapping, key, _value_text(value, flow=mapping.flow), order)
             return
         key_node, old = found
         if old.kind == "scalar":
             if old.start == old.end and old.style is None:  # `key:` with no value
                 colon = self.text.index(":", key_node.end)
                 self._splice(colon + 1, colon + 1, " " + _value_text(value, flow=mapping.flow))
+            elif isinstance(value, str) and self._block_text(old, value):
+                pass  # the block scalar's lines replaced, its header (and comment) kept
             else:
                 style = old.style if old.style in ("'", '"') else None
                 text = (
@@ -353,18 +413,48 @@ class AreaEdit:
                 self._delete_lines(self._dash(item), item.end)
             return
         raise EditRefused(
-            f"{self.shown}: {key} is written in a form bragcli does not change; "
-            f"edit it by hand, as {key}: {_value_text(value)}"
+            f"{self.shown}:{self._line_number(old.start)}: {key} is written in a form bragcli "
+            f"does not change; edit it by hand, as {key}: {_value_text(value)}"
         )
 
-    def _add_key(self, mapping: _Node, key: str, written: str) -> None:
-        """Add `key: written` after the last key that comes before it in ACTION_KEY_ORDER."""
+    def _block_text(self, old: _Node, value: str) -> bool:
+        """Write `value` as the new lines of the block scalar `old` (`>-` or `|-`), folded
+        at spaces to the width of the old lines; False when it cannot be (another chomping,
+        text that needs escapes, or spaces a fold would change)."""
+        header_end = self._line_end(old.start)
+        header = self.text[old.start : header_end].split("#")[0].strip()
+        if (
+            old.style not in ("|", ">")
+            or not header.endswith("-")
+            or not value
+            or value != value.strip()
+            or _NEEDS_ESCAPES.search(value)
+            or "\n" in value
+            or "\t" in value
+        ):
+            return False
+        first = header_end + len(self._newline)
+        content = self.text[first : old.end]
+        indent = content[: len(content) - len(content.lstrip(" "))]
+        if not indent:
+            return False
+        lines = [value]
+        if old.style == ">" and "  " not in value:  # folding joins lines with one space
+            widest = max(len(line) for line in content.splitlines())
+            lines = _folded(value, max(widest - len(indent), 40))
+        self._splice(first, old.end, f"{self._newline}".join(indent + line for line in lines))
+        return True
+
+    def _add_key(
+        self, mapping: _Node, key: str, written: str, order: Sequence[str] = ACTION_KEY_ORDER
+    ) -> None:
+        """Add `key: written` after the last key that comes before it in `order`."""
         if mapping.flow:
             last = mapping.items[-1] if mapping.items else None
             at = last.end if last is not None else mapping.start + 1
             self._splice(at, at, f"{', ' if last is not None else ''}{key}: {written}")
             return
-        before = ACTION_KEY_ORDER[: ACTION_KEY_ORDER.index(key)] if key in ACTION_KEY_ORDER else ()
+        before = order[: order.index(key)] if key in order else ()
         after_node = None
         for index in range(0, len(mapping.items) - 1, 2):
             if mapping.items[index].value in before or after_node is None:
@@ -408,8 +498,9 @@ class AreaEdit:
                 self._splice(at, at, block)
             else:
                 raise EditRefused(
-                    f"{self.shown}: the progress of action {excerpt(action_id)} is one text, "
-                    "not a list; write it as a list (- the note) and try again"
+                    f"{self.shown}:{self._line_number(old.start)}: the progress of action "
+                    f"{excerpt(action_id)} is one text, not a list; write it as a list "
+                    "(- the note) and try again"
                 )
         action = self._expected[id_key(action_id)]
         self._expect(action_id, progress=[*action.progress, *notes])

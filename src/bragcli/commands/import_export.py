@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Sequence
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     )
     from bragcli.sheets.importer import Imported
     from bragcli.sheets.merge import Side
+    from bragcli.sheets.planbook import AreaRow
     from bragcli.sheets.provenance import Provenance
 
 
@@ -62,8 +64,15 @@ def run_import(source: Path, options: ImportOptions, out: TextIO, err: TextIO) -
     for warning in located.warnings:
         err.write(f"{shown}: {visible(warning)}\n")
     imported = import_actions(located.rows)
+    rows_of_areas: tuple[list[AreaRow], frozenset[str]] = ([], frozenset())
+    if options.update is not None:  # the areas' own fields, from the Areas sheet
+        from bragcli.sheets.planbook import area_rows
+
+        found_rows, columns, area_problems = area_rows(sheets)
+        rows_of_areas = (found_rows, columns)
+        imported = dataclasses.replace(imported, problems=[*imported.problems, *area_problems])
     for problem in imported.problems:
-        err.write(f"{shown}: row {problem.row}: {problem.message}\n")
+        err.write(f"{shown}: {visible(str(problem))}\n")
     if imported.ignored_columns:
         ignored = ", ".join(visible(c) for c in imported.ignored_columns)
         err.write(f"brag import: ignored columns: {ignored}\n")
@@ -75,7 +84,9 @@ def run_import(source: Path, options: ImportOptions, out: TextIO, err: TextIO) -
         )
         return Exit.FINDINGS
     if options.update is not None:
-        return run_update_import(source, sheets, imported, located.found, options, out, err)
+        return run_update_import(
+            source, sheets, imported, located.found, rows_of_areas, options, out, err
+        )
     from bragcli.sheets.planbook import complete_areas, plan_from_sheets
 
     whole_plan = plan_from_sheets(sheets)
@@ -124,8 +135,6 @@ def run_import(source: Path, options: ImportOptions, out: TextIO, err: TextIO) -
 def _with_other_sheets(imported: Imported, areas: list[Area]) -> Imported:
     """`imported` with its areas completed from the workbook's other sheets (and a file name
     for each area they add)."""
-    import dataclasses
-
     from bragcli.sheets.importer import area_file_name
 
     names = dict(imported.file_names)
@@ -241,6 +250,7 @@ def run_update_import(
     sheets: dict[str, list[list[str]]],
     imported: Imported,
     found: tuple[int, str] | None,
+    areas: tuple[list[AreaRow], frozenset[str]],
     options: ImportOptions,
     out: TextIO,
     err: TextIO,
@@ -248,6 +258,7 @@ def run_update_import(
     """`brag import --update`: the sheet's changes made to the plan in place (`sheets.merge`
     decides them, `commands.update.apply_update` makes them)."""
     from bragcli.commands.update import apply_update
+    from bragcli.render.wording import plural
     from bragcli.safetext import visible
     from bragcli.sheets.merge import merge
 
@@ -264,17 +275,22 @@ def run_update_import(
         base,
         remove_missing=options.remove_missing,
         side=options.side,
+        area_rows=areas[0],
+        area_columns=areas[1],
     )
     for notice in merged.notices:
         err.write(f"{shown}: {visible(notice)}\n")
     for conflict in merged.conflicts:
         err.write(f"{shown}: conflict: {visible(str(conflict))}\n")
     if merged.conflicts and options.side == "ask":
-        ids = sorted({c.id for c in merged.conflicts})
+        ids = sorted({(c.scope, c.id) for c in merged.conflicts}, key=lambda s: s[0] != "area")
+        named = ", ".join(f"{'area ' if scope == 'area' else ''}{visible(i)}" for scope, i in ids)
+        actions = sum(1 for scope, _ in ids if scope == "action")
+        what = [plural(actions, "action")] if actions else []
+        what += [plural(len(ids) - actions, "area")] if len(ids) > actions else []
         err.write(
-            f"brag import: {len(ids)} action{'s' if len(ids) != 1 else ''} not changed because "
-            f"of conflicts ({', '.join(map(visible, ids))}); --theirs takes the sheet's values, "
-            "--ours keeps the plan's\n"
+            f"brag import: {' and '.join(what)} not changed because of conflicts ({named}); "
+            "--theirs takes the sheet's values, --ours keeps the plan's\n"
         )
     code = apply_update(loaded, merged.update, options.update, out, err)
     if code is Exit.OK and merged.conflicts and options.side == "ask":
