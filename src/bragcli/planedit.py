@@ -292,6 +292,9 @@ class AreaEdit:
         self._expected = {id_key(a.id): a for a in area.actions}
         #: the area's own fields as they must read back
         self._area_values: dict[str, Any] = {}
+        #: items of a flow list of actions to remove, and to add (`_flow_actions`)
+        self._flow_removed: list[_Node] = []
+        self._flow_added: list[str] = []
         found = self._root.get("actions")
         self._actions = found[1] if found is not None else None
         self._nodes: dict[str, _Node] = {}  # id_key -> the action's mapping
@@ -489,9 +492,7 @@ class AreaEdit:
                 block = "".join(f"{self._newline}{indent}- {note_text(n)}" for n in notes)
                 self._splice(at, at, block)
             elif old.kind == "seq" and old.flow:
-                items = ", ".join(note_text(n, flow=True) for n in notes)
-                closing = old.end - 1
-                self._splice(closing, closing, f", {items}" if old.items else items)
+                self._flow_insert(old, [note_text(n, flow=True) for n in notes])
             elif old.kind == "scalar" and old.start == old.end and old.style is None:
                 at = self._line_end(key_node.end)
                 block = "".join(f"{self._newline}{key_indent}  - {note_text(n)}" for n in notes)
@@ -506,8 +507,9 @@ class AreaEdit:
         self._expect(action_id, progress=[*action.progress, *notes])
 
     def add_action(self, action: Action) -> None:
-        """Add `action` after the area's last action."""
-        from bragcli.sheets.yamlwrite import action_yaml
+        """Add `action` after the area's last action (in the style of the list: a block item,
+        or a flow mapping in a flow list)."""
+        from bragcli.sheets.yamlwrite import action_flow, action_yaml
 
         block = action_yaml(action).rstrip("\n").split("\n")
         actions = self._actions
@@ -519,19 +521,125 @@ class AreaEdit:
             indent = " " * self._column(self._dash(actions.items[0]))
             at = self._line_end(actions.end)
             self._splice(at, at, "".join(f"{self._newline}{indent}{line}" for line in block))
-        elif (actions.kind == "seq" and actions.flow and not actions.items) or (
-            actions.kind == "scalar" and actions.start == actions.end
-        ):
+        elif (
+            actions.kind == "seq" and actions.flow and not actions.items and not self._root.flow
+        ) or (actions.kind == "scalar" and actions.start == actions.end):
             if actions.kind == "seq":
                 self._splice(actions.start, actions.end, "")
             at = self._line_end(actions.start)
             self._splice(at, at, "".join(f"{self._newline}  {line}" for line in block))
+        elif actions.kind == "seq" and actions.flow:
+            self._flow_added.append(action_flow(action))  # added in `finish`
         else:
             raise EditRefused(
-                f"{self.shown}: its actions are written on one line ([...]); write them as a "
-                "block list (one '- id: ...' per action) to add one"
+                f"{self.shown}:{self._line_number(actions.start)}: its actions are not a list "
+                "bragcli can add to; write them as a block list (one '- id: ...' per action)"
             )
         self._expected[id_key(action.id)] = action
+
+    # flow sequences ([a, b]): items added and removed, every other byte kept
+
+    def _comma_after(self, node: _Node, limit: int) -> int | None:
+        """Where the ',' that follows `node` is (only blanks between), before `limit`."""
+        at = node.end
+        while at < limit and self.text[at] in " \t\r\n":
+            at += 1
+        return at if at < limit and self.text[at] == "," else None
+
+    def _rest_of_line_blank(self, index: int) -> bool:
+        """Whether only blanks or a comment follow `index` on its line."""
+        rest = self.text[index : self._line_end(index)].strip()
+        return not rest or rest.startswith("#")
+
+    def _flow_insert(self, seq: _Node, texts: list[str], last: _Node | None = None) -> None:
+        """Add items (written for a flow context) after the `last` item of a flow sequence (by
+        default its last): on lines of their own, indented as that item, where the items stand
+        one a line; else after it on its line."""
+        closing = seq.end - 1  # the ']'
+        last = last if last is not None else (seq.items[-1] if seq.items else None)
+        if last is None:
+            self._splice(closing, closing, ", ".join(texts))
+            return
+        comma = self._comma_after(last, closing)
+        after = comma + 1 if comma is not None else last.end
+        own_lines = (
+            self._starts_line(last.start)
+            and self._rest_of_line_blank(after)
+            and self._line_end(after) < closing
+        )
+        if not own_lines:
+            joined = ", ".join(texts)
+            self._splice(last.end, last.end, f", {joined}")
+            return
+        if comma is None:
+            self._splice(last.end, last.end, ",")
+        indent = self.text[self._line_start(last.start) : last.start]
+        trail = "," if comma is not None else ""
+        lines = [f"{self._newline}{indent}{t}{',' if n < len(texts) - 1 else trail}"
+                 for n, t in enumerate(texts)]  # fmt: skip
+        at = self._line_end(after)
+        self._splice(at, at, "".join(lines))
+
+    def _flow_actions(self) -> None:
+        """Make the changes `add_action` and `remove_action` marked in a flow list of actions,
+        all at once (so that removed and added items next to each other do not collide): each
+        run of removed items side by side goes as one; added items follow the last that stays,
+        or take the place of the removed when none stays."""
+        seq, added, removed = self._actions, self._flow_added, self._flow_removed
+        if seq is None or not (added or removed):
+            return
+        self._flow_added, self._flow_removed = [], []
+        gone = [any(node is g for g in removed) for node in seq.items]
+        staying = [node for node, out in zip(seq.items, gone, strict=True) if not out]
+        if added and seq.items and not staying:
+            first, last = seq.items[0], seq.items[-1]
+            comma = self._comma_after(last, seq.end - 1)
+            indent = self.text[self._line_start(first.start) : first.start]
+            between = f",{self._newline}{indent}" if self._starts_line(first.start) else ", "
+            end = comma + 1 if comma is not None else last.end
+            self._splice(first.start, end, between.join(added) + ("," if comma else ""))
+            return
+        run: list[int] = []
+        for index, out in enumerate([*gone, False]):
+            if out:
+                run.append(index)
+            elif run:
+                self._flow_remove(seq, run[0], run[-1], keep_separator=bool(added))
+                run = []
+        if added:
+            self._flow_insert(seq, added, staying[-1] if staying else None)
+
+    def _flow_remove(self, seq: _Node, first: int, last: int, *, keep_separator: bool) -> None:
+        """Remove items `first` to `last` of a flow sequence with the comma that separates
+        them: their lines when they stand on lines of their own, else their text."""
+        closing = seq.end - 1
+        item = _Node("run", seq.items[first].start, seq.items[last].end)
+        before = seq.items[first - 1] if first else None
+        after = seq.items[last + 1] if last + 1 < len(seq.items) else None
+        comma = self._comma_after(item, closing)
+        end = comma + 1 if comma is not None else item.end
+        if self._starts_line(item.start) and self._rest_of_line_blank(end):
+            last = self._line_end(end)
+            last += len(self._newline) if self.text.startswith(self._newline, last) else 0
+            self._splice(self._line_start(item.start), last, "")
+            if comma is None and before is not None and not keep_separator:
+                # the last item goes, and no other follows: the comma before it goes too
+                separator = self._comma_after(before, item.start)
+                if separator is not None:
+                    self._splice(separator, separator + 1, "")
+        elif after is not None:
+            self._splice(item.start, after.start, "")
+        elif before is not None:
+            separator = self._comma_after(before, item.start)
+            assert separator is not None  # two items are separated by a comma
+            between = self.text[separator + 1 : item.start]
+            if "#" in between:  # a comment after the comma stays, on its line
+                self._splice(separator, separator + 1, "")
+                self._splice(self._line_start(item.start), end, "")
+            else:
+                self._splice(before.end, end, "")
+        else:
+            self._splice(item.start, end, "")
 
     def _dash(self, item: _Node) -> int:
         """Where the '- ' of a block list item is."""
@@ -553,21 +661,26 @@ class AreaEdit:
         self._splice(first, last, "")
 
     def remove_action(self, action_id: str) -> None:
-        """Remove the action's lines (comments above it stay)."""
+        """Remove the action's lines (comments above it stay), or its item of a flow list."""
         node = self._action_node(action_id)
-        self._delete_lines(self._dash(node), node.end)
+        assert self._actions is not None  # _action_node found it there
+        if self._actions.flow:
+            self._flow_removed.append(node)  # removed in `finish`, with its neighbours
+        else:
+            self._delete_lines(self._dash(node), node.end)
         del self._expected[id_key(action_id)]
 
     # the result
 
     @property
     def changed(self) -> bool:
-        return bool(self._splices)
+        return bool(self._splices or self._flow_removed or self._flow_added)
 
     def finish(self) -> bytes:
         """The new bytes, read back and validated: they must give `expected`."""
         from bragcli.source.load import area_result
 
+        self._flow_actions()
         pieces, at = [], 0
         for splice in sorted(self._splices, key=lambda s: (s.start, s.end, s.order)):
             if splice.start < at:
