@@ -213,9 +213,8 @@ def test_a_csv_without_the_row_is_a_two_way_update_said_once(
     result = run("import", plain, "--update", "-o", folder, "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
     said = (
-        "plain.csv does not say which commit it was exported from (brag export "
-        "writes it in the first row of a CSV); where the sheet differs from the plan as it is "
-        "now, the sheet's value is taken"
+        "plain.csv does not say which commit it came from (no About sheet or export row); the "
+        "sheet's value is taken wherever it differs from the plan"
     )
     assert result.stderr.count(said) == 1
     assert "conflict" not in result.stderr
@@ -350,8 +349,7 @@ def test_a_hostile_row_is_ignored_with_a_warning(
     assert warning.startswith("brag import: ")
     assert "hostile.csv: row 1, bragcli's export row, is not used: " in warning
     assert message in warning
-    assert warning.endswith("where the sheet differs from the plan as it is now, the sheet's "
-                            "value is taken")  # fmt: skip
+    assert warning.endswith("; the sheet's value is taken wherever it differs from the plan")
     assert "1.3: status" in result.stderr  # the rest of the sheet still imports, two-way
     assert not Path("/tmp/owned").exists()
 
@@ -365,8 +363,8 @@ def test_a_revision_the_repository_lacks(run: Run, folder: Path, tmp_path: Path)
     result = run("import", stray, "--update", "-o", folder, "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
     assert (
-        "stray.csv was exported from commit 0123456789ab, which this repository does not have "
-        "(exported from another copy of the plan?); where the sheet differs"
+        "stray.csv was exported from commit 0123456789ab, which this repository lacks (another "
+        "copy of the plan?); the sheet's value is taken"
     ) in result.stderr
 
 
@@ -377,7 +375,7 @@ def test_a_plan_folder_outside_git(run: Run, folder: Path, tmp_path: Path) -> No
     shutil.copytree(folder, elsewhere)
     result = run("import", tracker, "--update", "-o", elsewhere, "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
-    assert "is not in a git repository; where the sheet differs" in result.stderr
+    assert "is not in git; the sheet's value is taken wherever it differs" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -159,7 +159,7 @@ def about_sheet(sheets: dict[str, list[list[str]]]) -> dict[str, str]:
 
 
 #: How the import goes on when the sheet gives no base to compare with.
-_NO_BASE = "where the sheet differs from the plan as it is now, the sheet's value is taken"
+_NO_BASE = "the sheet's value is taken wherever it differs from the plan"
 
 
 def sheet_provenance(
@@ -181,13 +181,13 @@ def sheet_provenance(
         try:
             return parse_about(about, now)
         except ValueError as e:
-            err.write(f"brag import: {shown}: the About sheet is not used: {visible(str(e))}; "
-                      f"{_NO_BASE}\n")  # fmt: skip
+            reason = visible(str(e))
+            err.write(f"brag import: {shown}: the About sheet is not used: {reason}; {_NO_BASE}\n")
             return None
     if found is None:
         err.write(
-            f"brag import: {shown} does not say which commit it was exported from (brag export "
-            f"writes it in the first row of a CSV); {_NO_BASE}\n"
+            f"brag import: {shown} does not say which commit it came from (no About sheet or "
+            f"export row); {_NO_BASE}\n"
         )
         return None
     try:
@@ -217,30 +217,28 @@ def _base_areas(
     commit = f"commit {provenance.short}"
     if provenance.changed:
         err.write(
-            f"brag import: {shown} was exported from a plan with uncommitted changes (after "
-            f"{commit}); {_NO_BASE}\n"
+            f"brag import: {shown} was exported from a plan with uncommitted changes; {_NO_BASE}\n"
         )
         return None
     try:
         Repository(folder).close()
     except BragError:
         err.write(
-            f"brag import: {shown} was exported from {commit}, but "
-            f"{display_path(folder)} is not in a git repository; {_NO_BASE}\n"
+            f"brag import: {shown} was exported from {commit}, but {display_path(folder)} is not "
+            f"in git; {_NO_BASE}\n"
         )
         return None
     try:
         base, _ = plan_at(folder, provenance.revision)
     except BragError:
         err.write(
-            f"brag import: {shown} was exported from {commit}, which this repository does not "
-            f"have (exported from another copy of the plan?); {_NO_BASE}\n"
+            f"brag import: {shown} was exported from {commit}, which this repository lacks "
+            f"(another copy of the plan?); {_NO_BASE}\n"
         )
         return None
     err.write(
         f"brag import: {shown} was exported from {commit} on "
-        f"{uk_date(provenance.exported.date())}: a value changed in the plan since then is "
-        "kept, unless the sheet changed it too (a conflict)\n"
+        f"{uk_date(provenance.exported.date())}; the plan's changes since then are kept\n"
     )
     return [s.area for s in base.areas]
 
