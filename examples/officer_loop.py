@@ -5,9 +5,10 @@ a lead sent back.
     cd /tmp/office && brag import tracker-edited.xlsx --update --dry-run --as-of 2023-01-10
 
 `build` commits the sample plan (with fixed dates, so the commit is the same on every
-machine), exports the tracker as `brag export` does, and saves `tracker-edited.xlsx` with the
-changes a lead makes in Excel (`LEAD_EDITS`): the "Update the plan from the tracker" section
-of docs/spreadsheets.md shows the commands that follow, with their real output.
+machine), exports the tracker as `brag export` does (at a fixed time too), and saves
+`tracker-edited.xlsx` with the changes a lead makes in Excel (`LEAD_EDITS`): the "Update the
+plan from the tracker" section of docs/spreadsheets.md shows the commands that follow, with
+their real output.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from pathlib import Path
 
 SAMPLE = Path(__file__).resolve().parent.parent / "plans"
 WHEN = "2023-01-03T12:00:00+0000"
+#: when the tracker is exported: 3 January 2023, 14:00 UTC, after the commit
+EXPORTED_AT = 1672754400
 
 #: id -> column -> what the lead typed (as Excel keeps it: "Jun-23", a UK date)
 LEAD_EDITS: dict[str, dict[str, str]] = {
@@ -74,8 +77,9 @@ def build(target: Path) -> Path:
     previous = Path.cwd()
     os.chdir(target)
     try:
-        done = CliRunner().invoke(cli, ["export", "plans", "-o", "tracker.xlsx",
-                                        "--as-of", "2023-01-03"])  # fmt: skip
+        exported_at = {"SOURCE_DATE_EPOCH": str(EXPORTED_AT)}  # the same workbook every time
+        done = CliRunner(env=exported_at).invoke(cli, ["export", "plans", "-o", "tracker.xlsx",
+                                                       "--as-of", "2023-01-03"])  # fmt: skip
         assert done.exit_code == 0, done.output
     finally:
         os.chdir(previous)

@@ -101,7 +101,8 @@ def test_export_then_import_gives_the_same_actions(run: Run, tmp_path: Path, suf
 def test_csv_export_columns_and_formula_safety(run: Run, tmp_path: Path) -> None:
     sheet = tmp_path / "plan.csv"
     run("export", SAMPLE_PLAN, "-o", sheet, "--as-of", SAMPLE_AS_OF)
-    rows = list(csv.reader(sheet.read_text(encoding="utf-8-sig").splitlines()))
+    export_row, *rows = list(csv.reader(sheet.read_text(encoding="utf-8-sig").splitlines()))
+    assert export_row[0].startswith("# bragcli export | version ")
     assert rows[0] == ["area", "area title", "id", "action", "lead", "deadline", "status",
                        "impact", "progress", "updated", "success criteria", "baseline", "source",
                        "impact evidence", "due", "overdue"]  # fmt: skip

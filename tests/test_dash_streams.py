@@ -40,7 +40,9 @@ def test_schema_dash_is_standard_output(run: Run, plan: Path) -> None:
 def test_export_dash_is_csv_on_standard_output(run: Run, plan: Path) -> None:
     result = run("export", "--as-of", SAMPLE_AS_OF, "-o", "-")
     assert result.exit_code == 0 and result.stderr == ""
-    assert result.stdout.lstrip("\ufeff").startswith("area,area title,id,action,")
+    export_row, header = result.stdout.lstrip("\ufeff").splitlines()[:2]
+    assert export_row.startswith("# bragcli export | ")
+    assert header.startswith("area,area title,id,action,")
     assert not (plan.parent / "-").exists()
 
 

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bragcli.model import Action, Note
-from bragcli.planedit import AreaEdit, EditRefused, scalar_text
+from bragcli.planedit import AreaEdit, scalar_text
 from bragcli.source.load import area_result
 from bragcli.source.yamlread import Document, read_bytes
 from conftest import EXAMPLES, SAMPLE_PLAN, Run
@@ -271,12 +271,6 @@ def test_an_action_is_removed_with_its_lines_only() -> None:
     assert removed[0] == '  - id: "1.2"\n'
     assert removed[-1] == "    progress: []   # an empty flow list\n"
     assert "  # between items, after a blank line\n" not in removed
-
-
-def test_flow_style_actions_are_refused_with_a_way_out() -> None:
-    edit = _edit(EXAMPLES / "valid" / "flow-style.yaml")
-    with pytest.raises(EditRefused, match="block list"):
-        edit.add_action(Action(id="99.1", title="Added", lead=["X"], status="red"))  # type: ignore[arg-type]
 
 
 @settings(max_examples=300, deadline=None)

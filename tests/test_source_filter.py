@@ -14,7 +14,8 @@ AREA_3 = "Ofsted ILACS inspection, July 2022, area for improvement 3"
 
 def _ids(text: str) -> list[str]:
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    return [row[2] for row in rows[1:]]
+    assert rows[0][0].startswith("# bragcli export")  # the export row, then the header
+    return [row[2] for row in rows[2:]]
 
 
 def test_export_keeps_only_the_actions_of_that_source(run: Run) -> None:
@@ -25,7 +26,7 @@ def test_export_keeps_only_the_actions_of_that_source(run: Run) -> None:
     assert some.exit_code == 0, some.stderr
     assert len(_ids(every.stdout)) == 62
     assert _ids(some.stdout) == ["3.1", "3.2", "3.3", "3.4", "3.5", "3.6", "3.7", "3.8"]
-    header, *rows = csv.reader(io.StringIO(some.stdout.lstrip("\ufeff")))
+    _export_row, header, *rows = csv.reader(io.StringIO(some.stdout.lstrip("\ufeff")))
     assert {row[header.index("source")] for row in rows} == {AREA_3}
 
 

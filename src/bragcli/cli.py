@@ -1221,14 +1221,16 @@ def import_(
     only progress text continues the action above it.
 
     \b
-    With --update, rows are matched to actions by id and only the values that
-    changed are rewritten in the area files (comments and layout stay); notes are
-    added, never removed; new ids are added to their area; an action the sheet
-    lacks is reported (removed with --remove-missing). When the sheet came from an
-    older revision (brag export records it) and the plan changed the same value,
-    that action is a conflict and is left alone unless --theirs or --ours. The
-    change set prints as brag diff prints it; --dry-run writes nothing; nothing is
-    written if brag check would report a new problem.
+    With --update, rows are matched to actions by id (and a workbook's Areas
+    sheet to areas) and only the values that changed are rewritten in the area
+    files (comments and layout stay); notes are added, never removed; new ids
+    are added to their area; an action the sheet lacks is reported (removed with
+    --remove-missing). When the sheet came from an older revision (brag export
+    records it: in the About sheet of an xlsx, in the first row of a CSV) and
+    the plan changed the same value, that action is a conflict and is left alone
+    unless --theirs or --ours. The change set prints as brag diff prints it;
+    --dry-run writes nothing; nothing is written if brag check would report a
+    new problem.
 
     Every row that cannot be imported is reported with its row number, and then
     nothing is written unless --partial. Existing files are kept unless --force.
@@ -1298,8 +1300,10 @@ def export(
 
     The same columns brag import reads, plus the due date and whether the action is
     overdue at --as-of. In xlsx, ratings are words and cell colours, the header row is
-    frozen and filters are on. Cells that a spreadsheet would run as formulas are
-    written as text. xlsx needs: pip install 'bragcli[excel]'.
+    frozen and filters are on, and the other sheets carry the rest of the plan. A CSV
+    starts with one row naming the git revision and the time of the export: leave it
+    in, brag import --update finds conflicts with it. Cells that a spreadsheet would
+    run as formulas are written as text. xlsx needs: pip install 'bragcli[excel]'.
 
     \b
     Examples:

@@ -191,9 +191,10 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def _write_temporary(target: Path, data: bytes, mode: int | None) -> Path:
+def _write_temporary(target: Path, data: bytes, mode: int | None, group: int | None = None) -> Path:
     """`data` in a new hidden file in `target`'s folder (the loader ignores hidden files),
-    flushed to disk; nothing is left behind on failure."""
+    flushed to disk, with permission bits `mode` and owning `group` where given (a group the
+    user is not in is left as the system gives it); nothing is left behind on failure."""
     for _ in range(100):
         temp = target.parent / f".{target.name[:80]}.{secrets.token_hex(4)}.tmp"
         try:
@@ -205,8 +206,11 @@ def _write_temporary(target: Path, data: bytes, mode: int | None) -> Path:
         raise FileExistsError(errno.EEXIST, "no free temporary name", str(target.parent))
     try:
         try:
+            if group is not None and hasattr(os, "fchown"):
+                with contextlib.suppress(OSError):  # not a group of this user: best effort
+                    os.fchown(fd, -1, group)
             if mode is not None:
-                os.fchmod(fd, mode)
+                os.fchmod(fd, mode)  # after the group: chown may clear setgid
             _write_all(fd, data)
             os.fsync(fd)
         finally:
@@ -365,7 +369,8 @@ def write_plan_files(folder: Path, files: Mapping[str, bytes], *, replace: bool)
     """Write plan files (name -> bytes) into `folder`: all of them or, on any failure, none.
 
     Never writes through a symbolic link, never onto something that is not a regular file,
-    and replaces an existing file only when `replace`. Returns the paths written.
+    and replaces an existing file only when `replace`, keeping its permission bits (0640
+    stays 0640) and, where the user may, its group. Returns the paths written.
     """
     for name in files:
         _check_plan_file_name(name)
@@ -374,6 +379,7 @@ def write_plan_files(folder: Path, files: Mapping[str, bytes], *, replace: bool)
             f"{_shown(folder)} is not a folder: give -o the folder to write the plan into"
         )
     targets = [folder / name for name in files]
+    kept: dict[Path, os.stat_result] = {}  # what each file replaced was: its mode, its group
     for target in targets:
         if target.is_symlink():
             raise BragError(
@@ -389,6 +395,7 @@ def write_plan_files(folder: Path, files: Mapping[str, bytes], *, replace: bool)
                 )
             if not replace:
                 raise BragError(f"{_shown(target)} exists; --force replaces it")
+            kept[target] = os.lstat(target)
     created = _missing_folders(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -397,7 +404,9 @@ def write_plan_files(folder: Path, files: Mapping[str, bytes], *, replace: bool)
     temps: list[tuple[Path, Path]] = []
     try:
         for target, data in zip(targets, files.values(), strict=True):
-            temps.append((_write_temporary(target, data, None), target))
+            was = kept.get(target)
+            mode, group = (stat.S_IMODE(was.st_mode), was.st_gid) if was else (None, None)
+            temps.append((_write_temporary(target, data, mode, group), target))
         for temp, target in temps:
             os.replace(temp, target)
     except OSError as e:

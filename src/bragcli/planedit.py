@@ -55,6 +55,10 @@ ACTION_KEY_ORDER = (
     "impact_evidence",
     "progress",
 )
+#: The order of an area file's keys; a new key goes after the last of these that is there.
+AREA_KEY_ORDER = ("id", "title", "lead", "status", "impact", "actions", "outcomes", "measures")
+#: The area's own fields `set_area_value` changes (the Areas sheet of a workbook).
+AREA_EDITABLE = frozenset({"title", "lead", "status", "impact"})
 #: The fields `set_value` changes.
 EDITABLE = frozenset(
     {"title", "lead", "deadline", "status", "impact", "updated", "success_criteria", "baseline",
@@ -148,11 +152,21 @@ class ActionChange:
     notes: tuple[Note, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class AreaChange:
+    """New values for an area's own fields (`planedit.AREA_EDITABLE`)."""
+
+    id: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
 @dataclass(slots=True)
 class PlanUpdate:
     """Everything an update changes."""
 
     changes: list[ActionChange] = field(default_factory=list)
+    #: changes to areas' own fields (owner, the board's ratings, title)
+    area_changes: list[AreaChange] = field(default_factory=list)
     #: (area id, action): actions to add at the end of their area
     added: list[tuple[str, Action]] = field(default_factory=list)
     #: new areas (with their actions), written to new files
@@ -161,7 +175,9 @@ class PlanUpdate:
     removed: list[str] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.changes or self.added or self.new_areas or self.removed)
+        return bool(
+            self.changes or self.area_changes or self.added or self.new_areas or self.removed
+        )
 
 
 # --- writing one value ------------------------------------------------------------------------
@@ -222,6 +238,31 @@ def _value_text(value: str | list[str], *, flow: bool = False) -> str:
     return scalar_text(value, flow=flow)
 
 
+def _folded(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` characters, broken at single spaces (a word longer
+    than that has a line of its own)."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def _model_value(key: str, value: Any, written: str | list[str]) -> Any:
+    """What a field of the model holds once `written` reads back."""
+    if key == "updated":
+        return value
+    if key in {"status", "impact"}:
+        from bragcli.model import Rating
+
+        return Rating(str(written))
+    if key in LIST_FIELDS and isinstance(written, str):
+        return [written]
+    return written
+
+
 # --- one file ---------------------------------------------------------------------------------
 
 
@@ -249,6 +290,11 @@ class AreaEdit:
         self._splices: list[_Splice] = []
         #: the actions as they must read back once every change is made, by `id_key`
         self._expected = {id_key(a.id): a for a in area.actions}
+        #: the area's own fields as they must read back
+        self._area_values: dict[str, Any] = {}
+        #: items of a flow list of actions to remove, and to add (`_flow_actions`)
+        self._flow_removed: list[_Node] = []
+        self._flow_added: list[str] = []
         found = self._root.get("actions")
         self._actions = found[1] if found is not None else None
         self._nodes: dict[str, _Node] = {}  # id_key -> the action's mapping
@@ -271,6 +317,15 @@ class AreaEdit:
     def _line_start(self, index: int) -> int:
         return max(self.text.rfind("\n", 0, index), self.text.rfind("\r", 0, index)) + 1
 
+    def _line_number(self, index: int) -> int:
+        """The 1-based line of `index`, as an editor counts it."""
+        head = self.text[:index]
+        return head.count("\n") + head.count("\r") - head.count("\r\n") + 1
+
+    def _starts_line(self, index: int) -> bool:
+        """Whether only blanks come before `index` on its line."""
+        return not self.text[self._line_start(index) : index].strip()
+
     def _action_node(self, action_id: str) -> _Node:
         if self._actions is None or self._actions.kind != "seq":
             raise EditRefused(f"{self.shown} has no list of actions")
@@ -290,7 +345,9 @@ class AreaEdit:
     @property
     def expected(self) -> Area:
         """The area as it must read back once every change is made."""
-        return self.area.model_copy(update={"actions": list(self._expected.values())})
+        return self.area.model_copy(
+            update={**self._area_values, "actions": list(self._expected.values())}
+        )
 
     # changes
 
@@ -303,27 +360,33 @@ class AreaEdit:
         written: str | list[str] = value.isoformat() if isinstance(value, date) else value
         node = self._action_node(action_id)
         self._write_key(node, key, written)
-        model_value: Any = written
-        if key == "updated":
-            model_value = value
-        elif key in {"status", "impact"}:
-            from bragcli.model import Rating
+        self._expect(action_id, **{key: _model_value(key, value, written)})
 
-            model_value = Rating(str(written))
-        elif key in LIST_FIELDS and isinstance(written, str):
-            model_value = [written]
-        self._expect(action_id, **{key: model_value})
+    def set_area_value(self, key: str, value: str | list[str]) -> None:
+        """Give the area's own `key` (title, lead, status, impact) a new value."""
+        if key not in AREA_EDITABLE:
+            raise EditRefused(f"the area's {key} cannot be changed here")
+        self._write_key(self._root, key, value, order=AREA_KEY_ORDER)
+        self._area_values[key] = _model_value(key, value, value)
 
-    def _write_key(self, mapping: _Node, key: str, value: str | list[str]) -> None:
+    def _write_key(
+        self,
+        mapping: _Node,
+        key: str,
+        value: str | list[str],
+        order: Sequence[str] = ACTION_KEY_ORDER,
+    ) -> None:
         found = mapping.get(key)
         if found is None:
-            self._add_key(mapping, key, _value_text(value, flow=mapping.flow))
+            self._add_key(mapping, key, _value_text(value, flow=mapping.flow), order)
             return
         key_node, old = found
         if old.kind == "scalar":
             if old.start == old.end and old.style is None:  # `key:` with no value
                 colon = self.text.index(":", key_node.end)
                 self._splice(colon + 1, colon + 1, " " + _value_text(value, flow=mapping.flow))
+            elif isinstance(value, str) and self._block_text(old, value):
+                pass  # the block scalar's lines replaced, its header (and comment) kept
             else:
                 style = old.style if old.style in ("'", '"') else None
                 text = (
@@ -353,18 +416,48 @@ class AreaEdit:
                 self._delete_lines(self._dash(item), item.end)
             return
         raise EditRefused(
-            f"{self.shown}: {key} is written in a form bragcli does not change; "
-            f"edit it by hand, as {key}: {_value_text(value)}"
+            f"{self.shown}:{self._line_number(old.start)}: {key} is written in a form bragcli "
+            f"does not change; edit it by hand, as {key}: {_value_text(value)}"
         )
 
-    def _add_key(self, mapping: _Node, key: str, written: str) -> None:
-        """Add `key: written` after the last key that comes before it in ACTION_KEY_ORDER."""
+    def _block_text(self, old: _Node, value: str) -> bool:
+        """Write `value` as the new lines of the block scalar `old` (`>-` or `|-`), folded
+        at spaces to the width of the old lines; False when it cannot be (another chomping,
+        text that needs escapes, or spaces a fold would change)."""
+        header_end = self._line_end(old.start)
+        header = self.text[old.start : header_end].split("#")[0].strip()
+        if (
+            old.style not in ("|", ">")
+            or not header.endswith("-")
+            or not value
+            or value != value.strip()
+            or _NEEDS_ESCAPES.search(value)
+            or "\n" in value
+            or "\t" in value
+        ):
+            return False
+        first = header_end + len(self._newline)
+        content = self.text[first : old.end]
+        indent = content[: len(content) - len(content.lstrip(" "))]
+        if not indent:
+            return False
+        lines = [value]
+        if old.style == ">" and "  " not in value:  # folding joins lines with one space
+            widest = max(len(line) for line in content.splitlines())
+            lines = _folded(value, max(widest - len(indent), 40))
+        self._splice(first, old.end, f"{self._newline}".join(indent + line for line in lines))
+        return True
+
+    def _add_key(
+        self, mapping: _Node, key: str, written: str, order: Sequence[str] = ACTION_KEY_ORDER
+    ) -> None:
+        """Add `key: written` after the last key that comes before it in `order`."""
         if mapping.flow:
             last = mapping.items[-1] if mapping.items else None
             at = last.end if last is not None else mapping.start + 1
             self._splice(at, at, f"{', ' if last is not None else ''}{key}: {written}")
             return
-        before = ACTION_KEY_ORDER[: ACTION_KEY_ORDER.index(key)] if key in ACTION_KEY_ORDER else ()
+        before = order[: order.index(key)] if key in order else ()
         after_node = None
         for index in range(0, len(mapping.items) - 1, 2):
             if mapping.items[index].value in before or after_node is None:
@@ -399,24 +492,24 @@ class AreaEdit:
                 block = "".join(f"{self._newline}{indent}- {note_text(n)}" for n in notes)
                 self._splice(at, at, block)
             elif old.kind == "seq" and old.flow:
-                items = ", ".join(note_text(n, flow=True) for n in notes)
-                closing = old.end - 1
-                self._splice(closing, closing, f", {items}" if old.items else items)
+                self._flow_insert(old, [note_text(n, flow=True) for n in notes])
             elif old.kind == "scalar" and old.start == old.end and old.style is None:
                 at = self._line_end(key_node.end)
                 block = "".join(f"{self._newline}{key_indent}  - {note_text(n)}" for n in notes)
                 self._splice(at, at, block)
             else:
                 raise EditRefused(
-                    f"{self.shown}: the progress of action {excerpt(action_id)} is one text, "
-                    "not a list; write it as a list (- the note) and try again"
+                    f"{self.shown}:{self._line_number(old.start)}: the progress of action "
+                    f"{excerpt(action_id)} is one text, not a list; write it as a list "
+                    "(- the note) and try again"
                 )
         action = self._expected[id_key(action_id)]
         self._expect(action_id, progress=[*action.progress, *notes])
 
     def add_action(self, action: Action) -> None:
-        """Add `action` after the area's last action."""
-        from bragcli.sheets.yamlwrite import action_yaml
+        """Add `action` after the area's last action (in the style of the list: a block item,
+        or a flow mapping in a flow list)."""
+        from bragcli.sheets.yamlwrite import action_flow, action_yaml
 
         block = action_yaml(action).rstrip("\n").split("\n")
         actions = self._actions
@@ -428,19 +521,125 @@ class AreaEdit:
             indent = " " * self._column(self._dash(actions.items[0]))
             at = self._line_end(actions.end)
             self._splice(at, at, "".join(f"{self._newline}{indent}{line}" for line in block))
-        elif (actions.kind == "seq" and actions.flow and not actions.items) or (
-            actions.kind == "scalar" and actions.start == actions.end
-        ):
+        elif (
+            actions.kind == "seq" and actions.flow and not actions.items and not self._root.flow
+        ) or (actions.kind == "scalar" and actions.start == actions.end):
             if actions.kind == "seq":
                 self._splice(actions.start, actions.end, "")
             at = self._line_end(actions.start)
             self._splice(at, at, "".join(f"{self._newline}  {line}" for line in block))
+        elif actions.kind == "seq" and actions.flow:
+            self._flow_added.append(action_flow(action))  # added in `finish`
         else:
             raise EditRefused(
-                f"{self.shown}: its actions are written on one line ([...]); write them as a "
-                "block list (one '- id: ...' per action) to add one"
+                f"{self.shown}:{self._line_number(actions.start)}: its actions are not a list "
+                "bragcli can add to; write them as a block list (one '- id: ...' per action)"
             )
         self._expected[id_key(action.id)] = action
+
+    # flow sequences ([a, b]): items added and removed, every other byte kept
+
+    def _comma_after(self, node: _Node, limit: int) -> int | None:
+        """Where the ',' that follows `node` is (only blanks between), before `limit`."""
+        at = node.end
+        while at < limit and self.text[at] in " \t\r\n":
+            at += 1
+        return at if at < limit and self.text[at] == "," else None
+
+    def _rest_of_line_blank(self, index: int) -> bool:
+        """Whether only blanks or a comment follow `index` on its line."""
+        rest = self.text[index : self._line_end(index)].strip()
+        return not rest or rest.startswith("#")
+
+    def _flow_insert(self, seq: _Node, texts: list[str], last: _Node | None = None) -> None:
+        """Add items (written for a flow context) after the `last` item of a flow sequence (by
+        default its last): on lines of their own, indented as that item, where the items stand
+        one a line; else after it on its line."""
+        closing = seq.end - 1  # the ']'
+        last = last if last is not None else (seq.items[-1] if seq.items else None)
+        if last is None:
+            self._splice(closing, closing, ", ".join(texts))
+            return
+        comma = self._comma_after(last, closing)
+        after = comma + 1 if comma is not None else last.end
+        own_lines = (
+            self._starts_line(last.start)
+            and self._rest_of_line_blank(after)
+            and self._line_end(after) < closing
+        )
+        if not own_lines:
+            joined = ", ".join(texts)
+            self._splice(last.end, last.end, f", {joined}")
+            return
+        if comma is None:
+            self._splice(last.end, last.end, ",")
+        indent = self.text[self._line_start(last.start) : last.start]
+        trail = "," if comma is not None else ""
+        lines = [f"{self._newline}{indent}{t}{',' if n < len(texts) - 1 else trail}"
+                 for n, t in enumerate(texts)]  # fmt: skip
+        at = self._line_end(after)
+        self._splice(at, at, "".join(lines))
+
+    def _flow_actions(self) -> None:
+        """Make the changes `add_action` and `remove_action` marked in a flow list of actions,
+        all at once (so that removed and added items next to each other do not collide): each
+        run of removed items side by side goes as one; added items follow the last that stays,
+        or take the place of the removed when none stays."""
+        seq, added, removed = self._actions, self._flow_added, self._flow_removed
+        if seq is None or not (added or removed):
+            return
+        self._flow_added, self._flow_removed = [], []
+        gone = [any(node is g for g in removed) for node in seq.items]
+        staying = [node for node, out in zip(seq.items, gone, strict=True) if not out]
+        if added and seq.items and not staying:
+            first, last = seq.items[0], seq.items[-1]
+            comma = self._comma_after(last, seq.end - 1)
+            indent = self.text[self._line_start(first.start) : first.start]
+            between = f",{self._newline}{indent}" if self._starts_line(first.start) else ", "
+            end = comma + 1 if comma is not None else last.end
+            self._splice(first.start, end, between.join(added) + ("," if comma else ""))
+            return
+        run: list[int] = []
+        for index, out in enumerate([*gone, False]):
+            if out:
+                run.append(index)
+            elif run:
+                self._flow_remove(seq, run[0], run[-1], keep_separator=bool(added))
+                run = []
+        if added:
+            self._flow_insert(seq, added, staying[-1] if staying else None)
+
+    def _flow_remove(self, seq: _Node, first: int, last: int, *, keep_separator: bool) -> None:
+        """Remove items `first` to `last` of a flow sequence with the comma that separates
+        them: their lines when they stand on lines of their own, else their text."""
+        closing = seq.end - 1
+        item = _Node("run", seq.items[first].start, seq.items[last].end)
+        before = seq.items[first - 1] if first else None
+        after = seq.items[last + 1] if last + 1 < len(seq.items) else None
+        comma = self._comma_after(item, closing)
+        end = comma + 1 if comma is not None else item.end
+        if self._starts_line(item.start) and self._rest_of_line_blank(end):
+            last = self._line_end(end)
+            last += len(self._newline) if self.text.startswith(self._newline, last) else 0
+            self._splice(self._line_start(item.start), last, "")
+            if comma is None and before is not None and not keep_separator:
+                # the last item goes, and no other follows: the comma before it goes too
+                separator = self._comma_after(before, item.start)
+                if separator is not None:
+                    self._splice(separator, separator + 1, "")
+        elif after is not None:
+            self._splice(item.start, after.start, "")
+        elif before is not None:
+            separator = self._comma_after(before, item.start)
+            assert separator is not None  # two items are separated by a comma
+            between = self.text[separator + 1 : item.start]
+            if "#" in between:  # a comment after the comma stays, on its line
+                self._splice(separator, separator + 1, "")
+                self._splice(self._line_start(item.start), end, "")
+            else:
+                self._splice(before.end, end, "")
+        else:
+            self._splice(item.start, end, "")
 
     def _dash(self, item: _Node) -> int:
         """Where the '- ' of a block list item is."""
@@ -462,21 +661,26 @@ class AreaEdit:
         self._splice(first, last, "")
 
     def remove_action(self, action_id: str) -> None:
-        """Remove the action's lines (comments above it stay)."""
+        """Remove the action's lines (comments above it stay), or its item of a flow list."""
         node = self._action_node(action_id)
-        self._delete_lines(self._dash(node), node.end)
+        assert self._actions is not None  # _action_node found it there
+        if self._actions.flow:
+            self._flow_removed.append(node)  # removed in `finish`, with its neighbours
+        else:
+            self._delete_lines(self._dash(node), node.end)
         del self._expected[id_key(action_id)]
 
     # the result
 
     @property
     def changed(self) -> bool:
-        return bool(self._splices)
+        return bool(self._splices or self._flow_removed or self._flow_added)
 
     def finish(self) -> bytes:
         """The new bytes, read back and validated: they must give `expected`."""
         from bragcli.source.load import area_result
 
+        self._flow_actions()
         pieces, at = [], 0
         for splice in sorted(self._splices, key=lambda s: (s.start, s.end, s.order)):
             if splice.start < at:

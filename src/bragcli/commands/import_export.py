@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -22,7 +23,8 @@ if TYPE_CHECKING:
     )
     from bragcli.sheets.importer import Imported
     from bragcli.sheets.merge import Side
-    from bragcli.source.git import Revision
+    from bragcli.sheets.planbook import AreaRow
+    from bragcli.sheets.provenance import Provenance
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,7 @@ def run_import(source: Path, options: ImportOptions, out: TextIO, err: TextIO) -
     from bragcli.outputs import write_plan_files
     from bragcli.safetext import visible
     from bragcli.sheets.importer import import_actions, import_files
+    from bragcli.sheets.provenance import locate
     from bragcli.sheets.read import ACTIONS_SHEET, read_sheets
     from bragcli.sheets.yamlwrite import plan_yaml
     from bragcli.source.files import PLAN_FILE_NAMES
@@ -56,11 +59,20 @@ def run_import(source: Path, options: ImportOptions, out: TextIO, err: TextIO) -
     sheets = read_sheets(source, notes=notes)
     for note in notes:
         err.write(f"brag import: {visible(note)}\n")
-    rows = sheets.get(ACTIONS_SHEET) or next(iter(sheets.values()), [])
-    imported = import_actions(rows)
     shown = visible(display_path(source))
+    located = locate(sheets.get(ACTIONS_SHEET) or next(iter(sheets.values()), []))
+    for warning in located.warnings:
+        err.write(f"{shown}: {visible(warning)}\n")
+    imported = import_actions(located.rows)
+    rows_of_areas: tuple[list[AreaRow], frozenset[str]] = ([], frozenset())
+    if options.update is not None:  # the areas' own fields, from the Areas sheet
+        from bragcli.sheets.planbook import area_rows
+
+        found_rows, columns, area_problems = area_rows(sheets)
+        rows_of_areas = (found_rows, columns)
+        imported = dataclasses.replace(imported, problems=[*imported.problems, *area_problems])
     for problem in imported.problems:
-        err.write(f"{shown}: row {problem.row}: {problem.message}\n")
+        err.write(f"{shown}: {visible(str(problem))}\n")
     if imported.ignored_columns:
         ignored = ", ".join(visible(c) for c in imported.ignored_columns)
         err.write(f"brag import: ignored columns: {ignored}\n")
@@ -72,7 +84,9 @@ def run_import(source: Path, options: ImportOptions, out: TextIO, err: TextIO) -
         )
         return Exit.FINDINGS
     if options.update is not None:
-        return run_update_import(source, sheets, imported, options, out, err)
+        return run_update_import(
+            source, sheets, imported, located.found, rows_of_areas, options, out, err
+        )
     from bragcli.sheets.planbook import complete_areas, plan_from_sheets
 
     whole_plan = plan_from_sheets(sheets)
@@ -121,8 +135,6 @@ def run_import(source: Path, options: ImportOptions, out: TextIO, err: TextIO) -
 def _with_other_sheets(imported: Imported, areas: list[Area]) -> Imported:
     """`imported` with its areas completed from the workbook's other sheets (and a file name
     for each area they add)."""
-    import dataclasses
-
     from bragcli.sheets.importer import area_file_name
 
     names = dict(imported.file_names)
@@ -146,30 +158,88 @@ def about_sheet(sheets: dict[str, list[list[str]]]) -> dict[str, str]:
     }
 
 
-def _base_areas(folder: Path, about: dict[str, str], err: TextIO) -> list[Area] | None:
-    """The plan's areas as the sheet was exported from them, when the sheet says (its About
-    sheet's git revision, from a plan with nothing uncommitted) and git still has them."""
-    from bragcli.safetext import excerpt
-    from bragcli.sheets.exporter import ABOUT_CHANGED, ABOUT_REVISION
-    from bragcli.source.load import plan_at
+#: How the import goes on when the sheet gives no base to compare with.
+_NO_BASE = "the sheet's value is taken wherever it differs from the plan"
 
-    revision = about.get(ABOUT_REVISION, "")
-    if not revision:
-        return None
-    if about.get(ABOUT_CHANGED) == "yes":
+
+def sheet_provenance(
+    sheets: dict[str, list[list[str]]], found: tuple[int, str] | None, shown: str, err: TextIO
+) -> Provenance | None:
+    """Where the sheet says it came from (its About sheet, or else its export row), checked;
+    None, said once on `err` with the reason, when it says nothing that can be used."""
+    from bragcli.safetext import visible
+    from bragcli.sheets.provenance import parse_about, parse_export_row
+
+    now = datetime.now(UTC)
+    about = about_sheet(sheets)
+    if about:
+        if found is not None:
+            err.write(
+                f"brag import: {shown}: row {found[0]}, bragcli's export row, is not used: the "
+                "workbook's About sheet says where it came from\n"
+            )
+        try:
+            return parse_about(about, now)
+        except ValueError as e:
+            reason = visible(str(e))
+            err.write(f"brag import: {shown}: the About sheet is not used: {reason}; {_NO_BASE}\n")
+            return None
+    if found is None:
         err.write(
-            "brag import: the sheet was exported from a plan with uncommitted changes, so it "
-            "is compared with the plan as it is now\n"
+            f"brag import: {shown} does not say which commit it came from (no About sheet or "
+            f"export row); {_NO_BASE}\n"
         )
         return None
     try:
-        base, _ = plan_at(folder, revision)
-    except BragError as e:
+        return parse_export_row(found[1], now)
+    except ValueError as e:
         err.write(
-            f"brag import: the sheet's revision {excerpt(revision)} cannot be read ({e}); it is "
-            "compared with the plan as it is now\n"
+            f"brag import: {shown}: row {found[0]}, bragcli's export row, is not used: "
+            f"{visible(str(e))}; {_NO_BASE}\n"
         )
         return None
+
+
+def _base_areas(
+    folder: Path, provenance: Provenance | None, shown: str, err: TextIO
+) -> list[Area] | None:
+    """The plan's areas as the sheet was exported from them, when the sheet says (a commit,
+    of a plan with nothing uncommitted) and git still has them."""
+    from bragcli.render.wording import uk_date
+    from bragcli.source.git import Repository
+    from bragcli.source.load import plan_at
+
+    if provenance is None:
+        return None
+    if not provenance.revision:
+        err.write(f"brag import: {shown} was exported from a plan not in git; {_NO_BASE}\n")
+        return None
+    commit = f"commit {provenance.short}"
+    if provenance.changed:
+        err.write(
+            f"brag import: {shown} was exported from a plan with uncommitted changes; {_NO_BASE}\n"
+        )
+        return None
+    try:
+        Repository(folder).close()
+    except BragError:
+        err.write(
+            f"brag import: {shown} was exported from {commit}, but {display_path(folder)} is not "
+            f"in git; {_NO_BASE}\n"
+        )
+        return None
+    try:
+        base, _ = plan_at(folder, provenance.revision)
+    except BragError:
+        err.write(
+            f"brag import: {shown} was exported from {commit}, which this repository lacks "
+            f"(another copy of the plan?); {_NO_BASE}\n"
+        )
+        return None
+    err.write(
+        f"brag import: {shown} was exported from {commit} on "
+        f"{uk_date(provenance.exported.date())}; the plan's changes since then are kept\n"
+    )
     return [s.area for s in base.areas]
 
 
@@ -177,6 +247,8 @@ def run_update_import(
     source: Path,
     sheets: dict[str, list[list[str]]],
     imported: Imported,
+    found: tuple[int, str] | None,
+    areas: tuple[list[AreaRow], frozenset[str]],
     options: ImportOptions,
     out: TextIO,
     err: TextIO,
@@ -184,6 +256,7 @@ def run_update_import(
     """`brag import --update`: the sheet's changes made to the plan in place (`sheets.merge`
     decides them, `commands.update.apply_update` makes them)."""
     from bragcli.commands.update import apply_update
+    from bragcli.render.wording import plural
     from bragcli.safetext import visible
     from bragcli.sheets.merge import merge
 
@@ -192,25 +265,30 @@ def run_update_import(
     loaded, _ = load_at(folder, None, err, max_bytes=_max_bytes())
     if loaded is None:
         return Exit.FINDINGS
-    base = _base_areas(folder, about_sheet(sheets), err)
+    shown = visible(display_path(source))
+    base = _base_areas(folder, sheet_provenance(sheets, found, shown, err), shown, err)
     merged = merge(
         imported,
         [s.area for s in loaded.areas],
         base,
         remove_missing=options.remove_missing,
         side=options.side,
+        area_rows=areas[0],
+        area_columns=areas[1],
     )
-    shown = visible(display_path(source))
     for notice in merged.notices:
         err.write(f"{shown}: {visible(notice)}\n")
     for conflict in merged.conflicts:
         err.write(f"{shown}: conflict: {visible(str(conflict))}\n")
     if merged.conflicts and options.side == "ask":
-        ids = sorted({c.id for c in merged.conflicts})
+        ids = sorted({(c.scope, c.id) for c in merged.conflicts}, key=lambda s: s[0] != "area")
+        named = ", ".join(f"{'area ' if scope == 'area' else ''}{visible(i)}" for scope, i in ids)
+        actions = sum(1 for scope, _ in ids if scope == "action")
+        what = [plural(actions, "action")] if actions else []
+        what += [plural(len(ids) - actions, "area")] if len(ids) > actions else []
         err.write(
-            f"brag import: {len(ids)} action{'s' if len(ids) != 1 else ''} not changed because "
-            f"of conflicts ({', '.join(map(visible, ids))}); --theirs takes the sheet's values, "
-            "--ours keeps the plan's\n"
+            f"brag import: {' and '.join(what)} not changed because of conflicts ({named}); "
+            "--theirs takes the sheet's values, --ours keeps the plan's\n"
         )
     code = apply_update(loaded, merged.update, options.update, out, err)
     if code is Exit.OK and merged.conflicts and options.side == "ask":
@@ -284,37 +362,12 @@ class ExportOptions:
     source: str | None = None
 
 
-def _about(folder: Path, revision: Revision | None) -> dict[str, str]:
-    """What the About sheet records: bragcli's version, the git revision the plan was read
-    from (and whether the folder had changes not committed), and when."""
-    from datetime import UTC, datetime
-
-    from bragcli import __version__
-    from bragcli.sheets.exporter import (
-        ABOUT_CHANGED,
-        ABOUT_EXPORTED,
-        ABOUT_REVISION,
-        ABOUT_VERSION,
-    )
-    from bragcli.source.git import commit_of
-
-    if revision is not None:
-        sha, changed = revision.sha, "no"
-    else:
-        commit = commit_of(folder)
-        sha, changed = (commit.sha, "yes" if commit.dirty else "no") if commit else ("", "")
-    return {
-        ABOUT_VERSION: __version__,
-        ABOUT_REVISION: sha,
-        ABOUT_CHANGED: changed,
-        ABOUT_EXPORTED: datetime.now(UTC).isoformat(timespec="seconds"),
-    }
-
-
 def run_export(folder: Path, options: ExportOptions, out: TextIO, err: TextIO) -> Exit:
     """`brag export`: one row per action, as CSV or xlsx, for colleagues without git."""
+    from bragcli.commands.report import prepared_time
     from bragcli.outputs import is_stdout, refuse_unsafe, write_result
     from bragcli.sheets.exporter import csv_bytes, export_rows, plan_sheets, xlsx_bytes
+    from bragcli.sheets.provenance import about_entries, current, export_row
 
     hint = f"choose a file outside the plan folder, e.g. -o actions.{options.format}"
     binary = "xlsx" if options.format == "xlsx" else None
@@ -338,10 +391,11 @@ def run_export(folder: Path, options: ExportOptions, out: TextIO, err: TextIO) -
             for area in areas
         ]
     rows = export_rows(loaded.plan, areas, options.as_of)
+    made = current(folder, revision, prepared_time())
     if options.format == "xlsx":
-        data = xlsx_bytes(rows, plan_sheets(loaded.plan, areas, _about(folder, revision)))
+        data = xlsx_bytes(rows, plan_sheets(loaded.plan, areas, about_entries(made)))
     else:
-        data = csv_bytes(rows)
+        data = csv_bytes([[export_row(made)], *rows])
     if write_result(options.output, data, out, [folder], hint=hint, binary=binary):
         err.write(f"brag export: wrote {len(rows) - 1} actions to {options.output}\n")
     return Exit.OK

@@ -48,15 +48,21 @@ SUFFIXES = {"html": "html", "text": "txt", "markdown": "md", "pdf": "pdf", "docx
 
 def prepared_date(environ: dict[str, str] | os._Environ[str] = os.environ) -> date:
     """Today, or the day of SOURCE_DATE_EPOCH where it is set (for reproducible reports)."""
+    return prepared_time(environ).date() if environ.get("SOURCE_DATE_EPOCH") else date.today()
+
+
+def prepared_time(environ: dict[str, str] | os._Environ[str] = os.environ) -> datetime:
+    """Now (UTC), or the time of SOURCE_DATE_EPOCH where it is set (for reproducible output:
+    reports, and the export time a spreadsheet records)."""
     text = environ.get("SOURCE_DATE_EPOCH")
     if text is None or text == "":
-        return date.today()
+        return datetime.now(UTC)
     if not (text.isascii() and text.isdigit()) or len(text) > 11:
         raise BragError(
             f"SOURCE_DATE_EPOCH={excerpt(text)} is not a time; set it to whole seconds since "
             "1970 (e.g. 1669075200), or unset it"
         )
-    return datetime.fromtimestamp(int(text), UTC).date()
+    return datetime.fromtimestamp(int(text), UTC)
 
 
 def run_report(folder: Path, options: ReportOptions, out: TextIO, err: TextIO) -> Exit:

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from bragcli.model import Action, Note, Rating, id_key
+from bragcli.model import Action, Area, Note, Rating, id_key
 from bragcli.planedit import ActionChange, PlanUpdate
 from bragcli.problems import BragError, Exit, Level, Problem
 from bragcli.safetext import display_path, excerpt, visible
@@ -87,10 +87,10 @@ def _file_names(folder: Path) -> dict[str, str]:
     return {tree.shown(name): name for name in tree.names()}
 
 
-def _changed_fields(before: Action, change: ActionChange) -> ActionChange:
-    """Only the values that differ from the action's, and the notes it does not have."""
-    values = {}
-    for key, value in change.values.items():
+def _differing(before: Action | Area, values: dict[str, Any]) -> dict[str, Any]:
+    """Only the values that differ from what `before` holds."""
+    differing = {}
+    for key, value in values.items():
         old = getattr(before, key)
         if isinstance(old, list):
             same = list(old) == ([value] if isinstance(value, str) else list(value))
@@ -99,16 +99,21 @@ def _changed_fields(before: Action, change: ActionChange) -> ActionChange:
         else:
             same = old == value
         if not same:
-            values[key] = value
+            differing[key] = value
+    return differing
+
+
+def _changed_fields(before: Action, change: ActionChange) -> ActionChange:
+    """Only the values that differ from the action's, and the notes it does not have."""
     have = {note.written for note in before.progress}
     notes = tuple(n for n in change.notes if n.written not in have)
-    return ActionChange(change.id, values, notes)
+    return ActionChange(change.id, _differing(before, change.values), notes)
 
 
 def edit_files(loaded: LoadedPlan, update: PlanUpdate) -> tuple[dict[str, bytes], list[str]]:
     """The new bytes of each file the update changes (name -> bytes) and one line per action
     saying what changed. Raises BragError when a change cannot be made safely."""
-    from bragcli.planedit import ACTION_KEY_ORDER, AreaEdit, EditRefused
+    from bragcli.planedit import ACTION_KEY_ORDER, AREA_KEY_ORDER, AreaEdit, EditRefused
     from bragcli.sheets.importer import area_file_name
     from bragcli.sheets.yamlwrite import area_yaml
 
@@ -136,6 +141,15 @@ def edit_files(loaded: LoadedPlan, update: PlanUpdate) -> tuple[dict[str, bytes]
         return index.get(id_key(action_id)) or find_action(loaded, action_id)
 
     try:
+        areas = {id_key(source.area.id): source for source in loaded.areas}
+        for area_change in update.area_changes:
+            source = areas[id_key(area_change.id)]
+            values = _differing(source.area, area_change.values)
+            keys = sorted(values, key=AREA_KEY_ORDER.index)
+            for key in keys:
+                edit_of(source).set_area_value(key, values[key])
+            if keys:
+                said.append(f"area {source.area.id}: {', '.join(keys)}")
         for change in update.changes:
             source, action = found(change.id)
             change = _changed_fields(action, change)

@@ -93,11 +93,6 @@ ROLE_COLUMNS = ["role", "holder"]
 PLAN_COLUMNS = ["setting", "value"]
 OUTCOME_COLUMNS = ["area", "outcome", "evidence"]
 AREA_COLUMNS = ["area", "area title", "lead", "status", "impact"]
-#: The About sheet's rows (hidden): where and when the sheet came from.
-ABOUT_VERSION = "bragcli version"
-ABOUT_REVISION = "git revision"
-ABOUT_CHANGED = "plan changed since that commit"
-ABOUT_EXPORTED = "exported at"
 
 
 @dataclass(frozen=True, slots=True)

@@ -118,9 +118,12 @@ class RowProblem:
 
     row: int  # spreadsheet row number as the user sees it (header is row 1)
     message: str
+    #: the sheet of a workbook, when not the sheet of actions
+    sheet: str | None = None
 
     def __str__(self) -> str:
-        return f"row {self.row}: {self.message}"
+        where = f"sheet {self.sheet}, " if self.sheet else ""
+        return f"{where}row {self.row}: {self.message}"
 
 
 @dataclass
@@ -137,6 +140,8 @@ class Imported:
     columns: frozenset[str] = frozenset()
     #: every action id on a row, imported or not -> its row number
     rows_of: dict[str, int] = field(default_factory=dict)
+    #: area id -> (the title its rows give, the first row that gives it)
+    area_titles: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 def header_key(text: str) -> str:
@@ -211,7 +216,8 @@ def _leads(cell: str) -> list[str]:
     return [part.strip() for part in _LEAD_SPLIT.split(cell) if part.strip()]
 
 
-def _rating(cell: str) -> str:
+def sheet_rating(cell: str) -> str:
+    """A rating cell as the model reads it: a letter B, G, A or R (any case) is its word."""
     letter = _RATING_LETTERS.get(cell.strip().lower())
     if letter is not None:
         return letter
@@ -381,8 +387,9 @@ def import_actions(rows: list[list[str]]) -> Imported:
     areas, file_names = _areas_and_files(state)
     problems = sorted(state.problems, key=lambda p: p.row)
     return Imported(
-        areas, problems, ignored, len(data), file_names, frozenset(columns), dict(state.seen_ids)
-    )
+        areas, problems, ignored, len(data), file_names, frozenset(columns),
+        dict(state.seen_ids), dict(state.titles),
+    )  # fmt: skip
 
 
 def _uncomputed_message(column: str, formula: str) -> str:
@@ -616,7 +623,7 @@ def _action_row(state: _State, number: int, cells: dict[str, str], has_area_colu
         "id": identifier,
         "title": cells["action"],
         "lead": _leads(cells["lead"]),
-        "status": _rating(cells["status"]),
+        "status": sheet_rating(cells["status"]),
     }
     if cells["deadline"]:
         cells["deadline"] = excel_deadline(cells["deadline"])
@@ -626,7 +633,7 @@ def _action_row(state: _State, number: int, cells: dict[str, str], has_area_colu
         except DeadlineError as e:
             found.setdefault("deadline", []).append(str(e))
     if cells["impact"]:
-        data["impact"] = _rating(cells["impact"])
+        data["impact"] = sheet_rating(cells["impact"])
     if cells["updated"]:
         updated = _updated(cells["updated"])
         if updated is None:

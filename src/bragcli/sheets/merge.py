@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from bragcli.model import Action, Area, id_key, natural_key
-from bragcli.planedit import ActionChange, PlanUpdate
+from bragcli.planedit import ActionChange, AreaChange, PlanUpdate
 from bragcli.safetext import excerpt
+from bragcli.sheets.exporter import AREAS_SHEET
 from bragcli.sheets.importer import Imported
+from bragcli.sheets.planbook import AreaRow
 
 Side = Literal["ask", "theirs", "ours"]
 
@@ -35,6 +37,8 @@ FIELD_COLUMNS = {
     "source": "source",
     "impact_evidence": "impact evidence",
 }
+#: An area's own fields -> the Areas sheet's column.
+AREA_FIELD_COLUMNS = {"title": "area title", "lead": "lead", "status": "status", "impact": "impact"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,13 +51,25 @@ class Conflict:
     plan: str
     sheet: str
     row: int
+    #: "action", or "area" for a row of the Areas sheet
+    scope: str = "action"
 
     def __str__(self) -> str:
         return (
-            f"row {self.row}: action {excerpt(self.id)}: {FIELD_COLUMNS[self.field]} was "
+            f"{_where(self.scope, self.row, self.id)}: {_columns(self.scope)[self.field]} was "
             f"{excerpt(self.exported)} when exported; the plan now says {excerpt(self.plan)}, "
             f"the sheet {excerpt(self.sheet)}"
         )
+
+
+def _where(scope: str, row: int, ident: str) -> str:
+    """'row 2: action '1.1'', or 'sheet Areas, row 3: area '2''."""
+    sheet = f"sheet {AREAS_SHEET}, " if scope == "area" else ""
+    return f"{sheet}row {row}: {scope} {excerpt(ident)}"
+
+
+def _columns(scope: str) -> dict[str, str]:
+    return AREA_FIELD_COLUMNS if scope == "area" else FIELD_COLUMNS
 
 
 @dataclass(slots=True)
@@ -94,8 +110,11 @@ def merge(
     *,
     remove_missing: bool = False,
     side: Side = "ask",
+    area_rows: Sequence[AreaRow] = (),
+    area_columns: frozenset[str] = frozenset(),
 ) -> Merged:
-    """The update that makes the plan say what the sheet says (see the module's docstring)."""
+    """The update that makes the plan say what the sheet says (see the module's docstring);
+    `area_rows` are the Areas sheet's (with the columns it has), for the areas' own fields."""
     plan = {id_key(a.id): (area, a) for area in plan_areas for a in area.actions}
     base = (
         {id_key(a.id): a for area in base_areas for a in area.actions}
@@ -127,6 +146,8 @@ def merge(
             _, current = plan[key]
             before = base.get(key) if base is not None else None
             _merge_action(merged, action, current, before, fields, row, side)
+    _merge_areas(merged, area_rows, area_columns, plan_areas, base_areas, new_areas, side)
+    _titles_in_actions(merged, imported, plan_areas, base_areas, bool(area_rows))
     merged.update.new_areas = list(new_areas.values())
     seen = {id_key(i) for i in imported.rows_of}
     for key, (area, action) in sorted(plan.items(), key=lambda kv: natural_key(kv[1][1].id)):
@@ -144,15 +165,80 @@ def merge(
     return merged
 
 
-def _merge_action(
+def _merge_areas(
     merged: Merged,
-    sheet: Action,
-    current: Action,
-    before: Action | None,
-    fields: Sequence[str],
-    row: int,
+    rows: Sequence[AreaRow],
+    columns: frozenset[str],
+    plan_areas: Sequence[Area],
+    base_areas: Sequence[Area] | None,
+    new_areas: dict[str, Area],
     side: Side,
 ) -> None:
+    """The areas' own fields from the Areas sheet, by the rules of actions' fields; a new
+    area (whose actions the Actions sheet adds) takes them as they are."""
+    plan = {id_key(area.id): area for area in plan_areas}
+    base = {id_key(a.id): a for a in base_areas} if base_areas is not None else None
+    fields = [key for key, column in AREA_FIELD_COLUMNS.items() if column in columns]
+    for row in rows:
+        current = plan.get(id_key(row.id))
+        if current is None:
+            new = next((a for a in new_areas.values() if id_key(a.id) == id_key(row.id)), None)
+            if new is None:
+                merged.notices.append(
+                    f"{_where('area', row.row, row.id)}: not in the plan, and no action of the "
+                    "sheet is in it; not added (give it its actions in the Actions sheet)"
+                )
+                continue
+            given = {k: getattr(row, k) for k in fields if getattr(row, k) not in (None, [])}
+            new_areas[new.id] = new.model_copy(update=given)
+            continue
+        before = base.get(id_key(row.id)) if base is not None else None
+        values, conflicts = _merged_values(merged, row, current, before, fields, "area", row.row,
+                                           row.id, side)  # fmt: skip
+        merged.conflicts += conflicts
+        if conflicts and side == "ask":
+            continue  # nothing of this area
+        if values:
+            merged.update.area_changes.append(AreaChange(current.id, values))
+
+
+def _titles_in_actions(
+    merged: Merged,
+    imported: Imported,
+    plan_areas: Sequence[Area],
+    base_areas: Sequence[Area] | None,
+    has_areas_sheet: bool,
+) -> None:
+    """An area title edited in the sheet of actions (since the export) is reported: the
+    column repeats the title on every row, so an area's title changes in the Areas sheet of
+    a workbook, or in its area file."""
+    if base_areas is None:
+        return  # a tracker of its own may word titles its own way: nothing to tell
+    plan = {id_key(area.id): area for area in plan_areas}
+    base = {id_key(area.id): area for area in base_areas}
+    where = "the Areas sheet" if has_areas_sheet else "its area file"
+    for area_id, (title, row) in imported.area_titles.items():
+        key = id_key(area_id)
+        if key in plan and key in base and title not in {base[key].title, plan[key].title}:
+            merged.notices.append(
+                f"row {row}: area {excerpt(area_id)}: the area title was changed in this "
+                f"sheet to {excerpt(title)}; not taken from here: change it in {where}"
+            )
+
+
+def _merged_values(
+    merged: Merged,
+    sheet: Action | AreaRow,
+    current: Action | Area,
+    before: Action | Area | None,
+    fields: Sequence[str],
+    scope: str,
+    row: int,
+    ident: str,
+    side: Side,
+) -> tuple[dict[str, Any], list[Conflict]]:
+    """The fields to change (the sheet's values, as `ActionChange.values` holds them), and the
+    conflicts; a blank in the sheet is reported, never written."""
     values: dict[str, Any] = {}
     conflicts: list[Conflict] = []
     for key in fields:
@@ -161,7 +247,7 @@ def _merge_action(
             continue
         if new is None or new == []:
             merged.notices.append(
-                f"row {row}: action {excerpt(sheet.id)}: {FIELD_COLUMNS[key]} is blank in the "
+                f"{_where(scope, row, ident)}: {_columns(scope)[key]} is blank in the "
                 f"sheet but {excerpt(_shown(now))} in the plan; kept (bragcli never empties a "
                 "value from a sheet)"
             )
@@ -172,11 +258,25 @@ def _merge_action(
                 continue  # the sheet left it as exported; the plan has changed it since
             if _comparable(now) != _comparable(was):
                 conflicts.append(
-                    Conflict(sheet.id, key, _shown(was), _shown(now), _shown(new), row)
+                    Conflict(ident, key, _shown(was), _shown(now), _shown(new), row, scope)
                 )
                 if side != "theirs":
                     continue
         values[key] = _written(key, new)
+    return values, conflicts
+
+
+def _merge_action(
+    merged: Merged,
+    sheet: Action,
+    current: Action,
+    before: Action | None,
+    fields: Sequence[str],
+    row: int,
+    side: Side,
+) -> None:
+    values, conflicts = _merged_values(merged, sheet, current, before, fields, "action", row,
+                                       sheet.id, side)  # fmt: skip
     have = {note.written for note in current.progress}
     had = {note.written for note in before.progress} if before is not None else set()
     notes = tuple(note for note in sheet.progress if note.written not in have | had)

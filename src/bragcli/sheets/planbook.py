@@ -9,21 +9,24 @@ names the sheet, the row and what to write.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
-from bragcli.model import Area, Measure, Outcome, Plan, Reading
+from bragcli.model import Area, Measure, Outcome, Plan, Rating, Reading
 from bragcli.problems import BragError
 from bragcli.render.wording import csv_unescape
 from bragcli.safetext import excerpt
 from bragcli.sheets.exporter import (
+    AREA_COLUMNS,
     AREAS_SHEET,
     MEASURES_SHEET,
     OUTCOMES_SHEET,
     PLAN_SHEET,
     ROLES_SHEET,
 )
+from bragcli.sheets.importer import RowProblem, sheet_rating
 
 Rows = list[list[str]]
 
@@ -50,13 +53,54 @@ def _lines(text: str) -> list[str]:
 
 
 def _invalid(sheet: str, row: int, e: ValidationError) -> BragError:
+    return BragError(f"sheet {sheet}, row {row}: {_reason(e)}")
+
+
+def _reason(e: ValidationError) -> str:
     first = e.errors(include_url=False)[0]
     where = ".".join(str(part) for part in first["loc"])
     message = str(first["msg"]).removeprefix("Value error, ")
-    return BragError(
-        f"sheet {sheet}, row {row}: {where + ' ' if where else ''}{excerpt(str(first['input']))}"
-        f" {message}"
-    )
+    return f"{where + ' ' if where else ''}{excerpt(str(first['input']))} {message}"
+
+
+@dataclass(frozen=True, slots=True)
+class AreaRow:
+    """An area's own fields as a row of the Areas sheet gives them (blank: None, or [])."""
+
+    row: int
+    id: str
+    title: str | None
+    lead: list[str]
+    status: Rating | None
+    impact: Rating | None
+
+
+def area_rows(sheets: dict[str, Rows]) -> tuple[list[AreaRow], frozenset[str], list[RowProblem]]:
+    """The rows of the Areas sheet (for `brag import --update`), the columns it has, and the
+    rows that do not validate, each with what to write."""
+    rows: list[AreaRow] = []
+    problems: list[RowProblem] = []
+    header = sheets.get(AREAS_SHEET) or [[]]
+    columns = frozenset(c.strip().lower() for c in header[0]) & frozenset(AREA_COLUMNS)
+    for number, cells in _records(sheets, AREAS_SHEET):
+        title = cells.get("area title", "")
+        data = {
+            "id": cells.get("area", ""),
+            "title": title or "(blank)",
+            "lead": _lead(cells.get("lead", "")),
+            "status": sheet_rating(cells.get("status", "")) or None,
+            "impact": sheet_rating(cells.get("impact", "")) or None,
+        }
+        try:
+            area = Area.model_validate(data)
+        except ValidationError as e:
+            problems.append(RowProblem(number, _reason(e), AREAS_SHEET))
+            continue
+        rows.append(
+            AreaRow(number, area.id, area.title if title else None, list(area.lead),
+                    area.status, area.impact)
+        )  # fmt: skip
+    return rows, columns, problems
 
 
 def plan_from_sheets(sheets: dict[str, Rows]) -> Plan | None:

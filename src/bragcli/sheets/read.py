@@ -53,9 +53,12 @@ class UncomputedFormula(str):
 
 
 def read_rows(path: Path) -> list[list[str]]:
-    """The actions' cells as text, from .csv or .xlsx (its Actions sheet, else its first)."""
+    """The actions' cells as text, from .csv or .xlsx (its Actions sheet, else its first),
+    with bragcli's export row blank (see `provenance.locate`)."""
+    from bragcli.sheets.provenance import locate
+
     sheets = read_sheets(path)
-    return sheets.get(ACTIONS_SHEET) or next(iter(sheets.values()), [])
+    return locate(sheets.get(ACTIONS_SHEET) or next(iter(sheets.values()), [])).rows
 
 
 #: The sheet of actions in a workbook that export wrote (import reads the first otherwise).
@@ -76,12 +79,32 @@ def read_sheets(path: Path, *, notes: list[str] | None = None) -> dict[str, list
     """
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return {ACTIONS_SHEET: _read_csv(path, notes)}
+        return _checked_decoding({ACTIONS_SHEET: _read_csv(path, notes)}, path)
     if suffix == ".xlsx":
-        return _read_xlsx(path)
+        return _checked_decoding(_read_xlsx(path), path)
     if suffix in {".xls", ".xlsm", ".xlsb", ".ods", ".numbers"}:
         raise BragError(f"{path}: {suffix} files are not read; save the sheet as .xlsx or .csv")
     raise BragError(f"{path}: not a spreadsheet bragcli reads; give a .csv or .xlsx file")
+
+
+#: A UTF-8 byte order mark read as Windows-1252 or Latin-1: the file was opened in the wrong
+#: character set (a spreadsheet's CSV import set to "Western"), so every accented letter of
+#: it is wrong as well.
+_MISREAD_BOM = "\u00ef\u00bb\u00bf"
+
+
+def _checked_decoding(sheets: dict[str, list[list[str]]], path: Path) -> dict[str, list[list[str]]]:
+    """The sheets, unless the first cell of one shows that a UTF-8 file was read as another
+    character set on its way (a BragError says what to do)."""
+    for name, rows in sheets.items():
+        first = next((row[0] for row in rows if row and any(c.strip() for c in row)), "")
+        if first.startswith(_MISREAD_BOM):
+            raise BragError(
+                f"{path}: sheet {name} begins with {_MISREAD_BOM!r}: a UTF-8 file was opened as "
+                "Western (Windows-1252) text, so its accented letters are wrong too; open the "
+                "CSV from brag export again choosing the character set UTF-8, and save it"
+            )
+    return sheets
 
 
 def megabytes(size: int) -> str:
@@ -101,7 +124,7 @@ def _check_size(path: Path) -> None:
         )
 
 
-def _column_name(index: int) -> str:
+def column_name(index: int) -> str:
     """0 -> 'A', 26 -> 'AA': the column as a spreadsheet labels it."""
     name = ""
     index += 1
@@ -133,7 +156,7 @@ class _Budget:
         for index, text in enumerate(row):
             if len(text) > MAX_CELL_CHARS:
                 raise BragError(
-                    f"{self.path}: row {number}, column {_column_name(index)} holds "
+                    f"{self.path}: row {number}, column {column_name(index)} holds "
                     f"{len(text):,} characters, over the {MAX_CELL_CHARS:,} one cell can hold; "
                     "shorten it"
                 )
@@ -208,12 +231,17 @@ def decode_csv(raw: bytes, path: Path) -> tuple[str, str]:
 
 
 def _sniff_delimiter(text: str) -> str:
-    """The delimiter (',', ';' or tab) that splits the header into the most cells."""
+    """The delimiter (',', ';' or tab) that splits the header into the most cells (the
+    header: the first row that is not blank and not bragcli's export row)."""
+    from bragcli.sheets.provenance import is_export_row
+
     best, cells = ",", 1
     for delimiter in (",", ";", "\t"):
         try:
             reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-            header = next((r for r in reader if any(c.strip() for c in r)), [])
+            header = next(
+                (r for r in reader if any(c.strip() for c in r) and not is_export_row(r)), []
+            )
         except csv.Error:
             continue
         if len(header) > cells:

@@ -105,6 +105,13 @@ def _action_data(action: Action) -> dict[str, Any]:
     return data
 
 
+def action_flow(action: Action) -> str:
+    """The action as one flow mapping on one line (`{id: "1.4", title: ..., status: red}`),
+    for an area file that writes its actions in flow style."""
+    return yaml.dump(_action_data(action), Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                     width=10**9, default_flow_style=True).strip()  # fmt: skip
+
+
 def _note_data(note: Note) -> str | dict[Any, str]:
     """A note as written: text, or `DATE: text` when it is dated."""
     return {note.date: note.text} if note.date else note.text
