@@ -443,3 +443,33 @@ def test_actions_added_or_removed_since_the_export_are_left_alone(
     assert "action '1.2' was removed from the plan after the sheet was exported" in result.stderr
     assert "1.4" not in result.stderr
     assert snapshot(folder) == before
+
+
+def test_a_month_a_spreadsheet_made_a_day_is_the_same_deadline(
+    run: Run, folder: Path, tmp_path: Path
+) -> None:
+    """Excel and LibreOffice recognise "April 2023" as a date, 1 April 2023, and a CSV saved
+    again holds it as one: that is the plan's month, not a lead's new deadline. A real new
+    day is still taken."""
+    from datetime import datetime
+
+    tracker, edited = tmp_path / "tracker.xlsx", tmp_path / "edited.xlsx"
+    export(run, folder, tracker)
+    book = openpyxl.load_workbook(tracker)
+    sheet = book["Actions"]
+    header = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        cell = row[header.index("deadline")]
+        if cell.value == "April 2023":
+            cell.value, cell.number_format = datetime(2023, 4, 1), "dd/mm/yyyy"
+        elif cell.value == "March 2023":
+            cell.value, cell.number_format = datetime(2023, 3, 15), "dd/mm/yyyy"
+    book.save(edited)
+    before = snapshot(folder)
+    result = run("import", edited, "--update", "-o", folder, "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert "'2023-04-01' in the sheet is taken as the plan's 'April 2023'" in result.stderr
+    removed, added = changed_lines(before["01-comments.yaml"], snapshot(folder)["01-comments.yaml"])
+    assert removed == ["    deadline: March 2023\n"]
+    assert added == ["    deadline: 2023-03-15\n"]
+    assert "'April 2023'   # single-quoted" in snapshot(folder)["01-comments.yaml"].decode()

@@ -11,10 +11,12 @@ of that action is changed unless the caller takes a side ("theirs": the sheet's 
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from bragcli.deadlines import parse_deadline
 from bragcli.model import Action, Area, id_key, natural_key
 from bragcli.planedit import ActionChange, AreaChange, PlanUpdate
 from bragcli.safetext import excerpt
@@ -226,6 +228,31 @@ def _titles_in_actions(
             )
 
 
+#: The fields that hold deadline text.
+_DEADLINES = frozenset({"deadline", "baseline"})
+
+
+def _month_made_a_day(sheet: Any, plan: Any) -> bool:
+    """The sheet gives the first day of the one month the plan's deadline names: what Excel
+    and LibreOffice make of "April 2023" typed in or opened from CSV (they recognise it as a
+    date, 1 April 2023), not a lead's new deadline."""
+    if not isinstance(sheet, str) or not isinstance(plan, str):
+        return False
+    try:
+        day, month = parse_deadline(sheet), parse_deadline(plan)
+    except ValueError:
+        return False
+    if day is None or month is None or day.start != day.end:
+        return False
+    first, last = month.start, month.end
+    return (
+        day.start == first
+        and first.day == 1
+        and (first.year, first.month) == (last.year, last.month)
+        and last.day == calendar.monthrange(last.year, last.month)[1]
+    )
+
+
 def _merged_values(
     merged: Merged,
     sheet: Action | AreaRow,
@@ -244,6 +271,13 @@ def _merged_values(
     for key in fields:
         new, now = getattr(sheet, key), getattr(current, key)
         if _comparable(new) == _comparable(now):
+            continue
+        if key in _DEADLINES and _month_made_a_day(new, now):
+            merged.notices.append(
+                f"{_where(scope, row, ident)}: {_columns(scope)[key]} {excerpt(_shown(new))} in "
+                f"the sheet is taken as the plan's {excerpt(_shown(now))}: a spreadsheet turns a "
+                "month into its first day; kept (type the new deadline as text to change it)"
+            )
             continue
         if new is None or new == []:
             merged.notices.append(
