@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from bragcli.compute import changes, rollup, trend
+from bragcli.compute import changes, rollup, timing, trend
 from bragcli.compute.changes import (
     Change,
     ChangeKind,
@@ -111,7 +111,8 @@ def test_kinds_directions_and_trends_are_the_json_words() -> None:
     assert issubclass(MeasureTrend, StrEnum)
     assert [k.value for k in ChangeKind] == [
         "added", "removed", "moved", "status", "impact", "deadline", "lead", "progress",
-        "baseline", "source", "became-overdue", "area-lead", "area-status", "area-impact",
+        "baseline", "source", "title", "became-overdue", "area-lead", "area-title", "area-status",
+        "area-impact",
         "reading-added", "reading-changed", "role-holder", "plan",
     ]  # fmt: skip
     assert [d.value for d in Direction] == [
@@ -220,6 +221,6 @@ def test_trend_points_carry_their_own_commit_info() -> None:
 
 
 def test_the_modules_checked_are_the_ones_compute_has() -> None:
-    assert {m.__name__ for m in (changes, rollup, trend)} == {
+    assert {m.__name__ for m in (changes, rollup, timing, trend)} == {
         f"bragcli.compute.{p.stem}" for p in COMPUTE.glob("*.py") if p.stem != "__init__"
     }

@@ -37,10 +37,14 @@ class ChangeKind(StrEnum):
     BASELINE = "baseline"
     #: the action's `source:`
     SOURCE = "source"
+    #: the action's title, reworded
+    TITLE = "title"
     #: not overdue in the old plan at its date, overdue in the new at its date
     BECAME_OVERDUE = "became-overdue"
     #: an area's owner (`lead:`)
     AREA_LEAD = "area-lead"
+    #: an area's title, reworded
+    AREA_TITLE = "area-title"
     #: the board's own activity rating of an area
     AREA_STATUS = "area-status"
     #: the board's own impact rating of an area
@@ -141,6 +145,10 @@ class Change:
             return f"baseline (deadline first agreed) {arrow}"
         if self.kind is ChangeKind.SOURCE:
             return f"source {arrow}"
+        if self.kind is ChangeKind.TITLE:
+            return f"title reworded; it was: {self.old}"
+        if self.kind is ChangeKind.AREA_TITLE:
+            return f"area title reworded; it was: {self.old}"
         if self.kind is ChangeKind.BECAME_OVERDUE:
             days = self.days_overdue or 0
             ago = f"{days} day{'s' if days != 1 else ''} ago"
@@ -295,6 +303,11 @@ def _area_changes(old_areas: Sequence[Area], new_areas: Sequence[Area]) -> list[
         a = before.get(b.id)
         if a is None:
             continue
+        if a.title != b.title:
+            found.append(
+                Change(b.id, b.id, b.title, ChangeKind.AREA_TITLE, old=a.title, new=b.title,
+                       scope=Scope.AREA)
+            )  # fmt: skip
         if a.lead != b.lead:
             found.append(
                 Change(b.id, b.id, b.title, ChangeKind.AREA_LEAD, old=" / ".join(a.lead) or None,
@@ -373,6 +386,8 @@ def _action_changes(
         change(ChangeKind.BASELINE, old=a.baseline, new=b.baseline)
     if a.source != b.source:
         change(ChangeKind.SOURCE, old="; ".join(a.source) or None, new="; ".join(b.source) or None)
+    if a.title != b.title:
+        change(ChangeKind.TITLE, old=a.title, new=b.title)
     return found
 
 
@@ -467,7 +482,8 @@ class Summary:
             "impact worse", "impact rated", "impact started", "impact reset", "impact unrated",
             "deadline slipped", "deadline changed", "became overdue", "added", "removed",
             "moved", "lead changed", "with new progress", "baseline changed", "source changed",
-            "area owner changed", "area rating changed", "area impact changed",
+            "title reworded", "area owner changed", "area title reworded", "area rating changed",
+            "area impact changed",
             "reading added", "reading changed", "role holder changed", "plan details changed",
         ]  # fmt: skip
         parts = [f"{self.counts[k]} {k}" for k in order if self.counts[k]]
@@ -479,6 +495,8 @@ _SUMMARY_WORDS = {
     ChangeKind.BECAME_OVERDUE: "became overdue",
     ChangeKind.BASELINE: "baseline changed",
     ChangeKind.SOURCE: "source changed",
+    ChangeKind.TITLE: "title reworded",
+    ChangeKind.AREA_TITLE: "area title reworded",
     ChangeKind.AREA_LEAD: "area owner changed",
     ChangeKind.AREA_STATUS: "area rating changed",
     ChangeKind.AREA_IMPACT: "area impact changed",

@@ -263,10 +263,12 @@ SINCE_HEADINGS: dict[str, str] = {
     "role-holder": "Role holders changed",
     "lead": "Leads changed",
     "area-lead": "Area owners changed",
+    "area-title": "Area titles reworded",
     "area-status": "Area ratings changed",
     "area-impact": "Area impact ratings changed",
     "baseline": "First agreed deadlines changed",
     "source": "Sources changed",
+    "title": "Action titles reworded",
     "plan": "Plan details changed",
 }
 
