@@ -122,3 +122,21 @@ def test_status_json_is_the_same_on_two_cores(run: Run, monkeypatch: pytest.Monk
     split = run(*args)
     assert alone.exit_code == split.exit_code == 0
     assert split.stdout == alone.stdout
+
+
+def test_a_plan_read_is_kept_out_of_the_cycle_collectors_way() -> None:
+    """What one load reads lives until the command ends: frozen (gc.freeze), the next full
+    collection does not scan it all for cycles it does not have. A history's plans are dropped
+    one by one, so they are not frozen."""
+    import gc
+
+    from bragcli.source.load import Loader, paused_gc
+
+    gc.unfreeze()
+    load_plan(ROOT / "plans")
+    assert gc.get_freeze_count() > 0  # everything alive once the plan was read
+    gc.unfreeze()
+    assert Loader(kept=False).kept is False
+    with paused_gc(freeze=False):
+        pass
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
