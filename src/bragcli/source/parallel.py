@@ -22,7 +22,6 @@ Why this is safe:
 from __future__ import annotations
 
 import os
-import pickle
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -61,6 +60,8 @@ def map_in_two(
     sizes) balance the halves. The results are in the order of `items` either way."""
     if len(items) < 2 or sum(weights) < MIN_BYTES or not can_fork():
         return [work(item) for item in items]
+    import pickle  # here: most runs read a small plan, and need none of it
+
     split = _halfway(weights)
     mine, theirs = items[:split], items[split:]
     read_end, write_end = os.pipe()
