@@ -12,7 +12,10 @@ What is measured, and why:
   code and output are checked) and then ``--runs`` timed rounds; a round runs every command of
   a section once, so that a change in the machine's load falls on all of them alike. The
   median is reported, with the fastest and slowest run, and the median CPU time (user +
-  system) of the same runs: wall time well above CPU time means the machine was busy.
+  system) of the same runs: wall time well above CPU time means the machine was busy. A plan
+  with 512 KB or more of area files is read on two cores (`source/parallel.py`): CPU time then
+  counts both processes and can exceed the wall time, and on one core the figures would be
+  near the CPU column.
 * `brag check` against check-jsonschema with the committed JSON Schema on the same
   10,000-action plan: the generic way to validate YAML against a schema, and the bar that a
   purpose-built checker should clear by a wide margin. yamllint is timed for reference. Both
@@ -722,8 +725,10 @@ def report(results: Results) -> str:
         "How long `brag` takes, as a user runs it: whole commands in a fresh process, timed by the",
         f"wall clock, {runs}; the median is shown, with the fastest and slowest run. CPU is the",
         "median CPU time (user + system) of the same runs, for judging noise: wall time well above",
-        "it means the machine was busy with something else. Each round runs every command of a",
-        "section once, so ratios compare runs made side by side.",
+        "it means the machine was busy with something else; a large plan is read on two cores",
+        "(`source/parallel.py`), so there CPU counts both processes and can exceed wall time.",
+        "Each round runs every command of a section once, so ratios compare runs made side by",
+        "side.",
         "Synthetic plans come from `benchmarks/generate.py` (50 actions per area, seed "
         f"{SEED}) and are judged as of {AS_OF_SYNTHETIC}; the sample plan as of {AS_OF_SAMPLE}.",
         "What is measured and why is described in `benchmarks/run.py`. To reproduce:",
