@@ -7,6 +7,7 @@ ratings that flipped on the boundary, and a child process that failed or was kil
 
 from __future__ import annotations
 
+import errno
 import itertools
 import json
 import os
@@ -225,16 +226,21 @@ def forked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 def trend_text(run: Run, *args: str) -> str:
-    result = run("trend", "--format", "json", "--as-of", "2023-09-30",
+    result = run("trend", "--as-of", "2023-09-30",
                  "--max-file-size", str(MAX_BYTES / 1024 / 1024), *args)  # fmt: skip
     assert result.exit_code == 0, result.stderr
     return result.stdout
 
 
+VIEWS = [
+    ("--format", f, "--by", by) for f in ("json", "terminal", "csv") for by in ("commit", "month")
+]
+
+
 def test_brag_trend_prints_the_same_read_in_stretches(
     run: Run, board: Board, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    alone = {by: trend_text(run, "--by", by) for by in ("commit", "month")}
+    alone = {view: trend_text(run, *view) for view in VIEWS}
     pids: list[int] = []
     with monkeypatch.context() as patched:
         patched.setattr(reading, "_cores", lambda: 4)
@@ -246,11 +252,12 @@ def test_brag_trend_prints_the_same_read_in_stretches(
             pids.append(self._pid or 0)
 
         patched.setattr(reading._Child, "__init__", child)
-        stretched = {by: trend_text(run, "--by", by) for by in ("commit", "month")}
-    assert len(pids) >= 2  # each run had a child at least
+        stretched = {view: trend_text(run, *view) for view in VIEWS}
+    assert len(pids) >= len(VIEWS)  # each run had a child at least
     assert stretched == alone
-    document = json.loads(stretched["commit"])
+    document = json.loads(stretched["--format", "json", "--by", "commit"])
     assert [p["loaded"] for p in document["points"]].count(False) == 2
+    assert "did not load (1 error)" in stretched["--format", "terminal", "--by", "commit"]
 
 
 def _fails_in_child(monkeypatch: pytest.MonkeyPatch, how: str) -> None:
@@ -279,6 +286,26 @@ def test_a_child_that_fails_or_is_killed_leaves_its_stretch_to_the_parent(
     for pid in forked:  # every child was waited for
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
+
+
+def test_when_no_process_can_be_forked_the_parent_reads_every_stretch(
+    board: Board, forked: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = build_trend(plans_at(history(board.plans, max_bytes=MAX_BYTES), []))
+    opened = len(os.listdir("/proc/self/fd"))
+
+    tried: list[int] = []
+
+    def fork() -> int:
+        tried.append(1)
+        raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", fork)
+    with Repository(board.plans) as repo:
+        trend = trend_of(repo, max_bytes=MAX_BYTES)
+    assert trend is not None and tried and forked == []
+    same(trend, whole)
+    assert len(os.listdir("/proc/self/fd")) == opened  # no pipe left open
 
 
 def test_when_the_parent_stops_its_children_are_stopped(
@@ -331,8 +358,8 @@ def _upto(snapshots: Any, sha: str) -> Any:
 def test_since_reads_only_the_later_commits_in_stretches(
     run: Run, board: Board, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    alone = trend_text(run, "--since", "2023-03-01")
+    alone = trend_text(run, "--format", "json", "--since", "2023-03-01")
     monkeypatch.setattr(reading, "_cores", lambda: 4)
     monkeypatch.setattr(reading, "MIN_STRETCH_BYTES", 1)
-    assert trend_text(run, "--since", "2023-03-01") == alone
+    assert trend_text(run, "--format", "json", "--since", "2023-03-01") == alone
     assert json.loads(alone)["points"][0]["date"] == "2023-03-21"

@@ -267,13 +267,22 @@ def _read(commits: History, stretches: list[tuple[int, int]]) -> list[TrendPart]
     other in a process forked from it, side by side (or all here when it cannot fork)."""
     if not _can_fork(commits.repo):
         return [_part(commits, start, stop) for start, stop in stretches]
-    children = [_Child(commits, start, stop) for start, stop in stretches[:-1]]
+    children: list[_Child | tuple[int, int]] = []
     try:
+        for start, stop in stretches[:-1]:
+            try:
+                children.append(_Child(commits, start, stop))
+            except OSError:  # no process to be had (a limit on processes, or memory)
+                children.append((start, stop))
         last = _part(commits, *stretches[-1])
-        return [*(child.part() for child in children), last]
+        return [
+            *(c.part() if isinstance(c, _Child) else _part(commits, *c) for c in children),
+            last,
+        ]
     finally:
         for child in children:
-            child.end()
+            if isinstance(child, _Child):
+                child.end()
 
 
 def _part(commits: History, start: int, stop: int) -> TrendPart:
@@ -293,7 +302,12 @@ class _Child:
         self.commits, self.start, self.stop = commits, start, stop
         self._pipe: int | None = None
         read, write = os.pipe()
-        self._pid: int | None = os.fork()
+        try:
+            self._pid: int | None = os.fork()
+        except OSError:
+            os.close(read)
+            os.close(write)
+            raise
         if self._pid == 0:
             os.close(read)
             _in_child(write, commits, start, stop)  # never returns
