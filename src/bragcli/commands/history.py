@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
+import signal
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from bragcli.commands.loading import load_at
 from bragcli.problems import BragError, Exit
 from bragcli.safetext import display_path, visible
 
 if TYPE_CHECKING:
-    from bragcli.compute.trend import PlanAt
+    from bragcli.compute.trend import PlanAt, Trend, TrendPart
     from bragcli.render import (
         ColorChoice,
         DiffFormat,
         TrendBy,
         TrendFormat,
     )
-    from bragcli.source.git import Revision
+    from bragcli.source.files import History
+    from bragcli.source.git import Repository, Revision
     from bragcli.source.load import Snapshot
 
 
@@ -92,16 +97,18 @@ class TrendOptions:
 
 
 def run_trend(folder: Path, options: TrendOptions, out: TextIO, err: TextIO) -> Exit:
-    from bragcli.compute.trend import build_trend
     from bragcli.render import TREND_FORMATS
-    from bragcli.source.git import notes
-    from bragcli.source.load import history
+    from bragcli.source.git import Repository, notes
 
     if not folder.is_dir():
         raise BragError(f"{folder}: no such folder")
     revisions: list[Revision] = []
-    snapshots = history(folder, since=options.since, max_bytes=options.max_bytes)
-    trend = build_trend(plans_at(snapshots, revisions), monthly=options.by == "month")
+    with Repository(folder) as repo:
+        trend = trend_of(
+            repo, since=options.since, monthly=options.by == "month",
+            max_bytes=options.max_bytes, revisions=revisions,
+        )  # fmt: skip
+    assert trend is not None  # read to the last commit
     TREND_FORMATS[options.format](trend, out, options.color, options.as_of)
     shown = {point.revision.sha for point in trend.points}
     err.write(notes(r for r in revisions if r.sha in shown))
@@ -135,6 +142,41 @@ def plans_at(snapshots: Iterable[Snapshot], revisions: list[Revision]) -> Iterat
         )
 
 
+def trend_of(
+    repo: Repository,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    monthly: bool = False,
+    max_bytes: int,
+    revisions: list[Revision] | None = None,
+) -> Trend | None:
+    """`compute.trend.build_trend` of the plan folder of `repo` through its history (see
+    `files.History` for `since`), up to commit `until` (a sha; None: to the last commit);
+    None when `until` is not one of those commits. The commits read go to `revisions`.
+
+    A long history is read in stretches side by side, one process for each (`_stretches`):
+    each stretch's part of the trend is what reading it alone gives, and the parts, joined
+    in order, give what reading the whole history in one go gives (`compute.trend`).
+    """
+    from bragcli.compute.trend import join_parts
+    from bragcli.source.files import History
+
+    commits = History(repo, since=since, max_bytes=max_bytes)
+    shown = commits.revisions()
+    stop = len(shown)
+    if until is not None:
+        found = next((i for i, revision in enumerate(shown) if revision.sha == until), None)
+        if found is None:
+            return None
+        stop = found + 1
+    if revisions is not None:
+        revisions += shown[:stop]
+    stretches = _stretches(commits.read_sizes()[:stop], can_fork=_can_fork(repo))
+    with _frozen():
+        return join_parts(_read(commits, stretches), monthly=monthly)
+
+
 def deadline_history(
     folder: Path, rev: str | None, *, max_bytes: int
 ) -> dict[str, list[str]] | None:
@@ -142,27 +184,19 @@ def deadline_history(
     move (`compute.trend.ActionRecord.deadlines`, from the one history walk of `brag trend`),
     up to `rev` (None: HEAD). None when the folder is not in git, or `rev` is not a commit
     of HEAD's first-parent history (then its history is not known here)."""
-    from bragcli.compute.trend import build_trend
     from bragcli.source.git import Repository
-    from bragcli.source.load import history
 
     try:
-        with Repository(folder) as repo:
-            stop = repo.resolve(rev).sha if rev is not None else None
+        repo = Repository(folder)
     except BragError:
         return None
-    reached = stop is None
-
-    def upto(snapshots: Iterable[Snapshot]) -> Iterator[Snapshot]:
-        nonlocal reached
-        for snapshot in snapshots:
-            yield snapshot
-            if snapshot.revision.sha == stop:
-                reached = True
-                return
-
-    trend = build_trend(plans_at(upto(history(folder, max_bytes=max_bytes)), []))
-    if not reached:
+    with repo:
+        try:
+            stop = repo.resolve(rev).sha if rev is not None else None
+        except BragError:
+            return None
+        trend = trend_of(repo, until=stop, max_bytes=max_bytes)
+    if trend is None:
         return None
     return {record.id: record.deadlines for record in trend.actions}
 
@@ -171,14 +205,176 @@ def blue_since(folder: Path, *, max_bytes: int) -> dict[str, date] | None:
     """Action id -> the date of the commit from which it has been blue without a break, up to
     HEAD (`compute.trend.ActionRecord.since`, from the one history walk of `brag trend`).
     None when the folder is not in git."""
-    from bragcli.compute.trend import build_trend
     from bragcli.model import Rating
     from bragcli.source.git import Repository
-    from bragcli.source.load import history
 
     try:
-        Repository(folder).close()
-        trend = build_trend(plans_at(history(folder, max_bytes=max_bytes), []))
+        with Repository(folder) as repo:
+            trend = trend_of(repo, max_bytes=max_bytes)
     except BragError:
         return None
+    assert trend is not None  # read to the last commit
     return {r.id: r.since for r in trend.actions if r.status is Rating.BLUE}
+
+
+# --- a long history, read in stretches side by side -------------------------------------------
+
+#: The most processes a history is read in (this one included).
+MAX_STRETCHES = 4
+#: Bytes of plan files a stretch reads, at least, besides the whole plan it reads at its first
+#: commit: starting a process and reading that plan again must be worth it.
+MIN_STRETCH_BYTES = 1_000_000
+
+
+def _stretches(sizes: Sequence[int], *, can_fork: bool) -> list[tuple[int, int]]:
+    """(start, stop) of each stretch of the commits whose read sizes (`History.read_sizes`)
+    are `sizes`, as many as help (one when reading side by side would not: a short history,
+    one core, no fork), each about as long to read as the others."""
+    if not sizes:
+        return [(0, 0)]
+    whole = sizes[0]  # what a stretch reads at its first commit: about the whole plan
+    total = sum(sizes)
+    count = min(MAX_STRETCHES, _cores(), total // (whole + MIN_STRETCH_BYTES))
+    if count < 2 or not can_fork:
+        return [(0, len(sizes))]
+    share = (total + (count - 1) * whole) / count
+    bounds: list[tuple[int, int]] = []
+    start = read = 0
+    for index, size in enumerate(sizes):
+        read += whole if index == start else size
+        if read >= share and len(bounds) < count - 1 and index + 1 < len(sizes):
+            bounds.append((start, index + 1))
+            start, read = index + 1, 0
+    bounds.append((start, len(sizes)))
+    return bounds
+
+
+@contextlib.contextmanager
+def _frozen() -> Iterator[None]:
+    """Leave what exists before a history is read (the modules, the models' validators) out
+    of the cycle collector's passes while it is read: each commit makes thousands of objects,
+    so the collector runs often, and each of its full passes walked all of those as well. A
+    forked child also copies fewer of its parent's pages (`gc.freeze`)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _read(commits: History, stretches: list[tuple[int, int]]) -> list[TrendPart]:
+    """The trend part of each stretch of `commits`: the last read in this process, each
+    other in a process forked from it, side by side (or all here when it cannot fork)."""
+    if not _can_fork(commits.repo):
+        return [_part(commits, start, stop) for start, stop in stretches]
+    children: list[_Child | tuple[int, int]] = []
+    try:
+        for start, stop in stretches[:-1]:
+            try:
+                children.append(_Child(commits, start, stop))
+            except OSError:  # no process to be had (a limit on processes, or memory)
+                children.append((start, stop))
+        last = _part(commits, *stretches[-1])
+        return [
+            *(c.part() if isinstance(c, _Child) else _part(commits, *c) for c in children),
+            last,
+        ]
+    finally:
+        for child in children:
+            if isinstance(child, _Child):
+                child.end()
+
+
+def _part(commits: History, start: int, stop: int) -> TrendPart:
+    from bragcli.compute.trend import trend_part
+    from bragcli.source.load import snapshots
+
+    return trend_part(plans_at(snapshots(commits, start, stop), []))
+
+
+class _Child:
+    """A stretch of commits read in a process forked from this one, which sends back its part
+    of the trend, pickled, through a pipe between the two (nothing goes to disk). If the
+    child fails, the stretch is read here instead, so any error is reported as it would be
+    without a child."""
+
+    def __init__(self, commits: History, start: int, stop: int) -> None:
+        self.commits, self.start, self.stop = commits, start, stop
+        self._pipe: int | None = None
+        read, write = os.pipe()
+        try:
+            self._pid: int | None = os.fork()
+        except OSError:
+            os.close(read)
+            os.close(write)
+            raise
+        if self._pid == 0:
+            os.close(read)
+            _in_child(write, commits, start, stop)  # never returns
+        os.close(write)
+        self._pipe = read
+
+    def part(self) -> TrendPart:
+        import pickle
+
+        from bragcli.compute.trend import TrendPart
+
+        assert self._pipe is not None and self._pid is not None
+        with open(self._pipe, "rb") as pipe:
+            self._pipe = None
+            data = pipe.read()
+        _, status = os.waitpid(self._pid, 0)
+        self._pid = None
+        part = pickle.loads(data) if status == 0 and data else None  # our own child's
+        if isinstance(part, TrendPart):
+            return part
+        return _part(self.commits, self.start, self.stop)
+
+    def end(self) -> None:
+        """Stop the child if it is still at work (the parent is stopping)."""
+        if self._pipe is not None:
+            os.close(self._pipe)
+            self._pipe = None
+        if self._pid is not None:
+            with contextlib.suppress(OSError):
+                os.kill(self._pid, signal.SIGTERM)
+            os.waitpid(self._pid, 0)
+            self._pid = None
+
+
+def _in_child(pipe: int, commits: History, start: int, stop: int) -> NoReturn:
+    """In the child: read the stretch, write its part to `pipe`, and end the process without
+    running anything of the parent's (exit handlers, buffered output). Ctrl-C is the
+    parent's to handle: it ends the child."""
+    code = 1
+    try:
+        import pickle
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        data = pickle.dumps(_part(commits, start, stop), protocol=pickle.HIGHEST_PROTOCOL)
+        with open(pipe, "wb") as out:
+            out.write(data)
+        code = 0
+    except BaseException:  # the parent then reads the stretch itself
+        pass
+    finally:
+        with contextlib.suppress(BaseException):
+            commits.repo.close()
+        os._exit(code)
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
+
+
+def _can_fork(repo: Repository) -> bool:
+    """Whether this process can fork safely: on Linux (elsewhere the system's libraries may
+    not survive it), with no other thread running, and no git process of `repo` started yet
+    (a child must never share one)."""
+    import threading
+
+    return sys.platform.startswith("linux") and threading.active_count() == 1 and not repo.running

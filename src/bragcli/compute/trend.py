@@ -107,6 +107,29 @@ class _Tallies:
         return tallies
 
 
+@dataclass(slots=True)
+class _Tracked:
+    """An action's record within a stretch of commits, with what it was at its first
+    appearance there, so that the stretch can be joined to the ones before (`_joined`)."""
+
+    record: ActionRecord
+    first_status: Rating
+    first_deadline: str | None
+    #: whether its status changed after its first appearance in the stretch
+    turned: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TrendPart:
+    """What a stretch of consecutive commits of a history gives (`trend_part`); the parts of
+    a whole history, joined in order (`join_parts`), give what it gives read in one go."""
+
+    points: list[Point]
+    actions: dict[str, _Tracked]
+    #: the action ids at the stretch's last commit that loaded (None: no commit loaded)
+    last: frozenset[str] | None
+
+
 def build_trend(history: Iterable[PlanAt], *, monthly: bool = False) -> Trend:
     """Points per commit (or for the last commit of each month) and per action.
 
@@ -117,11 +140,17 @@ def build_trend(history: Iterable[PlanAt], *, monthly: bool = False) -> Trend:
     from one commit to the next: their tallies are reused, and only the actions of areas
     that changed are compared with their previous version.
     """
+    return join_parts([trend_part(history)], monthly=monthly)
+
+
+def trend_part(history: Iterable[PlanAt]) -> TrendPart:
+    """`build_trend` of a stretch of consecutive commits, before it is joined to the
+    stretches before and after it (a history can be read in parts, side by side)."""
     points: list[Point] = []
-    records: dict[str, ActionRecord] = {}
+    actions: dict[str, _Tracked] = {}
     tallies = _Tallies()
     seen: dict[int, Area] = {}  # the areas of the previous commit, by identity
-    last: Sequence[Area] = ()
+    last: Sequence[Area] | None = None
     for at in history:
         if at.plan is None or at.errors:
             # A plan with errors is not the plan: a row that reused an id, say, would count
@@ -131,28 +160,62 @@ def build_trend(history: Iterable[PlanAt], *, monthly: bool = False) -> Trend:
         current: dict[int, Area] = {}
         for area in at.areas:
             if seen.get(id(area)) is not area:
-                _update_records(records, area, at.commit.date)
+                _update_records(actions, area, at.commit.date)
             current[id(area)] = area
         seen, last = current, at.areas
         counted = totals_at(tallies.of(at.areas, at.plan.quarters), at.commit.date,
                             DEFAULT_DUE_WITHIN)  # fmt: skip
         points.append(Point(at.commit, counted, at.errors))
+    now = None if last is None else frozenset(a.id for area in last for a in area.actions)
+    return TrendPart(points, actions, now)
+
+
+def join_parts(parts: Sequence[TrendPart], *, monthly: bool = False) -> Trend:
+    """The trend of the commits of `parts`, in order, as if they were read in one go."""
+    points: list[Point] = []
+    records: dict[str, ActionRecord] = {}
+    now: frozenset[str] = frozenset()
+    for part in parts:
+        points += part.points
+        for action_id, later in part.actions.items():
+            before = records.get(action_id)
+            records[action_id] = later.record if before is None else _joined(before, later)
+        if part.last is not None:
+            now = part.last
     if monthly:
         by_month: dict[str, Point] = {}
         for point in points:
             by_month[point.revision.date.strftime("%Y-%m")] = point
         points = list(by_month.values())
     # Actions of the plan as it is now (at the last commit), not ones removed along the way.
-    now = {action.id for area in last for action in area.actions}
     ordered = sorted((records[i] for i in now), key=lambda r: natural_key(r.id))
     return Trend(points, ordered)
 
 
-def _update_records(records: dict[str, ActionRecord], area: Area, when: date) -> None:
+def _joined(before: ActionRecord, later: _Tracked) -> ActionRecord:
+    """An action's record as it was `before` a stretch of commits, carried through the
+    stretch (`later`: its record there): as `_update_records` makes it reading both in one
+    go."""
+    after = later.record
+    turned = later.first_status is not before.status
+    moved = (later.first_deadline or "") != (before.deadline or "")
+    return ActionRecord(
+        id=after.id,
+        area=after.area,
+        title=after.title,
+        status=after.status,
+        since=after.since if turned or later.turned else before.since,
+        deadline=after.deadline,
+        replanned=before.replanned + int(moved) + after.replanned,
+        deadlines=before.deadlines + (after.deadlines if moved else after.deadlines[1:]),
+    )
+
+
+def _update_records(actions: dict[str, _Tracked], area: Area, when: date) -> None:
     for action in area.actions:
-        record = records.get(action.id)
-        if record is None:
-            records[action.id] = ActionRecord(
+        tracked = actions.get(action.id)
+        if tracked is None:
+            record = ActionRecord(
                 id=action.id,
                 area=area.id,
                 title=action.title,
@@ -162,9 +225,12 @@ def _update_records(records: dict[str, ActionRecord], area: Area, when: date) ->
                 replanned=0,
                 deadlines=[action.deadline or "none"],
             )
+            actions[action.id] = _Tracked(record, action.status, action.deadline)
             continue
+        record = tracked.record
         if action.status is not record.status:
             record.status, record.since = action.status, when
+            tracked.turned = True
         if (action.deadline or "") != (record.deadline or ""):
             record.replanned += 1
             record.deadline = action.deadline

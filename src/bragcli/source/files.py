@@ -343,11 +343,10 @@ def _lists_a_plan_file(path: str) -> bool:
     return not_a_plan_file(path.partition("/")[0]) is None
 
 
-def revisions(
-    repo: Repository, *, since: str | None = None, max_bytes: int = MAX_FILE_BYTES
-) -> Iterator[tuple[Revision, GitRev]]:
+class History:
     """The plan folder at every commit that touched it (oldest first, first-parent history)
-    that holds plan files.
+    that holds plan files, as (Revision, GitRev) pairs (`between`): all of them, or a stretch,
+    so that the stretches of a long history can be read side by side.
 
     `since` is a date (`git.since_date`): only commits made on that day or later (by their
     committer date as git shows it); or a revision: only commits after it. Dates are
@@ -359,47 +358,92 @@ def revisions(
     The same `GitRev` is handed over each time, moved on to the next commit: use it before
     asking for the next one.
     """
-    from bragcli.source.git import since_date
 
-    first_day = since_date(since) if since else None
-    after = None
-    if since and first_day is None:
-        try:
-            after = repo.resolve(since).sha
-        except BragError:
-            raise BragError(
-                f"--since {excerpt(since)} is neither a date nor a commit in {repo.root}; give "
-                "a date such as 2023-03-01 or 01/03/2023, or a tag, branch or commit id"
-            ) from None
-    commits = repo.folder_log(after)
-    repo.learn_sizes(
-        change.blob
-        for _, changes in commits
-        for change in changes
-        if not change.deleted and _lists_a_plan_file(change.name)
-    )
-    tree: Tree | None = None
-    names: list[str] = []
-    source: GitRev | None = None
-    for revision, changes in commits:
-        if tree is None:
-            tree = repo.tree_at(revision.sha)
-            names = folder_names(tree)
-            source = GitRev(repo, revision.sha, max_bytes=max_bytes, tree=tree, names=names)
-        else:
-            listed = False
-            for change in changes:
-                if change.deleted:
-                    tree.pop(change.name, None)
-                else:
-                    tree[change.name] = (change.new_mode, change.blob)
-                if change.old_mode != change.new_mode and _lists_a_plan_file(change.name):
-                    listed = True
-            if listed:
-                names = folder_names(tree)
-        if first_day is not None and revision.date < first_day:
-            continue
-        if names:
-            assert source is not None
+    def __init__(
+        self, repo: Repository, *, since: str | None = None, max_bytes: int = MAX_FILE_BYTES
+    ) -> None:
+        from bragcli.source.git import since_date
+
+        self.repo = repo
+        self.max_bytes = max_bytes
+        self._first_day = since_date(since) if since else None
+        after = None
+        if since and self._first_day is None:
+            try:
+                after = repo.resolve(since).sha
+            except BragError:
+                raise BragError(
+                    f"--since {excerpt(since)} is neither a date nor a commit in {repo.root}; "
+                    "give a date such as 2023-03-01 or 01/03/2023, or a tag, branch or commit id"
+                ) from None
+        self._commits = repo.folder_log(after)
+        repo.learn_sizes(
+            change.blob
+            for _, changes in self._commits
+            for change in changes
+            if not change.deleted and _lists_a_plan_file(change.name)
+        )
+        self._first_tree: Tree | None = None
+
+    def between(self, start: int, stop: int | None) -> Iterator[tuple[Revision, GitRev]]:
+        """The commits from the `start`th to before the `stop`th (None: to the last), counted
+        from 0 as `revisions` lists them."""
+        source: GitRev | None = None
+        for index, (revision, tree, names) in enumerate(self._walk()):
+            if stop is not None and index >= stop:
+                return
+            if index < start:
+                continue
+            if source is None:
+                source = GitRev(
+                    self.repo, revision.sha, max_bytes=self.max_bytes, tree=tree, names=names
+                )
             source.move(revision.sha, names)
             yield revision, source
+
+    def revisions(self) -> list[Revision]:
+        """Every commit of the history, without reading any file."""
+        return [revision for revision, _, _ in self._walk()]
+
+    def read_sizes(self) -> list[int]:
+        """For each commit of `revisions`, about how many bytes of plan files a loader reads
+        there that it had not read at the commit before: all of them at the first, then the
+        files whose blob changed (known sizes only; no git process is started)."""
+        sizes = []
+        last: dict[str, str] = {}
+        for _, tree, names in self._walk():
+            read = 0
+            for name in names:
+                entry = tree.get(name)
+                if entry is not None and last.get(name) != entry[1]:
+                    read += self.repo.known_size(entry[1]) or 0
+                    last[name] = entry[1]
+            sizes.append(read)
+        return sizes
+
+    def _walk(self) -> Iterator[tuple[Revision, Tree, list[str]]]:
+        """Each commit of the history, with the folder's tree and plan files as that commit
+        left them (one tree for the walk, changed in place from one commit to the next)."""
+        tree: Tree | None = None
+        names: list[str] = []
+        for revision, changes in self._commits:
+            if tree is None:
+                if self._first_tree is None:
+                    self._first_tree = self.repo.tree_at(revision.sha)
+                tree = dict(self._first_tree)
+                names = folder_names(tree)
+            else:
+                listed = False
+                for change in changes:
+                    if change.deleted:
+                        tree.pop(change.name, None)
+                    else:
+                        tree[change.name] = (change.new_mode, change.blob)
+                    if change.old_mode != change.new_mode and _lists_a_plan_file(change.name):
+                        listed = True
+                if listed:
+                    names = folder_names(tree)
+            if self._first_day is not None and revision.date < self._first_day:
+                continue
+            if names:
+                yield revision, tree, names

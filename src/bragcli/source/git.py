@@ -8,7 +8,8 @@ All git access goes through a few processes, whatever the length of the history:
 `git log --raw` lists every commit that touched the plan folder with the blobs it changed
 (`folder_log`), one `git ls-tree` gives the folder's files at a commit (`tree_at`), and two
 long-lived `git cat-file` processes give each blob's size (`--batch-check`) and then, when it
-is within the size cap, its content (`--batch`).
+is within the size cap, its content (`--batch`). (A long history is read in stretches by
+processes forked before any of these is started, each with a pair of its own: `running`.)
 
 Git gives everything here as it was committed, so a hostile repository's file names, dates and
 subjects are parsed with care: a name is never taken as an option, a date beyond what Python
@@ -190,6 +191,11 @@ class Repository:
                 process.wait()
         self._batch = self._check = None
 
+    @property
+    def running(self) -> bool:
+        """Whether a long-lived git process of this repository is running (`size`, `blob`)."""
+        return self._batch is not None or self._check is not None
+
     # --- commits ------------------------------------------------------------------------------
 
     def resolve(self, rev: str) -> Revision:
@@ -306,6 +312,10 @@ class Repository:
             raise BragError(f"git could not read blob {sha}")
         size = self._sizes[sha] = int(header[2])
         return size
+
+    def known_size(self, sha: str) -> int | None:
+        """The size of blob `sha` when git has already given it (None otherwise)."""
+        return self._sizes.get(sha)
 
     def learn_sizes(self, blobs: Iterable[str]) -> None:
         """Ask git for the sizes of many blobs at once: one process, not a round trip each."""

@@ -30,6 +30,7 @@ from bragcli.source.validate import Invalid, salvage_area, validate
 from bragcli.source.yamlread import MAX_FILE_BYTES, Document, read_bytes
 
 if TYPE_CHECKING:
+    from bragcli.source.files import History
     from bragcli.source.git import Revision
 
 Pos = tuple[int, int]
@@ -215,14 +216,20 @@ def plan_at(
 def history(
     folder: Path, *, since: str | None = None, max_bytes: int = MAX_FILE_BYTES
 ) -> Iterator[Snapshot]:
-    """The plan at every commit that touched `folder` (see `files.revisions` for `since`)."""
-    from bragcli.source.files import revisions
+    """The plan at every commit that touched `folder` (see `files.History` for `since`)."""
+    from bragcli.source.files import History
     from bragcli.source.git import Repository
 
-    loader = Loader(positions=False, kept=False)
     with Repository(folder) as repo:
-        for revision, source in revisions(repo, since=since, max_bytes=max_bytes):
-            yield Snapshot(revision, loader.load(source))
+        yield from snapshots(History(repo, since=since, max_bytes=max_bytes))
+
+
+def snapshots(commits: History, start: int = 0, stop: int | None = None) -> Iterator[Snapshot]:
+    """The plan at each of `commits` from the `start`th to before the `stop`th (None: to the
+    last): a file read at one commit is kept for the next while its blob stays the same."""
+    loader = Loader(positions=False, kept=False)
+    for revision, source in commits.between(start, stop):
+        yield Snapshot(revision, loader.load(source))
 
 
 @contextlib.contextmanager
