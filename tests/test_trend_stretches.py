@@ -26,6 +26,7 @@ from bragcli.commands.history import deadline_history, plans_at, trend_of
 from bragcli.compute.trend import CommitInfo, PlanAt, Trend, build_trend, join_parts, trend_part
 from bragcli.model import Area, Plan, Rating
 from bragcli.problems import BragError
+from bragcli.source import parallel
 from bragcli.source.files import History
 from bragcli.source.git import Repository
 from bragcli.source.load import history
@@ -134,7 +135,7 @@ def test_without_fork_a_long_history_is_read_in_one_stretch() -> None:
 def test_stretches_cover_every_commit_once_and_read_about_as_much(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(reading, "_cores", lambda: 2)
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 2)
     sizes = [250_000] + [25_000] * 999
     first, second = reading._stretches(sizes, can_fork=True)
     assert first[0] == 0 and first[1] == second[0] and second[1] == 1000
@@ -144,7 +145,7 @@ def test_stretches_cover_every_commit_once_and_read_about_as_much(
 
 
 def test_no_more_stretches_than_cores_or_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(reading, "_cores", lambda: 64)
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 64)
     found = reading._stretches([250_000] + [25_000] * 999, can_fork=True)
     assert len(found) == reading.MAX_STRETCHES
     assert [b for b, _ in found[1:]] == [s for _, s in found[:-1]]
@@ -211,17 +212,17 @@ def test_a_repository_whose_git_is_started_is_read_without_children(
 def forked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Any history is read in as many stretches as it has commits, up to four; the ids of
     the child processes forked go to the list."""
-    monkeypatch.setattr(reading, "_cores", lambda: 4)
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 4)
     monkeypatch.setattr(reading, "MIN_STRETCH_BYTES", 1)
     pids: list[int] = []
-    start = reading._Child.__init__
+    start = parallel._Child.__init__
 
-    def child(self: reading._Child, *args: Any) -> None:
+    def child(self: parallel._Child, *args: Any) -> None:
         start(self, *args)
         assert self._pid is not None
         pids.append(self._pid)
 
-    monkeypatch.setattr(reading._Child, "__init__", child)
+    monkeypatch.setattr(parallel._Child, "__init__", child)
     return pids
 
 
@@ -243,15 +244,15 @@ def test_brag_trend_prints_the_same_read_in_stretches(
     alone = {view: trend_text(run, *view) for view in VIEWS}
     pids: list[int] = []
     with monkeypatch.context() as patched:
-        patched.setattr(reading, "_cores", lambda: 4)
+        patched.setattr(parallel, "usable_cores", lambda: 4)
         patched.setattr(reading, "MIN_STRETCH_BYTES", 1)
-        start = reading._Child.__init__
+        start = parallel._Child.__init__
 
-        def child(self: reading._Child, *args: Any) -> None:
+        def child(self: parallel._Child, *args: Any) -> None:
             start(self, *args)
             pids.append(self._pid or 0)
 
-        patched.setattr(reading._Child, "__init__", child)
+        patched.setattr(parallel._Child, "__init__", child)
         stretched = {view: trend_text(run, *view) for view in VIEWS}
     assert len(pids) >= len(VIEWS)  # each run had a child at least
     assert stretched == alone
@@ -359,7 +360,7 @@ def test_since_reads_only_the_later_commits_in_stretches(
     run: Run, board: Board, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     alone = trend_text(run, "--format", "json", "--since", "2023-03-01")
-    monkeypatch.setattr(reading, "_cores", lambda: 4)
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 4)
     monkeypatch.setattr(reading, "MIN_STRETCH_BYTES", 1)
     assert trend_text(run, "--format", "json", "--since", "2023-03-01") == alone
     assert json.loads(alone)["points"][0]["date"] == "2023-03-21"

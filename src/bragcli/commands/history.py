@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import os
-import signal
-import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bragcli.commands.loading import load_at
 from bragcli.problems import BragError, Exit
 from bragcli.safetext import display_path, visible
+from bragcli.source import parallel
 
 if TYPE_CHECKING:
     from bragcli.compute.trend import PlanAt, Trend, TrendPart
@@ -234,7 +234,7 @@ def _stretches(sizes: Sequence[int], *, can_fork: bool) -> list[tuple[int, int]]
         return [(0, 0)]
     whole = sizes[0]  # what a stretch reads at its first commit: about the whole plan
     total = sum(sizes)
-    count = min(MAX_STRETCHES, _cores(), total // (whole + MIN_STRETCH_BYTES))
+    count = min(MAX_STRETCHES, parallel.usable_cores(), total // (whole + MIN_STRETCH_BYTES))
     if count < 2 or not can_fork:
         return [(0, len(sizes))]
     share = (total + (count - 1) * whole) / count
@@ -265,24 +265,10 @@ def _frozen() -> Iterator[None]:
 def _read(commits: History, stretches: list[tuple[int, int]]) -> list[TrendPart]:
     """The trend part of each stretch of `commits`: the last read in this process, each
     other in a process forked from it, side by side (or all here when it cannot fork)."""
-    if not _can_fork(commits.repo):
-        return [_part(commits, start, stop) for start, stop in stretches]
-    children: list[_Child | tuple[int, int]] = []
-    try:
-        for start, stop in stretches[:-1]:
-            try:
-                children.append(_Child(commits, start, stop))
-            except OSError:  # no process to be had (a limit on processes, or memory)
-                children.append((start, stop))
-        last = _part(commits, *stretches[-1])
-        return [
-            *(c.part() if isinstance(c, _Child) else _part(commits, *c) for c in children),
-            last,
-        ]
-    finally:
-        for child in children:
-            if isinstance(child, _Child):
-                child.end()
+    tasks = [functools.partial(_part, commits, start, stop) for start, stop in stretches]
+    if len(tasks) < 2 or not _can_fork(commits.repo):
+        return [task() for task in tasks]
+    return parallel.side_by_side(tasks, child_exit=commits.repo.close)
 
 
 def _part(commits: History, start: int, stop: int) -> TrendPart:
@@ -292,89 +278,7 @@ def _part(commits: History, start: int, stop: int) -> TrendPart:
     return trend_part(plans_at(snapshots(commits, start, stop), []))
 
 
-class _Child:
-    """A stretch of commits read in a process forked from this one, which sends back its part
-    of the trend, pickled, through a pipe between the two (nothing goes to disk). If the
-    child fails, the stretch is read here instead, so any error is reported as it would be
-    without a child."""
-
-    def __init__(self, commits: History, start: int, stop: int) -> None:
-        self.commits, self.start, self.stop = commits, start, stop
-        self._pipe: int | None = None
-        read, write = os.pipe()
-        try:
-            self._pid: int | None = os.fork()
-        except OSError:
-            os.close(read)
-            os.close(write)
-            raise
-        if self._pid == 0:
-            os.close(read)
-            _in_child(write, commits, start, stop)  # never returns
-        os.close(write)
-        self._pipe = read
-
-    def part(self) -> TrendPart:
-        import pickle
-
-        from bragcli.compute.trend import TrendPart
-
-        assert self._pipe is not None and self._pid is not None
-        with open(self._pipe, "rb") as pipe:
-            self._pipe = None
-            data = pipe.read()
-        _, status = os.waitpid(self._pid, 0)
-        self._pid = None
-        part = pickle.loads(data) if status == 0 and data else None  # our own child's
-        if isinstance(part, TrendPart):
-            return part
-        return _part(self.commits, self.start, self.stop)
-
-    def end(self) -> None:
-        """Stop the child if it is still at work (the parent is stopping)."""
-        if self._pipe is not None:
-            os.close(self._pipe)
-            self._pipe = None
-        if self._pid is not None:
-            with contextlib.suppress(OSError):
-                os.kill(self._pid, signal.SIGTERM)
-            os.waitpid(self._pid, 0)
-            self._pid = None
-
-
-def _in_child(pipe: int, commits: History, start: int, stop: int) -> NoReturn:
-    """In the child: read the stretch, write its part to `pipe`, and end the process without
-    running anything of the parent's (exit handlers, buffered output). Ctrl-C is the
-    parent's to handle: it ends the child."""
-    code = 1
-    try:
-        import pickle
-
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        data = pickle.dumps(_part(commits, start, stop), protocol=pickle.HIGHEST_PROTOCOL)
-        with open(pipe, "wb") as out:
-            out.write(data)
-        code = 0
-    except BaseException:  # the parent then reads the stretch itself
-        pass
-    finally:
-        with contextlib.suppress(BaseException):
-            commits.repo.close()
-        os._exit(code)
-
-
-def _cores() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not Linux
-        return os.cpu_count() or 1
-
-
 def _can_fork(repo: Repository) -> bool:
-    """Whether this process can fork safely: on Linux (elsewhere the system's libraries may
-    not survive it), with no other thread running, and no git process of `repo` started yet
-    (a child must never share one)."""
-    import threading
-
-    return sys.platform.startswith("linux") and threading.active_count() == 1 and not repo.running
+    """Whether this process can fork safely (`parallel.can_fork`), with no git process of
+    `repo` started yet: a child must never share one (they would read each other's answers)."""
+    return parallel.can_fork() and not repo.running
