@@ -37,13 +37,15 @@ CODES_TABLE = re.compile(
 README_PREPARED = "1680220800"
 _demo: list[Path] = []
 _scratch: list[Path] = []
-_office: list[Path] = []
+#: the officer's folder of each page: a page's loop writes the plan, and must not change
+#: what another page's loop starts from
+_office: dict[str, Path] = {}
 
 
 @atexit.register
 def _remove_temporary_folders() -> None:
     """The demo repository and scratch folders live for one run, and are removed after it."""
-    for folder in (*_scratch, *(d.parent for d in (*_demo, *_office))):
+    for folder in (*_scratch, *(d.parent for d in (*_demo, *_office.values()))):
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -68,20 +70,20 @@ def demo_repository() -> Path:
     return _demo[0]
 
 
-def officer_folder() -> Path:
+def officer_folder(page: str = "") -> Path:
     """The folder examples/officer_loop.py builds (the plan in git, the tracker a lead sent
-    back), made once per run."""
-    if not _office:
+    back), made once per run for each page: the blocks of one page run in order in it."""
+    if page not in _office:
         sys.path.insert(0, str(ROOT / "examples"))
         from officer_loop import build
 
         folder = Path(tempfile.mkdtemp(prefix="brag-office-")) / "office"
         build(folder)
-        _office.append(folder)
-    return _office[0]
+        _office[page] = folder
+    return _office[page]
 
 
-def run_block(command: str, where: str | None = None) -> str:
+def run_block(command: str, where: str | None = None, page: str = "") -> str:
     """Run `brag ARGS [| head -N]` as a user would, from the repository root.
 
     Git is hidden from the command (GIT_DIR=/dev/null) so that the output does not change
@@ -98,7 +100,7 @@ def run_block(command: str, where: str | None = None) -> str:
     folder = {
         "the demo history": demo_repository,
         "a scratch folder": scratch_folder,
-        "the officer's folder": officer_folder,
+        "the officer's folder": lambda: officer_folder(page),
     }
     os.chdir(folder[where]() if where else ROOT)
     try:
@@ -121,11 +123,13 @@ def run_block(command: str, where: str | None = None) -> str:
     return shown
 
 
-def refreshed(text: str) -> str:
+def refreshed(text: str, page: str = "") -> str:
     from bragcli.problems import Level
     from bragcli.rules.registry import markdown_table
 
-    text = BLOCK.sub(lambda m: m["head"] + run_block(m["command"], m["where"]) + m["tail"], text)
+    text = BLOCK.sub(
+        lambda m: m["head"] + run_block(m["command"], m["where"], page) + m["tail"], text
+    )
     return CODES_TABLE.sub(
         lambda m: m["head"] + markdown_table(Level(m["level"])) + m["tail"], text
     )
@@ -138,14 +142,24 @@ def _name(path: Path) -> str:
 @pytest.mark.parametrize("path", refreshable_pages(), ids=_name)
 def test_page_output_is_real(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    assert text == refreshed(text), (
+    assert text == refreshed(text, _name(path)), (
         f"{_name(path)}: output is stale: run python tests/test_readme.py --update"
     )
 
 
 def test_the_readme_and_the_reference_show_real_output() -> None:
     """The landing page has its tour, and the reference its examples and codes, all generated."""
-    assert BLOCK.search(README.read_text(encoding="utf-8")), "README has no generated blocks"
+    readme = README.read_text(encoding="utf-8")
+    assert BLOCK.search(readme), "README has no generated blocks"
+    # the officer's loop, end to end: export, a lead's edits back with a dry run, the real
+    # run, and what git then shows
+    loop = [m["command"] for m in BLOCK.finditer(readme) if m["where"] == "the officer's folder"]
+    assert [c.split(" --as-of")[0] for c in loop] == [
+        "brag export plans -o tracker.xlsx",
+        "brag import tracker-edited.xlsx --update --dry-run",
+        "brag import tracker-edited.xlsx --update",
+        "brag diff",
+    ]
     for name in ("commands.md", "history.md", "report.md", "spreadsheets.md"):
         assert BLOCK.search(page(name)), f"docs/{name} has no generated blocks"
     assert len(CODES_TABLE.findall(page("rules.md"))) == 2
@@ -202,7 +216,7 @@ def update() -> None:
     """Refresh every page's output blocks and tables of codes, and say which pages changed."""
     for path in refreshable_pages():
         text = path.read_text(encoding="utf-8")
-        new = refreshed(text)
+        new = refreshed(text, _name(path))
         if new != text:
             path.write_text(new, encoding="utf-8")
             print(f"wrote {_name(path)}", file=sys.stderr)
