@@ -140,3 +140,21 @@ def test_a_plan_read_is_kept_out_of_the_cycle_collectors_way() -> None:
     with paused_gc(freeze=False):
         pass
     assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+def test_reading_a_history_keeps_a_plan_read_before_frozen() -> None:
+    """`brag check` reads the plan (frozen), then may read its history (blue-without-impact):
+    the history's own freezing must not hand the plan back to the collector."""
+    import gc
+
+    from bragcli.source.load import frozen_while_reading
+
+    gc.unfreeze()
+    with frozen_while_reading():
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0  # nothing was frozen before: all handed back
+    load_plan(ROOT / "plans")
+    with frozen_while_reading():
+        pass
+    assert gc.get_freeze_count() > 0
+    gc.unfreeze()

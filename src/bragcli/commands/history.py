@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -161,6 +159,7 @@ def trend_of(
     """
     from bragcli.compute.trend import join_parts
     from bragcli.source.files import History
+    from bragcli.source.load import frozen_while_reading
 
     commits = History(repo, since=since, max_bytes=max_bytes)
     shown = commits.revisions()
@@ -173,7 +172,7 @@ def trend_of(
     if revisions is not None:
         revisions += shown[:stop]
     stretches = _stretches(commits.read_sizes()[:stop], can_fork=_can_fork(repo))
-    with _frozen():
+    with frozen_while_reading():
         return join_parts(_read(commits, stretches), monthly=monthly)
 
 
@@ -247,19 +246,6 @@ def _stretches(sizes: Sequence[int], *, can_fork: bool) -> list[tuple[int, int]]
             start, read = index + 1, 0
     bounds.append((start, len(sizes)))
     return bounds
-
-
-@contextlib.contextmanager
-def _frozen() -> Iterator[None]:
-    """Leave what exists before a history is read (the modules, the models' validators) out
-    of the cycle collector's passes while it is read: each commit makes thousands of objects,
-    so the collector runs often, and each of its full passes walked all of those as well. A
-    forked child also copies fewer of its parent's pages (`gc.freeze`)."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def _read(commits: History, stretches: list[tuple[int, int]]) -> list[TrendPart]:
