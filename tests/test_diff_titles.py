@@ -86,3 +86,10 @@ def test_diff_shows_a_hostile_title_escaped(run: Run, repo: Path) -> None:
     (change,) = [c for c in json.loads(shown.stdout)["changes"] if c["kind"] == "title"]
     assert (change["id"], change["to"]) == ("1.1", "Refresh \x1b[2J the strategy")
     assert "\x1b" not in shown.stdout  # JSON escapes it
+
+
+def test_a_long_old_title_is_quoted_short_and_kept_whole_in_json() -> None:
+    old = "Refresh " + "very " * 2000 + "long"
+    (change,) = diff_plans(PLAN, [_area("A", old)], PLAN, [_area("A", "Short now")])
+    assert len(change.describe()) < 160 and change.describe().endswith("…")
+    assert change.as_dict()["from"] == old

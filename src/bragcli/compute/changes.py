@@ -18,6 +18,17 @@ from bragcli.compute.timing import days_overdue, window_of
 from bragcli.deadlines import Quarters
 from bragcli.model import Action, Area, Measure, Plan, Rating, natural_key, number_text
 
+#: How much of a reworded title's old wording a change's description quotes (all of it is in
+#: `from` of the JSON): a title of thousands of characters must not fill a board's screen.
+OLD_TITLE_CHARS = 120
+
+
+def _cut(text: str) -> str:
+    """`text`, cut to OLD_TITLE_CHARS characters with an ellipsis when longer (renderers make
+    it safe to show: this is pure text)."""
+    return text if len(text) <= OLD_TITLE_CHARS else text[: OLD_TITLE_CHARS - 1] + "…"
+
+
 #: red < amber < green < blue; not-started is outside this order.
 _RANK = {Rating.RED: 0, Rating.AMBER: 1, Rating.GREEN: 2, Rating.BLUE: 3}
 
@@ -146,9 +157,9 @@ class Change:
         if self.kind is ChangeKind.SOURCE:
             return f"source {arrow}"
         if self.kind is ChangeKind.TITLE:
-            return f"title reworded; it was: {self.old}"
+            return f"title reworded; it was: {_cut(self.old or '')}"
         if self.kind is ChangeKind.AREA_TITLE:
-            return f"area title reworded; it was: {self.old}"
+            return f"area title reworded; it was: {_cut(self.old or '')}"
         if self.kind is ChangeKind.BECAME_OVERDUE:
             days = self.days_overdue or 0
             ago = f"{days} day{'s' if days != 1 else ''} ago"
