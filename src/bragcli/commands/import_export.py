@@ -49,7 +49,7 @@ def run_import(source: Path, options: ImportOptions, out: TextIO, err: TextIO) -
     from bragcli.safetext import visible
     from bragcli.sheets.importer import import_actions, import_files
     from bragcli.sheets.provenance import locate
-    from bragcli.sheets.read import ACTIONS_SHEET, read_sheets
+    from bragcli.sheets.read import actions_sheet, read_sheets
     from bragcli.sheets.yamlwrite import plan_yaml
     from bragcli.source.files import PLAN_FILE_NAMES
 
@@ -60,7 +60,7 @@ def run_import(source: Path, options: ImportOptions, out: TextIO, err: TextIO) -
     for note in notes:
         err.write(f"brag import: {visible(note)}\n")
     shown = visible(display_path(source))
-    located = locate(sheets.get(ACTIONS_SHEET) or next(iter(sheets.values()), []))
+    located = locate(actions_sheet(sheets))
     for warning in located.warnings:
         err.write(f"{shown}: {visible(warning)}\n")
     imported = import_actions(located.rows)

@@ -57,8 +57,12 @@ def read_rows(path: Path) -> list[list[str]]:
     with bragcli's export row blank (see `provenance.locate`)."""
     from bragcli.sheets.provenance import locate
 
-    sheets = read_sheets(path)
-    return locate(sheets.get(ACTIONS_SHEET) or next(iter(sheets.values()), [])).rows
+    return locate(actions_sheet(read_sheets(path))).rows
+
+
+def actions_sheet(sheets: dict[str, list[list[str]]]) -> list[list[str]]:
+    """The sheet of actions: a workbook's Actions sheet (as export writes it), else its first."""
+    return sheets.get(ACTIONS_SHEET) or next(iter(sheets.values()), [])
 
 
 #: The sheet of actions in a workbook that export wrote (import reads the first otherwise).
