@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import shutil
 from datetime import date
 from pathlib import Path
@@ -81,3 +82,49 @@ def test_action_positions_point_at_values(tmp_path: Path) -> None:
     assert source.pos(0) == (4, 5)
     assert source.pos(0, "deadline") == (8, 15)
     assert source.pos(0, "impact") == (4, 5)  # absent key: the action itself
+
+
+def test_positions_follow_each_actions_own_key_order(tmp_path: Path) -> None:
+    """Positions are kept as node numbers and one tuple of keys per key order: actions whose
+    keys come in different orders, an x- key between them, and a flow-style action each point
+    at their own values; a position survives being sent between processes (pickled)."""
+    (tmp_path / "plan.yaml").write_text("title: P\norganisation: O\n")
+    (tmp_path / "a.yaml").write_text(
+        "id: '1'\ntitle: A\nactions:\n"
+        "  - id: '1.1'\n    title: T\n    lead: L\n    status: green\n    deadline: March 2023\n"
+        "  - deadline: April 2023\n    x-note: kept out\n    status: red\n    id: '1.2'\n"
+        "    lead: M\n    title: U\n"
+        "  - {id: '1.3', title: V, lead: N, status: amber, deadline: May 2023}\n"
+    )
+    (source,) = load_plan(tmp_path).areas
+    assert [source.pos(i, "id") for i in range(3)] == [(4, 9), (12, 9), (15, 10)]
+    assert source.pos(1, "deadline") == (9, 15)
+    assert source.pos(1, "status") == (11, 13)
+    assert source.pos(1, "x-note") == (9, 5)  # not in the data: the action itself
+    assert source.pos(2, "deadline") == (15, 61)
+    assert source.pos(3, "id") == (1, 1)  # no such action
+    assert source.pos(-1, "id") == (1, 1)
+    first, second = source.action_pos.keys[0], source.action_pos.keys[1]
+    assert first is source.action_pos.keys[2]  # the same key order: one tuple, shared
+    assert first != second
+    again = pickle.loads(pickle.dumps(source.action_pos))
+    assert again == source.action_pos
+    assert [again.at(i, "title") for i in range(3)] == [(5, 12), (14, 12), (15, 24)]
+
+
+def test_salvaged_actions_keep_their_own_positions(tmp_path: Path) -> None:
+    """An area file with one bad action keeps the others for the checks, each with the
+    position of its own values, not those of the action before it in the file."""
+    (tmp_path / "plan.yaml").write_text("title: P\norganisation: O\n")
+    (tmp_path / "a.yaml").write_text(
+        "id: '1'\ntitle: A\nactions:\n"
+        "  - id: '1.1'\n    title: T\n    lead: L\n    status: green\n    deadline: March 2023\n"
+        "  - id: '1.2'\n    title: U\n    lead: M\n    status: purple\n    deadline: May 2023\n"
+        "  - id: '1.1'\n    title: V\n    lead: N\n    status: red\n    deadline: June 2023\n"
+    )
+    loaded = load_plan(tmp_path)
+    (partial,) = loaded.partial
+    assert [a.id for a in partial.area.actions] == ["1.1", "1.1"]
+    assert [partial.pos(i, "deadline") for i in range(2)] == [(8, 15), (18, 15)]
+    duplicate = next(p for p in loaded.problems if p.code == "duplicate-id")
+    assert (duplicate.line, duplicate.col) == (14, 9)

@@ -27,7 +27,7 @@ from bragcli.safetext import excerpt, shown_id
 from bragcli.source.files import PLAN_FILE_NAMES, Source, WorkTree
 from bragcli.source.parallel import map_in_two
 from bragcli.source.validate import Invalid, salvage_area, validate
-from bragcli.source.yamlread import MAX_FILE_BYTES, Document, read_bytes
+from bragcli.source.yamlread import MAX_FILE_BYTES, Document, ItemPositions, read_bytes
 
 if TYPE_CHECKING:
     from bragcli.source.files import History
@@ -42,20 +42,19 @@ class AreaSource:
 
     path: str
     area: Area
-    #: For each action, in file order: value positions by key, and "" for the action itself.
-    action_pos: list[dict[str, Pos]]
+    #: For each action, in file order: where it and each of its values start.
+    action_pos: ItemPositions
     #: bad-deadline problems by quarters setting, worked out once (history reuses areas)
     deadline_problems: dict[str, list[Problem]] = field(default_factory=dict)
     #: `id_key` of the area's id and of its actions' ids, worked out once (see `id_keys`)
     keys: tuple[str, list[str]] | None = None
     #: value positions of the area's own keys (lead, status, measures...)
     area_pos: dict[str, Pos] = field(default_factory=dict)
-    #: for each measure, in file order: value positions by key, and "" for the measure
-    measure_pos: list[dict[str, Pos]] = field(default_factory=list)
+    #: for each measure, in file order: where it and each of its values start
+    measure_pos: ItemPositions = field(default_factory=ItemPositions)
 
     def pos(self, index: int, key: str = "") -> Pos:
-        positions = self.action_pos[index] if index < len(self.action_pos) else {}
-        return positions.get(key) or positions.get("") or (1, 1)
+        return self.action_pos.at(index, key) or (1, 1)
 
     def locate(self, where: tuple[str | int, ...]) -> Pos:
         """The position of an area rule's finding (`rules.base.Where`), as near as is known."""
@@ -63,12 +62,8 @@ class AreaSource:
             case ("actions", int(index), *rest):
                 return self.pos(index, str(rest[0]) if rest else "")
             case ("measures", int(index), *rest):
-                items = self.measure_pos
-                positions = items[index] if index < len(items) else {}
-                key = str(rest[0]) if rest else ""
-                return (
-                    positions.get(key) or positions.get("") or self.area_pos.get("measures", (1, 1))
-                )
+                found = self.measure_pos.at(index, str(rest[0]) if rest else "")
+                return found or self.area_pos.get("measures", (1, 1))
             case (str(key), *_):
                 return self.area_pos.get(key, (1, 1))
         return (1, 1)
@@ -291,13 +286,13 @@ def area_file(doc: Document | Problem, *, positions: bool = True) -> AreaResult:
     validated = validate(doc, Area, "area")
     if not isinstance(validated, Invalid):
         if not positions:
-            return AreaSource(doc.path, validated, [])
+            return AreaSource(doc.path, validated, ItemPositions())
         return AreaSource(
             doc.path,
             validated,
             doc.item_positions("actions"),
             area_pos=_key_positions(doc),
-            measure_pos=doc.item_positions("measures") if validated.measures else [],
+            measure_pos=doc.item_positions("measures") if validated.measures else ItemPositions(),
         )
     if validated.errors is None:  # not every error is shown: what is valid is not known
         return Rejected(validated.problems)
@@ -305,10 +300,8 @@ def area_file(doc: Document | Problem, *, positions: bool = True) -> AreaResult:
     if salvaged is None:
         return Rejected(validated.problems)
     area, kept = salvaged
-    at = doc.item_positions("actions") if positions else []
-    return Rejected(
-        validated.problems, AreaSource(doc.path, area, [at[i] for i in kept if i < len(at)])
-    )
+    at = doc.item_positions("actions").only(kept) if positions else ItemPositions()
+    return Rejected(validated.problems, AreaSource(doc.path, area, at))
 
 
 def _key_positions(doc: Document) -> dict[str, Pos]:

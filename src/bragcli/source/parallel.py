@@ -30,7 +30,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import Generic, NoReturn, TypeVar
+from typing import Any, Generic, NoReturn, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -38,6 +38,9 @@ Result = TypeVar("Result")
 #: Below this many bytes of files, a second process costs more than it saves (forking, and
 #: pickling the results, take a few milliseconds).
 MIN_BYTES = 512 * 1024
+
+#: No result read from a child (None could be a result).
+_NOTHING: Any = object()
 
 
 def usable_cores() -> int:
@@ -131,16 +134,17 @@ class _Child(Generic[Result]):
         import pickle  # here: most runs fork nothing, and need none of it
 
         assert self._pipe is not None and self._pid is not None
+        result: Any = _NOTHING
         with open(self._pipe, "rb") as pipe:
             self._pipe = None
-            data = pipe.read()
-        _, status = os.waitpid(self._pid, 0)
-        self._pid = None
-        if status == 0 and data:
-            try:
-                return pickle.loads(data)  # type: ignore[no-any-return]  # our own child's
+            try:  # read as it comes: the whole pickle is never held as well as its objects
+                result = pickle.load(pipe)  # our own child's
             except Exception:  # a short or broken pipe: the task is done here instead
                 pass
+        _, status = os.waitpid(self._pid, 0)
+        self._pid = None
+        if status == 0 and result is not _NOTHING:
+            return result  # type: ignore[no-any-return]
         return self.task()
 
     def end(self) -> None:
@@ -166,9 +170,9 @@ def _in_child(
         import pickle
 
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        data = pickle.dumps(task(), protocol=pickle.HIGHEST_PROTOCOL)
-        with open(pipe, "wb") as out:
-            out.write(data)
+        result = task()
+        with open(pipe, "wb") as out:  # written as it is made, not held whole first
+            pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
         code = 0
     except BaseException:  # the parent then does the task itself
         pass
