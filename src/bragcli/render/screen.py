@@ -86,10 +86,15 @@ def fit(text: str, width: int, right: bool = False) -> str:
     (on the left when `right`)."""
     if width <= 0:
         return ""
-    size = cells(text)
+    if text.isascii():  # most cells: one cell a character
+        if len(text) <= width:
+            return text.rjust(width) if right else text.ljust(width)
+        text = text[: width - 1] + ELLIPSIS if width > 1 else ELLIPSIS
+        return text.rjust(width) if right else text.ljust(width)
+    size = cell_len(text)
     if size > width:
         # The longest start that fits (one cell short where a wide character would straddle)
-        head = text[: width - 1] if text.isascii() else chop_cells(text, width - 1)[0]
+        head = chop_cells(text, width - 1)[0]
         text = head + ELLIPSIS if width > 1 else ELLIPSIS
         size = cells(head) + 1 if width > 1 else 1
     padding = " " * (width - size)
@@ -122,30 +127,35 @@ def wrap(text: str, width: int) -> list[str]:
     Every line is passed through `visible` again: a wrapped line starts a screen line after
     white space, where `::word::` would be a GitHub workflow command in a CI log."""
     width = max(width, 1)
+    measure = len if text.isascii() else cell_len  # each word is measured once
     lines: list[str] = []
-    line = ""
+    line: list[str] = []  # the words of the line being filled
+    size = -1  # its cells, less the space before its first word
     for word in text.split():
-        if line and cells(line) + 1 + cells(word) <= width:
-            line = f"{line} {word}"
+        length = measure(word)
+        if size + 1 + length <= width:
+            line.append(word)
+            size += 1 + length
             continue
-        if cells(word) > width:
-            room = width - cells(line) - 1 if line else width
+        if length > width:
+            room = width - size - 1 if line else width
             if line and room >= MIN_COLUMN:  # the long word's start fills this line
                 piece = chop_cells(word, room)[0]
-                lines.append(f"{line} {piece}")
+                line.append(piece)
                 word = word[len(piece) :]
-            elif line:
-                lines.append(line)
-            line = ""
+            if line:
+                lines.append(" ".join(line))
             while cells(word) > width:
                 piece = chop_cells(word, width)[0]
                 lines.append(piece)
                 word = word[len(piece) :]
+            length = cells(word)
         elif line:
-            lines.append(line)
-        line = word
+            lines.append(" ".join(line))
+        line = [word]
+        size = length
     if line or not lines:
-        lines.append(line)
+        lines.append(" ".join(line))
     return [visible(piece) for piece in lines]
 
 
@@ -428,14 +438,18 @@ def _row_lines(
 ) -> list[list[Span]]:
     """The screen lines of one row: a wrapping cell's text on as many lines as it needs."""
     texts: list[tuple[list[str], str | None]] = []
+    height = 1
     for cell, column, width in zip(row, columns, widths, strict=True):
         text, style = (cell, None) if isinstance(cell, str) else cell
-        pieces = wrap(text, width) if column.wraps and cells(text) > width else [text]
-        if column.max_lines and len(pieces) > column.max_lines:
-            rest = " ".join(pieces[column.max_lines - 1 :])
-            pieces = [*pieces[: column.max_lines - 1], shorten(rest, width)]
+        if column.wraps and (len(text) if text.isascii() else cell_len(text)) > width:
+            pieces = wrap(text, width)
+            if column.max_lines and len(pieces) > column.max_lines:
+                rest = " ".join(pieces[column.max_lines - 1 :])
+                pieces = [*pieces[: column.max_lines - 1], shorten(rest, width)]
+            height = max(height, len(pieces))
+        else:
+            pieces = [text]
         texts.append((pieces, style))
-    height = max(len(pieces) for pieces, _style in texts)
     space = (" " * gap, None)
     lines = []
     for k in range(height):
@@ -444,5 +458,6 @@ def _row_lines(
             piece = pieces[k] if k < len(pieces) else ""
             spans.append((fit(piece, width, column.right), style if piece else None))
             spans.append(space)
-        lines.append(spans[:-1])
+        spans.pop()
+        lines.append(spans)
     return lines
