@@ -137,10 +137,10 @@ class _Child(Generic[Result]):
         result: Any = _NOTHING
         with open(self._pipe, "rb") as pipe:
             self._pipe = None
-            try:  # read as it comes: the whole pickle is never held as well as its objects
+            # Read as it comes: the whole pickle is never held as well as its objects. A short
+            # or broken pipe leaves `result` as it was: the task is done here instead.
+            with contextlib.suppress(Exception):
                 result = pickle.load(pipe)  # our own child's
-            except Exception:  # a short or broken pipe: the task is done here instead
-                pass
         _, status = os.waitpid(self._pid, 0)
         self._pid = None
         if status == 0 and result is not _NOTHING:
