@@ -131,9 +131,10 @@ class Loader:
     """
 
     def __init__(self, *, positions: bool = True, kept: bool = True) -> None:
-        """Without `positions` (a trend needs counts, not where things are) the problems found
-        after validation (duplicate ids, deadlines) point at line 1. `kept`: what is read is
-        kept until the command ends (one plan, not a history of them): see `paused_gc`."""
+        """Without `positions` (a trend needs counts, a report the data, not where things
+        are) where each value is in its file is not kept, and every problem points at line 1
+        (`yamlread.read_bytes`): the problems are the same. `kept`: what is read is kept
+        until the command ends (one plan, not a history of them): see `paused_gc`."""
         self.positions = positions
         self.kept = kept
         self._kept: dict[str, tuple[str, str, Any]] = {}
@@ -184,28 +185,40 @@ class Loader:
             if kept is not None and kept[0] == key and kept[1] == shown:
                 return kept[2]
         data = opened.read()
-        result = make(data if isinstance(data, Problem) else read_bytes(data, shown))
+        doc = (
+            data if isinstance(data, Problem) else read_bytes(data, shown, positions=self.positions)
+        )
+        result = make(doc)
         if key is not None:
             self._kept[name] = (key, shown, result)
         return result
 
 
-def load_plan(folder: Path, *, max_bytes: int = MAX_FILE_BYTES) -> LoadedPlan:
-    """The plan in `folder` in the working tree (raises BragError when there is no folder)."""
-    return Loader().load(WorkTree(folder, max_bytes=max_bytes))
+def load_plan(
+    folder: Path, *, max_bytes: int = MAX_FILE_BYTES, positions: bool = True
+) -> LoadedPlan:
+    """The plan in `folder` in the working tree (raises BragError when there is no folder).
+    Without `positions`, problems point at line 1 (see `Loader`)."""
+    return Loader(positions=positions).load(WorkTree(folder, max_bytes=max_bytes))
 
 
 def plan_at(
-    folder: Path, rev: str, *, max_bytes: int = MAX_FILE_BYTES
+    folder: Path,
+    rev: str,
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    positions: bool = True,
+    label: str | None = None,
 ) -> tuple[LoadedPlan, Revision]:
-    """The plan in `folder` as it was at revision `rev`, its paths shown as `rev:path`."""
+    """The plan in `folder` as it was at revision `rev`, its paths shown as `rev:path` (or
+    `label:path`: the name the user gave a revision read again by its sha)."""
     from bragcli.source.files import GitRev
     from bragcli.source.git import Repository
 
     with Repository(folder) as repo:
         revision = repo.resolve(rev)
-        source = GitRev(repo, revision.sha, label=rev, max_bytes=max_bytes)
-        return Loader().load(source), revision
+        source = GitRev(repo, revision.sha, label=label or rev, max_bytes=max_bytes)
+        return Loader(positions=positions).load(source), revision
 
 
 def history(

@@ -73,19 +73,28 @@ class Document:
 
     __slots__ = ("_ordinals", "_positions", "data", "path")
 
-    def __init__(self, path: str, data: Any, positions: _Positions) -> None:
+    def __init__(self, path: str, data: Any, positions: _Positions | None) -> None:
         self.path = path
         self.data = data
+        #: None when the file was read without positions (`read_bytes`)
         self._positions = positions
         #: key -> ordinal, for the large mappings that `locate` has looked into
         self._ordinals: dict[int, dict[str, int]] = {}
+
+    @property
+    def positioned(self) -> bool:
+        """Where each value is was kept (see `read_bytes`)."""
+        return self._positions is not None
 
     def locate(self, loc: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
         """1-based (line, col) of the value at `loc`, or of its key with ``key=True``.
 
         Walks as far down `loc` as the data goes, so a missing key points at its parent.
+        (1, 1) when the file was read without positions.
         """
         positions = self._positions
+        if positions is None:
+            return 1, 1
         node, value = 0, self.data
         key_node: int | None = None
         for part in loc:
@@ -119,6 +128,8 @@ class Document:
         or `key` does not hold a list."""
         data = self.data
         positions = self._positions
+        if positions is None:
+            return ItemPositions()
         found = ItemPositions(positions.lines, positions.columns)
         if not isinstance(data, dict) or not isinstance(data.get(key), list):
             return found
@@ -229,8 +240,10 @@ class _Positions:
         return self.lines[node] + 1, self.columns[node] + 1
 
 
-def read_bytes(raw: bytes, display: str) -> Document | Problem:
-    """Parse `raw` as one YAML document of plain text data."""
+def read_bytes(raw: bytes, display: str, *, positions: bool = True) -> Document | Problem:
+    """Parse `raw` as one YAML document of plain text data. Without `positions`, where each
+    value is is not kept (`Document.positioned`): the problems found are the same, but point
+    at line 1 (and a duplicate key does not say the line of the first)."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return error(display, 1, 1, "encoding", "is saved as UTF-16; save it as UTF-8")
     if b"\x00" in raw[:4096]:
@@ -270,7 +283,7 @@ def read_bytes(raw: bytes, display: str) -> Document | Problem:
     parser = None
     try:
         parser = _Parser(data)  # the pure-Python reader checks the first characters here
-        return _compose(parser, display, len(data))
+        return _compose(parser, display, len(data), positions)
     except yaml.MarkedYAMLError as e:
         return _syntax_problem(e, data.decode("utf-8"), display)
     except yaml.reader.ReaderError as e:
@@ -292,8 +305,11 @@ def _has_conflict_marker(text: str) -> bool:
 _KEY, _DROP, _ITEM = object(), object(), object()
 
 
-def _compose(parser: Any, display: str, size: int) -> Document | Problem:
+def _compose(parser: Any, display: str, size: int, keep: bool = True) -> Document | Problem:
     """Build the data and its positions from the parser's events, one event at a time.
+    Without `keep`, the positions of scalars are not kept (a fifth of the time): for a
+    reader that needs the data only, such as a report on a plan with no errors (see
+    `Document.positioned`).
 
     Nothing is composed into a node tree and nothing recurses, so memory is the data plus
     about 12 bytes a node (`_Positions`), and deep nesting is refused where it goes too deep.
@@ -335,13 +351,12 @@ def _compose(parser: Any, display: str, size: int) -> Document | Problem:
                     key = _KEY
                     continue
                 tag = event.tag
-                mark = event.start_mark
                 if key is _KEY:
                     if tag is not None and tag != "!" and tag != _STR:
                         raise _Refused(event, "bad-key", "a key must be plain text")
                     text: str = event.value
                     if text in value:
-                        raise _duplicate(event, text, value, x_keys, kids, lines)
+                        raise _duplicate(event, text, value, x_keys, kids if keep else None, lines)
                     if text == "<<" and not event.style:
                         raise _Refused(
                             event, "merge-key",
@@ -350,12 +365,14 @@ def _compose(parser: Any, display: str, size: int) -> Document | Problem:
                     if text.startswith("x-"):
                         if text in x_keys:
                             raise _duplicate(event, text, value, x_keys, kids, lines)
-                        x_keys[text] = mark.line
+                        x_keys[text] = event.start_mark.line
                         key = _DROP
                         continue
-                    add_kid(len(lines))
-                    add_line(mark.line)
-                    add_column(mark.column)
+                    if keep:
+                        mark = event.start_mark
+                        add_kid(len(lines))
+                        add_line(mark.line)
+                        add_column(mark.column)
                     key = text
                     continue
                 if tag is not None and tag != "!" and tag != _STR:
@@ -366,15 +383,17 @@ def _compose(parser: Any, display: str, size: int) -> Document | Problem:
                 if key is _ITEM:
                     if depth:
                         value.append(scalar)
-                        add_kid(len(lines))
                     else:
                         root = scalar  # the whole document is one scalar
                 else:
                     value[key] = scalar
-                    add_kid(len(lines))
                     key = _KEY
-                add_line(mark.line)
-                add_column(mark.column)
+                if keep:
+                    if depth:
+                        add_kid(len(lines))
+                    mark = event.start_mark
+                    add_line(mark.line)
+                    add_column(mark.column)
             elif kind is MappingStartEvent or kind is SequenceStartEvent:
                 if event.anchor is not None:
                     return _anchor_problem(event, display)
@@ -439,7 +458,7 @@ def _compose(parser: Any, display: str, size: int) -> Document | Problem:
         return _unless_unreadable(get_event, refused, display)
     if not documents:
         return error(display, 1, 1, "empty-file", _EMPTY)
-    return Document(display, root, positions)
+    return Document(display, root, positions if keep else None)
 
 
 class _Refused(Exception):
@@ -474,13 +493,19 @@ def _duplicate(
     key: str,
     mapping: dict[str, Any],
     x_keys: dict[str, int],
-    kids: array[int],
+    kids: array[int] | None,
     lines: array[int],
 ) -> _Refused:
-    line = x_keys[key] if key in x_keys else lines[kids[2 * list(mapping).index(key)]]
+    """A duplicate key, with the line of the first one where positions are kept (`kids`)."""
+    if key in x_keys:
+        first = f" (first at line {x_keys[key] + 1})"
+    elif kids is not None:
+        first = f" (first at line {lines[kids[2 * list(mapping).index(key)]] + 1})"
+    else:
+        first = ""
     return _Refused(
         event, "duplicate-key",
-        f"duplicate key {key!r} (first at line {line + 1}); YAML would keep only the last one, "
+        f"duplicate key {key!r}{first}; YAML would keep only the last one, "
         "so remove or rename one of them",
     )  # fmt: skip
 
