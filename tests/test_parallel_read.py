@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import time
 from datetime import date
 from pathlib import Path
 
@@ -44,20 +45,63 @@ def _mixed_plan(tmp_path: Path) -> Path:
 
 
 @needs_fork
-def test_the_child_really_reads_half_of_the_items(split_everything: None) -> None:
+def test_both_processes_take_items_and_each_item_is_done_once(
+    split_everything: None, tmp_path: Path
+) -> None:
     parent = os.getpid()
-    pids = parallel.map_in_two(lambda item: (item, os.getpid()), list(range(10)), [1] * 10)
-    assert [item for item, _ in pids] == list(range(10))  # in order
-    assert {pid for _, pid in pids[:5]} == {parent}
-    assert {pid for _, pid in pids[5:]} != {parent}  # the second half came from the child
+    log = tmp_path / "done"
+
+    def work(item: int) -> tuple[int, int]:
+        with open(log, "a") as out:  # one line an item, from whichever process did it
+            out.write(f"{item}\n")
+        time.sleep(0.02)
+        return item, os.getpid()
+
+    results = parallel.map_in_two(work, list(range(12)), [1] * 12)
+    assert [item for item, _ in results] == list(range(12))  # in order
+    assert parent in {pid for _, pid in results}
+    assert {pid for _, pid in results} - {parent}  # the child did some
+    assert sorted(int(line) for line in log.read_text().split()) == list(range(12))
 
 
 @needs_fork
-def test_the_halves_weigh_about_the_same(split_everything: None) -> None:
+@pytest.mark.parametrize("slow", ["child", "parent"])
+def test_the_slower_process_takes_fewer_items(split_everything: None, slow: str) -> None:
+    """The two cores of a shared machine often run at different speeds: the process that is
+    done first takes the next item, so the faster one does more."""
     parent = os.getpid()
-    weights = [900, 10, 10, 10, 10, 10, 10, 10, 10, 10]  # one big file, nine small ones
-    pids = parallel.map_in_two(lambda item: os.getpid(), list(range(10)), weights)
-    assert pids[0] == parent and set(pids[1:]) != {parent}
+
+    def work(item: int) -> int:
+        in_parent = os.getpid() == parent
+        time.sleep(0.15 if in_parent == (slow == "parent") else 0.005)
+        return os.getpid()
+
+    pids = parallel.map_in_two(work, list(range(20)), [1] * 20)
+    slow_ones = sum((pid == parent) == (slow == "parent") for pid in pids)
+    assert slow_ones <= 3
+
+
+def test_the_queue_hands_out_the_heaviest_first_and_every_item_once() -> None:
+    queue = parallel._Queue([5, 900, 1, 40])
+    order: list[int] = []
+    try:
+        done = queue.take(lambda item: order.append(item) or item * 10, [0, 1, 2, 3])
+    finally:
+        queue.close()
+    assert order == [1, 3, 0, 2]
+    assert done == {0: 0, 1: 10, 2: 20, 3: 30}
+
+
+def test_the_queue_holds_any_number_of_items_in_one_pipe() -> None:
+    """Entries are ranges of items, so that the queue fits in a pipe (filled before anyone
+    reads it) however many items there are: 100,000 items must not block the writer."""
+    queue = parallel._Queue([1] * 100_000)
+    try:
+        assert len(queue.ranges) <= parallel._Queue.MAX_ENTRIES
+        done = queue.take(lambda item: item, list(range(100_000)))
+    finally:
+        queue.close()
+    assert sorted(done) == list(range(100_000))
 
 
 @needs_fork

@@ -3,10 +3,11 @@
 Reading YAML is most of the time of `brag check` on a large plan and of `brag trend` over a
 long history, and libyaml's events cost what they cost: a plan of 10,000 actions spends half
 a second of one core in the parser alone. Where the machine has a second core, that work is
-split: the working tree's area files into two halves of about equal size (`map_in_two`), a
-history into stretches of commits (`commands.history`). Each piece but the last runs in a
-process forked from this one, the last here, side by side (`side_by_side`); each child sends
-its result back, pickled, through a pipe.
+shared: the working tree's area files between this process and one forked child, each taking
+the next file from a queue until none is left (`map_in_two`), a history in stretches of
+commits (`commands.history`). Each piece but the last runs in a process forked from this one,
+the last here, side by side (`side_by_side`); each child sends its result back, pickled,
+through a pipe.
 
 Why this is safe:
 
@@ -86,28 +87,73 @@ def side_by_side(
 def map_in_two(
     work: Callable[[Item], Result], items: Sequence[Item], weights: Sequence[int]
 ) -> list[Result]:
-    """`[work(item) for item in items]`, with the later items done in a forked child when the
-    items weigh `MIN_BYTES` or more and `can_fork()`. `weights` (one per item, such as file
-    sizes) balance the halves. The results are in the order of `items` either way."""
+    """`[work(item) for item in items]`, shared with a forked child when the items weigh
+    `MIN_BYTES` or more (`weights`: one per item, such as file sizes) and `can_fork()`. The
+    results are in the order of `items` either way.
+
+    The two processes take the items from a queue (`_Queue`), each the next one when it is
+    done with the last, heaviest first: not halves fixed in advance. The two cores of a
+    shared or virtual machine often run at different speeds, and which one is slower
+    changes from run to run; with fixed halves the faster process waited for the slower."""
     if len(items) < 2 or sum(weights) < MIN_BYTES or not can_fork():
         return [work(item) for item in items]
-    split = _halfway(weights)
-    mine, theirs = items[:split], items[split:]
-    later, earlier = side_by_side(
-        [lambda: [work(item) for item in theirs], lambda: [work(item) for item in mine]]
-    )
-    return earlier + later
+    queue = _Queue(weights)
+    try:
+        theirs, mine = side_by_side([lambda: queue.take(work, items)] * 2)
+    finally:
+        queue.close()
+    done = {**theirs, **mine}
+    # An item the child took but never sent back (it failed) is done here.
+    return [done[i] if i in done else work(item) for i, item in enumerate(items)]
 
 
-def _halfway(weights: Sequence[int]) -> int:
-    """Where to split the items so that the halves weigh about the same (at least one each)."""
-    half = sum(weights) / 2
-    total = 0
-    for index, weight in enumerate(weights):
-        total += weight
-        if total >= half:
-            return min(max(index + 1, 1), len(weights) - 1)
-    return len(weights) - 1  # pragma: no cover - the loop always reaches half
+class _Queue:
+    """The indexes of items to do, each to be taken by exactly one of the processes that
+    share it: a pipe, filled before the fork and closed for writing, from which each process
+    reads one entry at a time (a read of a few bytes from a pipe is whole: the kernel hands
+    each entry to one reader). An empty pipe at its end says that nothing is left.
+
+    Entries are ranges of items, at most MAX_ENTRIES of them, so that they all fit in the
+    pipe at once (4 bytes each, well under the 64 KB a pipe holds) however many items there
+    are; the heaviest come first, so that the last ones taken are short."""
+
+    MAX_ENTRIES = 1024
+    _SIZE = 4
+
+    def __init__(self, weights: Sequence[int]) -> None:
+        count = len(weights)
+        per_entry = -(-count // self.MAX_ENTRIES)  # ceiling: one item an entry up to 1,024
+        self.ranges = [
+            (start, min(start + per_entry, count)) for start in range(0, count, per_entry)
+        ]
+        order = sorted(
+            range(len(self.ranges)),
+            key=lambda r: -sum(weights[i] for i in range(*self.ranges[r])),
+        )
+        read, write = os.pipe()
+        self._read: int | None = read
+        try:
+            os.write(write, b"".join(r.to_bytes(self._SIZE, "little") for r in order))
+        finally:
+            os.close(write)
+
+    def take(self, work: Callable[[Item], Result], items: Sequence[Item]) -> dict[int, Result]:
+        """Do the items this process takes from the queue until it is empty: their results
+        by index."""
+        done: dict[int, Result] = {}
+        while self._read is not None:
+            entry = os.read(self._read, self._SIZE)
+            if len(entry) < self._SIZE:  # empty: the others took the rest
+                break
+            start, stop = self.ranges[int.from_bytes(entry, "little")]
+            for index in range(start, stop):
+                done[index] = work(items[index])
+        return done
+
+    def close(self) -> None:
+        if self._read is not None:
+            os.close(self._read)
+            self._read = None
 
 
 class _Child(Generic[Result]):
