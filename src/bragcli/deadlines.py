@@ -14,7 +14,6 @@ two-digit year is a `ShortYearDate` (a `date` that says so), for the same warnin
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import functools
 import re
@@ -219,7 +218,7 @@ def _match(text: str, quarters: Quarters) -> tuple[Window, re.Match[str]] | None
     if m := _PART_MONTH.fullmatch(s):
         year, month = _year(text, m["year"]), _month(m["month"])
         first, last = _PARTS[m["part"].lower()]
-        last = min(last, calendar.monthrange(year, month)[1])
+        last = min(last, days_in_month(year, month))
         return Window(date(year, month, first), date(year, month, last)), m
     if m := _MONTH_YEAR.fullmatch(s):
         return _months(_year(text, m["year"]), _month(m["month"]), 1), m
@@ -283,10 +282,24 @@ def _quarter(text: str, digit: str) -> int:
     return quarter
 
 
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def days_in_month(year: int, month: int) -> int:
+    """The days in `month` (1 to 12) of `year`, in the Gregorian calendar for any year, as
+    `calendar.monthrange` gives them (importing calendar, and locale with it, took longer
+    than the rest of reading a deadline at start-up)."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"month {month} is not 1 to 12")
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _DAYS_IN_MONTH[month - 1]
+
+
 def _day(text: str, year: int, month: int, day: int) -> Window:
     if not 1 <= month <= 12:
         raise DeadlineError(text, f"has month {month}, but months run from 1 to 12")
-    last = calendar.monthrange(year, month)[1]
+    last = days_in_month(year, month)
     if not 1 <= day <= last:
         name = _MONTH_NAMES[month - 1]
         raise DeadlineError(text, f"is not a real date: {name} {year} has {last} days")
@@ -298,7 +311,7 @@ def _months(year: int, month: int, count: int) -> Window:
     """From the 1st of `month` (past 12 runs into the next year) to the end of `count` months."""
     first_year, first_month = divmod(year * 12 + month - 1, 12)
     last_year, last_month = divmod(year * 12 + month - 1 + count - 1, 12)
-    last_day = calendar.monthrange(last_year, last_month + 1)[1]
+    last_day = days_in_month(last_year, last_month + 1)
     return Window(date(first_year, first_month + 1, 1), date(last_year, last_month + 1, last_day))
 
 
@@ -388,7 +401,7 @@ def months_after(day: date, months: int) -> date:
     year, month = divmod(total, 12)
     if year > date.max.year:
         return date.max
-    last = calendar.monthrange(year, month + 1)[1]
+    last = days_in_month(year, month + 1)
     return date(year, month + 1, min(day.day, last))
 
 

@@ -11,12 +11,11 @@ of that action is changed unless the caller takes a side ("theirs": the sheet's 
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from bragcli.deadlines import parse_deadline
+from bragcli.deadlines import days_in_month, parse_deadline
 from bragcli.model import Action, Area, id_key, natural_key
 from bragcli.planedit import ActionChange, AreaChange, PlanUpdate
 from bragcli.safetext import excerpt
@@ -249,7 +248,7 @@ def _month_made_a_day(sheet: Any, plan: Any) -> bool:
         day.start == first
         and first.day == 1
         and (first.year, first.month) == (last.year, last.month)
-        and last.day == calendar.monthrange(last.year, last.month)[1]
+        and last.day == days_in_month(last.year, last.month)
     )
 
 
