@@ -411,7 +411,7 @@ def check_contract(text: str, quarters: Quarters) -> None:
     assert result is None or (isinstance(result, Window) and result.start <= result.end)
 
 
-@settings(database=None, max_examples=500)
+@settings(database=None, max_examples=500, deadline=None)
 @given(st.text(), QUARTER_MODES)
 def test_any_text_gives_none_a_window_or_deadline_error(text: str, quarters: Quarters) -> None:
     check_contract(text, quarters)
@@ -458,7 +458,7 @@ NEAR_MISS_TOKENS = [
 ]
 
 
-@settings(database=None, max_examples=1000)
+@settings(database=None, max_examples=1000, deadline=None)
 @given(st.lists(st.sampled_from(NEAR_MISS_TOKENS), max_size=8).map("".join), QUARTER_MODES)
 def test_near_miss_text_gives_none_a_window_or_deadline_error(
     text: str, quarters: Quarters
@@ -469,7 +469,7 @@ def test_near_miss_text_gives_none_a_window_or_deadline_error(
 DATES = st.dates(min_value=date(1900, 1, 1), max_value=date(2199, 12, 31))
 
 
-@settings(database=None)
+@settings(database=None, deadline=None)
 @given(DATES)
 def test_dates_round_trip_to_one_day(day: date) -> None:
     one = Window(day, day)
@@ -479,13 +479,13 @@ def test_dates_round_trip_to_one_day(day: date) -> None:
     assert parse_deadline(str(one)) == one
 
 
-@settings(database=None)
+@settings(database=None, deadline=None)
 @given(st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)))
 def test_two_digit_years_are_this_century(day: date) -> None:
     assert parse_deadline(f"{day.day}/{day.month}/{day.year % 100:02d}") == Window(day, day)
 
 
-@settings(database=None)
+@settings(database=None, deadline=None)
 @given(st.integers(1900, 2199), st.integers(1, 12))
 def test_month_windows_cover_the_whole_month(year: int, month: int) -> None:
     window = parse_deadline(f"{MONTHS[month - 1]} {year}")
@@ -494,3 +494,19 @@ def test_month_windows_cover_the_whole_month(year: int, month: int) -> None:
     after = window.end + timedelta(days=1)
     assert after.day == 1
     assert (after.year * 12 + after.month) - (year * 12 + month) == 1
+
+
+def test_days_in_month_is_the_calendars_for_every_month_of_every_year() -> None:
+    """bragcli counts the days of a month itself (importing calendar cost start-up time):
+    the count must be the calendar's for every month of every year a date can have, and for
+    the years beyond, and a month that is not 1 to 12 is an error, not a guess."""
+    import calendar
+
+    from bragcli.deadlines import days_in_month
+
+    for year in [*range(1, 10_000), 10_000, 0, -400]:
+        for month in range(1, 13):
+            assert days_in_month(year, month) == calendar.monthrange(year, month)[1]
+    for month in (0, 13, -1):
+        with pytest.raises(ValueError):
+            days_in_month(2024, month)
