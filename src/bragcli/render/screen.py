@@ -441,7 +441,7 @@ def _row_lines(
     height = 1
     for cell, column, width in zip(row, columns, widths, strict=True):
         text, style = (cell, None) if isinstance(cell, str) else cell
-        if column.wraps and (len(text) if text.isascii() else cell_len(text)) > width:
+        if column.wraps and cells(text) > width:
             pieces = wrap(text, width)
             if column.max_lines and len(pieces) > column.max_lines:
                 rest = " ".join(pieces[column.max_lines - 1 :])
