@@ -71,7 +71,19 @@ def test_long_valid_lists_and_mappings_validate_whole() -> None:
     assert [a.id for a in area.actions] == [f"1.{i}" for i in range(count)]
     roles = {f"Role {i}": f"Holder {i}" for i in range(count)}
     plan = Plan.model_validate({"title": "t", "organisation": "o", "roles": roles})
-    assert plan.roles == roles
+    assert list(plan.roles.items()) == list(roles.items())
+
+
+@pytest.mark.parametrize("count", [CHUNK + 1, CHUNK * 2, CHUNK * 2 + 1])
+def test_chunk_edges_lose_and_repeat_nothing(count: int) -> None:
+    """A list or mapping just over, or an exact multiple of, the chunk comes through whole."""
+    notes = [f"note {i}" for i in range(count)]
+    action = {"id": "1.1", "title": "t", "lead": "L", "status": "red", "progress": notes}
+    area = Area.model_validate({"id": "1", "title": "t", "actions": [action]})
+    assert area.actions[0].notes_text == tuple(notes)
+    roles = {f"Role {i}": f"Holder {i}" for i in range(count)}
+    plan = Plan.model_validate({"title": "t", "organisation": "o", "roles": roles})
+    assert list(plan.roles.items()) == list(roles.items())
 
 
 def test_an_error_late_in_a_long_list_points_at_its_own_item() -> None:
