@@ -485,6 +485,24 @@ def test_two_digit_years_are_this_century(day: date) -> None:
     assert parse_deadline(f"{day.day}/{day.month}/{day.year % 100:02d}") == Window(day, day)
 
 
+def test_a_window_is_equal_by_its_days_however_its_year_was_written() -> None:
+    """`short_year` is remembered (for the two-digit-year warning) but is not part of what a
+    window is: ==, != and hash agree, and a copy made by pickle (a file read on the second
+    core comes back pickled) keeps it."""
+    short, long = parse_deadline("31/3/23"), parse_deadline("31/3/2023")
+    assert short is not None and long is not None
+    assert short.short_year and not long.short_year
+    assert short == long and (short != long) is False and hash(short) == hash(long)
+    assert short != Window(short.start, short.end + timedelta(days=1))
+    assert len({short, long}) == 1
+    copy = pickle.loads(pickle.dumps(short))
+    assert copy == short and copy.short_year and type(copy) is Window
+    with pytest.raises(ValueError, match="after it ends"):
+        Window(short.end, short.start - timedelta(days=1))
+    with pytest.raises(AttributeError):
+        short.start = long.start  # type: ignore[misc]
+
+
 @settings(database=None, deadline=None)
 @given(st.integers(1900, 2199), st.integers(1, 12))
 def test_month_windows_cover_the_whole_month(year: int, month: int) -> None:

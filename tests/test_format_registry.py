@@ -5,7 +5,6 @@ never offer a format that nothing renders."""
 from __future__ import annotations
 
 import ast
-import dataclasses
 from pathlib import Path
 from typing import Any, get_args
 
@@ -102,7 +101,8 @@ def test_options_are_typed_with_the_choice_types() -> None:
         update.UpdateOptions: {"format": "DiffFormat", "color": "ColorChoice"},
     }
     for options, types in expected.items():
-        fields = {f.name: f.type for f in dataclasses.fields(options)}
+        # the names of the types, as written (a NamedTuple keeps them as ForwardRefs)
+        fields = {n: getattr(t, "__forward_arg__", t) for n, t in options.__annotations__.items()}
         assert {name: fields[name] for name in types} == types, options.__name__
 
 

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pydantic
+import pytest
 
 from conftest import ROOT, SAMPLE_AS_OF
 
@@ -99,3 +100,35 @@ def test_the_models_are_built_without_parsing_a_builtin_signature() -> None:
     }
     assert factories
     assert not [f for f in factories if inspect.isbuiltin(f) or f in (list, dict)]
+
+
+_FROZEN_DATACLASSES = "import dataclasses\n" + _LOADED.replace(
+    "sys.stderr.write(repr(sorted(sys.modules)))",
+    "sys.stderr.write(repr(sorted(\n"
+    "    f'{name}.{k}' for name, m in list(sys.modules.items()) if name.startswith('bragcli')\n"
+    "    for k, v in vars(m).items() if isinstance(v, type) and v.__module__ == name\n"
+    "    and dataclasses.is_dataclass(v) and v.__dataclass_params__.frozen)))",
+)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("check", "plans", "--as-of", SAMPLE_AS_OF),
+        ("status", "plans", "--as-of", SAMPLE_AS_OF, "--format", "terminal"),
+        ("status", "plans", "--as-of", SAMPLE_AS_OF, "--format", "json"),
+    ],
+    ids=["check", "status", "status-json"],
+)
+def test_check_and_status_define_their_records_as_named_tuples(args: tuple[str, ...]) -> None:
+    """Python makes a frozen dataclass by compiling six methods from source text, at every
+    start-up: 4.2 million instructions for one of five fields, against 0.7 million for a
+    NamedTuple (measured with valgrind). The twenty records that check and status defined
+    that way were a tenth of their start-up; the immutable ones on their path are
+    NamedTuples now, and this keeps a new one from slipping back."""
+    done = subprocess.run(
+        [sys.executable, "-c", _FROZEN_DATACLASSES, *args], capture_output=True, text=True,
+        cwd=ROOT, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert ast.literal_eval(done.stderr[done.stderr.rindex("[") :]) == []

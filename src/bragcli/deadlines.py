@@ -14,13 +14,11 @@ two-digit year is a `ShortYearDate` (a `date` that says so), for the same warnin
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from bragcli.safetext import excerpt
 
@@ -80,18 +78,37 @@ MAX_YEAR = 2199
 _EXAMPLES = 'accepted forms include "March 2023", "20/12/2022" and "Q1 2023/24"'
 
 
-@dataclass(frozen=True, slots=True)
-class Window:
-    """The days a deadline covers; an action is overdue from the day after `end`."""
-
+class _WindowFields(NamedTuple):
     start: date
     end: date  # inclusive
     #: The year was written with two digits ("31/3/99"), and read as 20YY.
-    short_year: bool = dataclasses.field(default=False, compare=False)
+    short_year: bool = False
 
-    def __post_init__(self) -> None:
-        if self.start > self.end:
-            raise ValueError(f"window starts ({self.start}) after it ends ({self.end})")
+
+class Window(_WindowFields):
+    """The days a deadline covers; an action is overdue from the day after `end`.
+
+    Two windows are equal when they cover the same days, however their year was written."""
+
+    __slots__ = ()
+
+    def __new__(cls, start: date, end: date, short_year: bool = False) -> Window:
+        if start > end:
+            raise ValueError(f"window starts ({start}) after it ends ({end})")
+        return super().__new__(cls, start, end, short_year)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Window):
+            return self.start == other.start and self.end == other.end
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        if isinstance(other, Window):
+            return self.start != other.start or self.end != other.end
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.start, self.end))
 
     def __str__(self) -> str:
         if self.start == self.end:
@@ -196,7 +213,7 @@ def _parse(text: str, quarters: Quarters) -> Window | None:
         return None
     window, m = found
     if len(m["year"]) == 2:
-        return dataclasses.replace(window, short_year=True)
+        return window._replace(short_year=True)
     return window
 
 
@@ -415,8 +432,7 @@ ReadingCadence = Literal["month", "quarter", "year"]
 READING_GRACE_MONTHS: dict[ReadingCadence, int] = {"month": 3, "quarter": 6, "year": 18}
 
 
-@dataclass(frozen=True, slots=True)
-class ReadingPeriod:
+class ReadingPeriod(NamedTuple):
     """The days a reading's period covers, and whether it is a month, a quarter or a year."""
 
     window: Window

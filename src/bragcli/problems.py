@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import IntEnum, StrEnum
+from typing import NamedTuple
 
 from bragcli.safetext import visible
 
@@ -24,8 +23,7 @@ class Level(StrEnum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """One finding: where it is, how bad it is, a stable code and a message for people."""
 
     path: str
@@ -77,5 +75,7 @@ def did_you_mean(written: str, choices: Iterable[str], cutoff: float = 0.6) -> s
     or None when none is near: for "did you mean ...?" in messages."""
     options = list(choices)
     key = " ".join(written.strip().lower().split())[:100]
+    import difflib  # only when something is misspelt
+
     guess = difflib.get_close_matches(key, options, n=1, cutoff=cutoff)
     return guess[0] if guess else None

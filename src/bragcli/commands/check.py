@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, TextIO
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple, TextIO
 
 from bragcli.problems import BragError, Exit, Level, Problem
 from bragcli.safetext import display_path, visible
@@ -21,8 +20,7 @@ if TYPE_CHECKING:
     from bragcli.source.load import LoadedPlan
 
 
-@dataclass(frozen=True, slots=True)
-class CheckOptions:
+class CheckOptions(NamedTuple):
     as_of: date
     strict: bool
     format: CheckFormat

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from bragcli.commands.loading import load_at
 from bragcli.problems import BragError, Exit
@@ -19,8 +18,7 @@ if TYPE_CHECKING:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class StatusOptions:
+class StatusOptions(NamedTuple):
     as_of: date
     filters: Filters
     due_within: int

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 from bragcli.compute.timing import (
     DEFAULT_DUE_WITHIN,
@@ -33,8 +33,7 @@ def source_matches(action: Action, text: str) -> bool:
     return any(needle in entry.casefold() for entry in action.source)
 
 
-@dataclass(frozen=True, slots=True)
-class ActionView:
+class ActionView(NamedTuple):
     """An action with everything computed about it at an as-of date."""
 
     area: Area
@@ -64,25 +63,29 @@ class ActionView:
         return (self.window.end - self.as_of).days if self.window else None
 
 
-@dataclass(slots=True)
-class Totals:
+class Totals(NamedTuple):
     """Counts of activity ratings, impact ratings, overdue and due soon."""
 
-    status: dict[Rating, int] = field(default_factory=lambda: dict.fromkeys(Rating, 0))
-    impact: dict[Rating, int] = field(default_factory=lambda: dict.fromkeys(Rating, 0))
-    actions: int = 0
-    overdue: int = 0
-    due_soon: int = 0
+    status: dict[Rating, int]
+    impact: dict[Rating, int]
+    actions: int
+    overdue: int
+    due_soon: int
     #: of the actions of each activity rating, how many are overdue ("Green 25 (15 overdue)")
-    overdue_by_status: dict[Rating, int] = field(default_factory=lambda: dict.fromkeys(Rating, 0))
+    overdue_by_status: dict[Rating, int]
+
+    @classmethod
+    def zero(cls) -> Totals:
+        """The totals of no actions."""
+        none = dict.fromkeys(Rating, 0)
+        return cls(none, none.copy(), 0, 0, 0, none.copy())
 
     @property
     def impact_rated(self) -> int:
         return sum(self.impact.values())
 
 
-@dataclass(frozen=True, slots=True)
-class Tally:
+class Tally(NamedTuple):
     """What the totals of a group of actions (an area) need, whatever the as-of date: counts
     of ratings, and the sorted ends of the windows of the actions that are not complete.
 
@@ -160,8 +163,7 @@ def totals_at(tallies: Iterable[Tally], as_of: date, due_within: int) -> Totals:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Filters:
+class Filters(NamedTuple):
     """What to keep. Empty tuples mean 'everything'."""
 
     areas: tuple[str, ...] = ()
@@ -208,6 +210,10 @@ class Filters:
     def _keep_but_lead(self, view: ActionView, plan: Plan) -> bool:
         others = Filters(self.areas, None, self.statuses, self.overdue_only, self.source)
         return others.keep(view, plan)
+
+
+#: every action: no filter given
+NO_FILTERS = Filters()
 
 
 #: How `ActionRecord.deadlines` (compute.trend) writes an action that had no deadline.
@@ -282,7 +288,7 @@ def totals(views: Sequence[ActionView], *, due_within: int = DEFAULT_DUE_WITHIN)
     """The totals of the actions in `views` (made by `view_actions` at one as-of date with
     the same `due_within`)."""
     if not views:
-        return Totals()
+        return Totals.zero()
     return totals_at([_tally_of_views(views)], views[0].as_of, due_within)
 
 
@@ -298,8 +304,7 @@ class MeasureTrend(StrEnum):
     SAME = "same"
 
 
-@dataclass(frozen=True, slots=True)
-class MeasureView:
+class MeasureView(NamedTuple):
     """The latest reading of a measure judged against its target."""
 
     area: Area
@@ -387,14 +392,12 @@ def unread_measures(areas: Iterable[Area]) -> list[tuple[Area, Measure]]:
     return [(area, measure) for area in areas for measure in area.measures if not measure.readings]
 
 
-@dataclass(slots=True)
-class AreaSummary:
+class AreaSummary(NamedTuple):
     area: Area
     totals: Totals
 
 
-@dataclass(slots=True)
-class Status:
+class Status(NamedTuple):
     """Everything the board-meeting view shows, computed once for every output format."""
 
     plan: Plan
@@ -406,9 +409,9 @@ class Status:
     actions: list[ActionView]
     measures: list[MeasureView]
     #: measures with no reading yet, in area order
-    unread_measures: list[tuple[Area, Measure]] = field(default_factory=list)
+    unread_measures: list[tuple[Area, Measure]]
     #: actions --lead left out whose lead is not in the roles glossary (`Filters.missed_by_lead`)
-    missed_by_lead: list[ActionView] = field(default_factory=list)
+    missed_by_lead: list[ActionView]
     #: the actions' baselines and re-plan counts were read from git history
     history_read: bool = False
     #: the views list the actions re-planned since first agreed (`--show-replans`)
@@ -436,7 +439,7 @@ def build_status(
     areas: Sequence[Area],
     as_of: date,
     *,
-    filters: Filters = Filters(),
+    filters: Filters = NO_FILTERS,
     due_within: int = DEFAULT_DUE_WITHIN,
     stale_days: int | None = None,
     deadline_history: Mapping[str, Sequence[str]] | None = None,
@@ -455,11 +458,11 @@ def build_status(
     for view in views:
         by_area.setdefault(view.area.id, []).append(view)
     tallies = {area_id: _tally_of_views(kept) for area_id, kept in by_area.items()}
-    filtering = filters != Filters()
+    filtering = filters != NO_FILTERS
     summaries = [
         AreaSummary(area, totals_at([tallies[area.id]], as_of, due_within))
         if area.id in tallies
-        else AreaSummary(area, Totals())
+        else AreaSummary(area, Totals.zero())
         for area in areas
         if area.id in tallies or not filtering
     ]

@@ -155,7 +155,7 @@ def trend_part(history: Iterable[PlanAt]) -> TrendPart:
         if at.plan is None or at.errors:
             # A plan with errors is not the plan: a row that reused an id, say, would count
             # as a re-plan of the action it copied, and its partial totals as a dip.
-            points.append(Point(at.commit, Totals(), at.errors, loaded=False))
+            points.append(Point(at.commit, Totals.zero(), at.errors, loaded=False))
             continue
         current: dict[int, Area] = {}
         for area in at.areas:

@@ -13,7 +13,7 @@ Imports nothing heavy (no rich, no jinja2), so `brag export` and the HTML report
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bragcli.model import Rating
 
@@ -24,8 +24,7 @@ BLACK = "#000000"
 HEADER_FILL = "#eef0f3"
 
 
-@dataclass(frozen=True, slots=True)
-class Swatch:
+class Swatch(NamedTuple):
     """How one rating is shown."""
 
     #: the word, capitalised as it starts a table cell: "Blue", "Not started"

@@ -28,8 +28,7 @@ import functools
 import os
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from rich.cells import cell_len, chop_cells
 from rich.color import ColorSystem
@@ -254,8 +253,7 @@ class Screen:
         self.out.write("\n".join(self.lines) + "\n")
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
+class Column(NamedTuple):
     """One column of a `grid`: what it shows is data, so a view adds a column by adding one.
 
     Flexible columns (`ratio` > 0: titles, leads, measure names) share the width left over and
@@ -304,8 +302,7 @@ def _visible(cell: Cell) -> Cell:
     return visible(cell) if isinstance(cell, str) else (visible(cell[0]), cell[1])
 
 
-@dataclass(frozen=True, slots=True)
-class Layout:
+class Layout(NamedTuple):
     #: the columns shown, by their index in the table's columns
     shown: list[int]
     #: the width of each column shown, in cells

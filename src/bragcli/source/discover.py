@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import NamedTuple
 
 from bragcli.problems import BragError
 from bragcli.safetext import visible
@@ -41,8 +41,7 @@ class PlanFrom(Enum):
     PARENT = "parent folder"
 
 
-@dataclass(frozen=True, slots=True)
-class PlanFolder:
+class PlanFolder(NamedTuple):
     path: Path
     source: PlanFrom
 

@@ -18,7 +18,7 @@ import gc
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from bragcli import deadlines
 from bragcli.model import Action, Area, Plan, id_key, natural_key
@@ -115,8 +115,7 @@ class LoadedPlan:
                     yield source, index, action
 
 
-@dataclass(frozen=True, slots=True)
-class Snapshot:
+class Snapshot(NamedTuple):
     """The plan as it was at one commit of its history."""
 
     revision: Revision

@@ -12,8 +12,7 @@ import difflib
 import types
 import typing
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -29,8 +28,7 @@ MAX_PROBLEMS = 200
 M = TypeVar("M", bound=BaseModel)
 
 
-@dataclass(frozen=True, slots=True)
-class Invalid:
+class Invalid(NamedTuple):
     """A document that did not validate: its problems, and pydantic's errors when every one of
     them is among the problems (so that what no error is about is known to be valid)."""
 
