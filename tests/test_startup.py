@@ -132,3 +132,18 @@ def test_check_and_status_define_their_records_as_named_tuples(args: tuple[str, 
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert ast.literal_eval(done.stderr[done.stderr.rindex("[") :]) == []
+
+
+def test_the_models_annotations_are_objects_not_text() -> None:
+    """pydantic compiles an annotation written as text (`from __future__ import annotations`)
+    to read it, for every field of every model, at every start-up."""
+    from bragcli import model
+
+    written = {
+        f"{cls.__name__}.{name}"
+        for cls in vars(model).values()
+        if isinstance(cls, type) and issubclass(cls, pydantic.BaseModel)
+        for name, annotation in cls.__annotations__.items()
+        if isinstance(annotation, str)
+    }
+    assert written == set()

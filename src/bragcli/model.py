@@ -3,9 +3,11 @@
 Every scalar reaches these models as text (see `yamlread`), so the models do all the typing:
 ids stay text, dates must be ISO, numbers must look like numbers. Unknown keys are errors
 (`extra="forbid"`); keys beginning with ``x-`` are dropped by the reader before they get here.
-"""
 
-from __future__ import annotations
+No `from __future__ import annotations` here: pydantic would evaluate each of the models'
+annotations from its text, compiling it, at every start-up (5 million instructions, for every
+command). Written as objects, they cost nothing to read.
+"""
 
 import functools
 import itertools
@@ -17,7 +19,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from datetime import date as datetime_date
 from enum import StrEnum
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple, Self
 
 from pydantic import (
     AfterValidator,
@@ -534,7 +536,7 @@ class Checks(_Model):
     )
 
     @model_validator(mode="after")
-    def _not_both(self) -> Checks:
+    def _not_both(self) -> Self:
         both = [code for code in self.disable if code in self.enable]
         if both:
             raise ValueError(
@@ -765,7 +767,7 @@ class Measure(_Model):
         return target
 
     @model_validator(mode="after")
-    def _target_fits_direction(self) -> Measure:
+    def _target_fits_direction(self) -> Self:
         if self.target is None:
             return self
         if self.good is None:
