@@ -421,40 +421,52 @@ def grid(
     screen.line(screen.rule * min(screen.width, total))
     # The rows fit the screen when their columns do (layout made sure of that where it can).
     add = screen.fitted_line if total <= screen.width else screen.shown_line
+    plan = _RowPlan(kept, widths, gap)
     for row in rows:
-        for line in _row_lines([row[i] for i in shown], kept, widths, gap):
+        for line in plan.lines([row[i] for i in shown]):
             add(*line)
     if footer:
         screen.blank()
-        for line in _row_lines([footer[i] for i in shown], kept, widths, gap):
+        for line in plan.lines([footer[i] for i in shown]):
             add(*line)
 
 
-def _row_lines(
-    row: Sequence[Cell], columns: Sequence[Column], widths: list[int], gap: int
-) -> list[list[Span]]:
-    """The screen lines of one row: a wrapping cell's text on as many lines as it needs."""
-    texts: list[tuple[list[str], str | None]] = []
-    height = 1
-    for cell, column, width in zip(row, columns, widths, strict=True):
-        text, style = (cell, None) if isinstance(cell, str) else cell
-        if column.wraps and cells(text) > width:
-            pieces = wrap(text, width)
-            if column.max_lines and len(pieces) > column.max_lines:
-                rest = " ".join(pieces[column.max_lines - 1 :])
-                pieces = [*pieces[: column.max_lines - 1], shorten(rest, width)]
-            height = max(height, len(pieces))
-        else:
-            pieces = [text]
-        texts.append((pieces, style))
-    space = (" " * gap, None)
-    lines = []
-    for k in range(height):
-        spans: list[Span] = []
-        for (pieces, style), column, width in zip(texts, columns, widths, strict=True):
-            piece = pieces[k] if k < len(pieces) else ""
-            spans.append((fit(piece, width, column.right), style if piece else None))
-            spans.append(space)
-        spans.pop()
-        lines.append(spans)
-    return lines
+class _RowPlan:
+    """How the rows of one table become screen lines, worked out once for all its rows: a
+    table of 10,000 actions has thousands of rows."""
+
+    def __init__(self, columns: Sequence[Column], widths: list[int], gap: int) -> None:
+        self.columns = [
+            (width, column.wraps, column.max_lines, column.right)
+            for column, width in zip(columns, widths, strict=True)
+        ]
+        self.space: Span = (" " * gap, None)
+
+    def lines(self, row: Sequence[Cell]) -> list[list[Span]]:
+        """The screen lines of one row: a wrapping cell's text on as many lines as it needs."""
+        texts: list[tuple[list[str], str | None]] = []
+        height = 1
+        for cell, (width, wraps, max_lines, _right) in zip(row, self.columns, strict=True):
+            text, style = (cell, None) if isinstance(cell, str) else cell
+            if wraps and cells(text) > width:
+                pieces = wrap(text, width)
+                if max_lines and len(pieces) > max_lines:
+                    rest = " ".join(pieces[max_lines - 1 :])
+                    pieces = [*pieces[: max_lines - 1], shorten(rest, width)]
+                height = max(height, len(pieces))
+            else:
+                pieces = [text]
+            texts.append((pieces, style))
+        space = self.space
+        lines = []
+        for k in range(height):
+            spans: list[Span] = []
+            for (pieces, style), (width, _wraps, _max_lines, right) in zip(
+                texts, self.columns, strict=True
+            ):
+                piece = pieces[k] if k < len(pieces) else ""
+                spans.append((fit(piece, width, right), style if piece else None))
+                spans.append(space)
+            spans.pop()
+            lines.append(spans)
+        return lines
