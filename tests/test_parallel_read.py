@@ -121,6 +121,60 @@ def test_a_child_that_fails_costs_time_not_results(split_everything: None, failu
     assert parallel.map_in_two(work, list(range(6)), [1] * 6) == [(i, parent) for i in range(6)]
 
 
+@needs_fork
+def test_what_a_child_sent_before_it_failed_is_kept(split_everything: None) -> None:
+    """The child sends each result as it has it: those that arrived whole count, and only
+    the items it never sent are done again here."""
+    parent = os.getpid()
+    done_in_child: list[int] = []
+
+    def work(item: int) -> tuple[int, int]:
+        if os.getpid() != parent:
+            if len(done_in_child) == 3:
+                os.kill(os.getpid(), 9)
+            done_in_child.append(item)
+        time.sleep(0.01)
+        return item, os.getpid()
+
+    results = parallel.map_in_two(work, list(range(40)), [1] * 40)
+    assert [item for item, _ in results] == list(range(40))
+    assert sum(pid != parent for _, pid in results) == 3
+
+
+@needs_fork
+def test_results_larger_than_a_pipe_come_back_whole(split_everything: None) -> None:
+    """A child's results (20 MB here) wait in the pipe for this process to read them, between
+    its own items and at the end: neither process may wait for the other for ever."""
+    parent = os.getpid()
+
+    def work(item: int) -> tuple[int, bytes]:
+        return os.getpid(), bytes([item % 251]) * 200_000
+
+    results = parallel.map_in_two(work, list(range(100)), [1] * 100)
+    assert [blob for _, blob in results] == [bytes([i % 251]) * 200_000 for i in range(100)]
+    assert {pid for pid, _ in results} - {parent}  # the child did some
+
+
+def test_a_frame_cut_short_is_left_out() -> None:
+    """What a child wrote before it died may end in part of a frame: that result is not
+    taken (its item is done again), and the whole frames before it are."""
+    import pickle
+
+    def frame(index: int, value: object) -> bytes:
+        data = pickle.dumps(value)
+        return index.to_bytes(4, "little") + len(data).to_bytes(8, "little") + data
+
+    streaming: parallel._Streaming[object] = object.__new__(parallel._Streaming)
+    streaming._done = {}
+    whole = frame(4, "four") + frame(9, ["nine"])
+    for cut in (frame(2, "two")[:-1], frame(2, "two")[:7], b""):
+        streaming._done.clear()
+        streaming._buffer = bytearray(whole + cut)
+        streaming._unpack()
+        assert streaming._done == {4: "four", 9: ["nine"]}
+        assert bytes(streaming._buffer) == cut  # kept, in case the rest is still to come
+
+
 def test_small_plans_and_busy_processes_are_read_in_one_process(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
