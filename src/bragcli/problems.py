@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
 from enum import IntEnum, StrEnum
 from typing import NamedTuple
@@ -74,14 +73,8 @@ class BragError(Exception):
 def did_you_mean(written: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
     """The choice nearest to `written` (compared in lower case, on its first 100 characters),
     or None when none is near: for "did you mean ...?" in messages."""
+    options = list(choices)
     key = " ".join(written.strip().lower().split())[:100]
-    return _nearest(key, tuple(choices), cutoff)
-
-
-@functools.lru_cache(maxsize=256)
-def _nearest(key: str, options: tuple[str, ...], cutoff: float) -> str | None:
-    """Remembered: a plan misspells the same lead in many actions, and each comparison with
-    every role is a fraction of a millisecond in pure Python."""
     import difflib  # only when something is misspelt
 
     guess = difflib.get_close_matches(key, options, n=1, cutoff=cutoff)
