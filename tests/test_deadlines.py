@@ -501,6 +501,15 @@ def test_a_window_is_equal_by_its_days_however_its_year_was_written() -> None:
         Window(short.end, short.start - timedelta(days=1))
     with pytest.raises(AttributeError):
         short.start = long.start  # type: ignore[misc]
+    # Not a plain tuple: equal to windows only, unordered (by short_year or anything else),
+    # and a copy with another start is checked like a new window.
+    assert short != tuple(short) and tuple(short) != short
+    with pytest.raises(TypeError):
+        _ = short < long
+    with pytest.raises(TypeError):
+        sorted([long, short])
+    with pytest.raises(ValueError, match="after it ends"):
+        short._replace(start=short.end + timedelta(days=1))
 
 
 @settings(database=None, deadline=None)

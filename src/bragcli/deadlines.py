@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from bragcli.safetext import excerpt
 
@@ -97,18 +97,26 @@ class Window(_WindowFields):
             raise ValueError(f"window starts ({start}) after it ends ({end})")
         return super().__new__(cls, start, end, short_year)
 
+    @classmethod
+    def _make(cls, iterable: Iterable[Any]) -> Window:  # type: ignore[override]
+        """As `Window(...)`, checked (`_replace` makes its copy here)."""
+        return cls(*iterable)
+
+    # Equal to a window of the same days, and to nothing else (not to a plain tuple, which
+    # would hash differently); not ordered, as a tuple would be, by short_year too.
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, Window):
-            return self.start == other.start and self.end == other.end
-        return NotImplemented
+        return isinstance(other, Window) and self.start == other.start and self.end == other.end
 
     def __ne__(self, other: object) -> bool:
-        if isinstance(other, Window):
-            return self.start != other.start or self.end != other.end
-        return NotImplemented
+        return not self == other
 
     def __hash__(self) -> int:
         return hash((self.start, self.end))
+
+    def __lt__(self, other: object) -> bool:
+        return NotImplemented
+
+    __le__ = __gt__ = __ge__ = __lt__
 
     def __str__(self) -> str:
         if self.start == self.end:
