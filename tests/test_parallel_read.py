@@ -155,6 +155,35 @@ def test_results_larger_than_a_pipe_come_back_whole(split_everything: None) -> N
     assert {pid for pid, _ in results} - {parent}  # the child did some
 
 
+class _UnreadableHere:
+    """A result that pickles in the child but cannot be unpickled in the parent."""
+
+    def __init__(self, item: int) -> None:
+        self.item = item
+
+    def __reduce__(self) -> tuple[object, tuple[int, int]]:
+        return (_refuse_in, (os.getpid(), self.item))
+
+
+def _refuse_in(pid: int, item: int) -> _UnreadableHere:
+    if os.getpid() != pid:
+        raise ValueError("not here")
+    return _UnreadableHere(item)
+
+
+@needs_fork
+def test_a_result_that_cannot_be_read_back_is_done_here(split_everything: None) -> None:
+    parent = os.getpid()
+
+    def work(item: int) -> tuple[int, object]:
+        time.sleep(0.005)
+        return os.getpid(), _UnreadableHere(item)
+
+    results = parallel.map_in_two(work, list(range(20)), [1] * 20)
+    assert [result.item for _, result in results] == list(range(20))  # type: ignore[attr-defined]
+    assert {pid for pid, _ in results} == {parent}
+
+
 def test_a_frame_cut_short_is_left_out() -> None:
     """What a child wrote before it died may end in part of a frame: that result is not
     taken (its item is done again), and the whole frames before it are."""

@@ -186,8 +186,8 @@ class _Streaming(Generic[Result]):
     """A forked child that sends results one at a time, each as soon as it has it, through
     a pipe; `receive` reads what has come without waiting, `finish` the rest. Each result is
     a frame: its index (4 bytes), the length of its pickle (8 bytes), the pickle. A frame cut
-    short (the child failed while writing it) is dropped: its item is not among the results,
-    and the caller does it."""
+    short (the child failed while writing it), or one that cannot be unpickled here, is
+    dropped: its item is not among the results, and the caller does it."""
 
     _HEAD = 12
     #: A pipe this large holds the child's results while this process is busy with an item
@@ -252,8 +252,12 @@ class _Streaming(Generic[Result]):
             end = start + self._HEAD + size
             if len(buffer) < end:
                 break
-            with memoryview(buffer)[start + self._HEAD : end] as frame:
-                self._done[index] = pickle.loads(frame)  # our own child's
+            # Our own child's. A result that cannot be read back here is done here.
+            with (
+                memoryview(buffer)[start + self._HEAD : end] as frame,
+                contextlib.suppress(Exception),
+            ):
+                self._done[index] = pickle.loads(frame)
             start = end
         del buffer[:start]
 
