@@ -182,26 +182,23 @@ class _Queue:
             self._read = None
 
 
-class _Streaming(Generic[Result]):
-    """A forked child that sends results one at a time, each as soon as it has it, through
-    a pipe; `receive` reads what has come without waiting, `finish` the rest. Each result is
-    a frame: its index (4 bytes), the length of its pickle (8 bytes), the pickle. A frame cut
-    short (the child failed while writing it), or one that cannot be unpickled here, is
-    dropped: its item is not among the results, and the caller does it."""
+class _Forked:
+    """A process forked from this one that runs `run` with the write end of a pipe, whose
+    read end this process holds (`_pipe`), and then ends (`_in_child`)."""
 
-    _HEAD = 12
-    #: A pipe this large holds the child's results while this process is busy with an item
-    #: of its own (Linux allows up to 1 MB to anyone; elsewhere the pipe keeps its size).
-    _PIPE_BYTES = 1 << 20
-
-    def __init__(self, task: Callable[[Callable[[int, Result], None]], object]) -> None:
-        self._buffer = bytearray()
-        self._done: dict[int, Result] = {}
+    def __init__(
+        self,
+        run: Callable[[BinaryIO], object],
+        child_exit: Callable[[], None] | None,
+        *,
+        pipe_bytes: int = 0,
+    ) -> None:
         read, write = os.pipe()
-        with contextlib.suppress(AttributeError, OSError):
-            import fcntl
+        if pipe_bytes:  # Linux lets anyone enlarge a pipe up to 1 MB; elsewhere it stays
+            with contextlib.suppress(AttributeError, OSError):
+                import fcntl
 
-            fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, self._PIPE_BYTES)
+                fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, pipe_bytes)
         try:
             self._pid: int | None = os.fork()
         except OSError:
@@ -210,10 +207,40 @@ class _Streaming(Generic[Result]):
             raise
         if self._pid == 0:
             os.close(read)
-            _in_child(write, lambda out: task(_sender(out)), None)  # never returns
+            _in_child(write, run, child_exit)  # never returns
         os.close(write)
-        os.set_blocking(read, False)
         self._pipe: int | None = read
+
+    def end(self) -> None:
+        """Stop the child if it is still at work (this process is stopping), and reap it."""
+        if self._pipe is not None:
+            os.close(self._pipe)
+            self._pipe = None
+        if self._pid is not None:
+            with contextlib.suppress(OSError):
+                os.kill(self._pid, signal.SIGTERM)
+            os.waitpid(self._pid, 0)
+            self._pid = None
+
+
+class _Streaming(_Forked, Generic[Result]):
+    """A forked child that sends results one at a time, each as soon as it has it, through
+    a pipe; `receive` reads what has come without waiting, `finish` the rest. Each result is
+    a frame: its index (4 bytes), the length of its pickle (8 bytes), the pickle. A frame cut
+    short (the child failed while writing it), or one that cannot be unpickled here, is
+    dropped: its item is not among the results, and the caller does it."""
+
+    _HEAD = 12
+    #: A pipe this large holds the child's results while this process is busy with an item
+    #: of its own.
+    _PIPE_BYTES = 1 << 20
+
+    def __init__(self, task: Callable[[Callable[[int, Result], None]], object]) -> None:
+        self._buffer = bytearray()
+        self._done: dict[int, Result] = {}
+        super().__init__(lambda out: task(_sender(out)), None, pipe_bytes=self._PIPE_BYTES)
+        assert self._pipe is not None
+        os.set_blocking(self._pipe, False)
 
     def receive(self) -> None:
         """Read the results that have come, without waiting for more."""
@@ -261,17 +288,6 @@ class _Streaming(Generic[Result]):
             start = end
         del buffer[:start]
 
-    def end(self) -> None:
-        """Stop the child if it is still at work (this process is stopping), and reap it."""
-        if self._pipe is not None:
-            os.close(self._pipe)
-            self._pipe = None
-        if self._pid is not None:
-            with contextlib.suppress(OSError):
-                os.kill(self._pid, signal.SIGTERM)
-            os.waitpid(self._pid, 0)
-            self._pid = None
-
 
 def _sender(out: BinaryIO) -> Callable[[int, object], None]:
     """In the child: write one result to the parent, as a frame (see `_Streaming`)."""
@@ -286,25 +302,13 @@ def _sender(out: BinaryIO) -> Callable[[int, object], None]:
     return send
 
 
-class _Child(Generic[Result]):
+class _Child(_Forked, Generic[Result]):
     """A task run in a process forked from this one, which sends its result back pickled
     through a pipe between the two. If the child fails, `result` runs the task here."""
 
     def __init__(self, task: Callable[[], Result], child_exit: Callable[[], None] | None) -> None:
         self.task = task
-        self._pipe: int | None = None
-        read, write = os.pipe()
-        try:
-            self._pid: int | None = os.fork()
-        except OSError:
-            os.close(read)
-            os.close(write)
-            raise
-        if self._pid == 0:
-            os.close(read)
-            _in_child(write, lambda out: _send_whole(out, task()), child_exit)  # never returns
-        os.close(write)
-        self._pipe = read
+        super().__init__(lambda out: _send_whole(out, task()), child_exit)
 
     def result(self) -> Result:
         import pickle  # here: most runs fork nothing, and need none of it
@@ -322,17 +326,6 @@ class _Child(Generic[Result]):
         if status == 0 and result is not _NOTHING:
             return result  # type: ignore[no-any-return]
         return self.task()
-
-    def end(self) -> None:
-        """Stop the child if it is still at work (the parent is stopping), and reap it."""
-        if self._pipe is not None:
-            os.close(self._pipe)
-            self._pipe = None
-        if self._pid is not None:
-            with contextlib.suppress(OSError):
-                os.kill(self._pid, signal.SIGTERM)
-            os.waitpid(self._pid, 0)
-            self._pid = None
 
 
 def _send_whole(out: BinaryIO, result: object) -> None:
