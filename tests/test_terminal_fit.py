@@ -14,9 +14,12 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from bragcli.render.screen import Column, Screen, grid, layout, wrap
+from bragcli.safetext import visible
 from conftest import SAMPLE_AS_OF, SAMPLE_PLAN, Run
 from test_history import Repo
 
@@ -177,6 +180,27 @@ def test_wrap_fits_every_line_in_cells_and_keeps_every_character(text: str, widt
     lines = wrap(text, width)
     assert all(cell_len(line) <= width for line in lines)
     assert "".join("".join(lines).split()) == "".join(text.split())
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=st.text(alphabet=st.sampled_from("ab Z.:\t\n\x1f\u00e9"), max_size=60),
+    width=st.integers(min_value=1, max_value=25),
+)
+def test_ascii_text_wraps_a_line_at_a_time_as_it_does_a_word_at_a_time(
+    text: str, width: int
+) -> None:
+    """The quick wrap of ASCII text (what nearly every plan holds) gives exactly the lines of
+    the word-by-word wrap, or leaves the text to it (a word longer than a line)."""
+    from bragcli.render.screen import _wrap_ascii, _wrap_words
+
+    quick = _wrap_ascii(text, width) if text.isascii() else None
+    slow = _wrap_words(text, width)
+    if quick is not None:
+        assert quick == slow
+    elif text.isascii():
+        assert any(len(word) > width for word in text.split())
+    assert wrap(text, width) == [visible(line) for line in slow]
 
 
 def test_a_wrapped_line_never_starts_a_workflow_command() -> None:

@@ -235,17 +235,24 @@ def _attention(
         Column(when, right=True, drop=2),
         Column("Status"),
     ]
-    rows: list[list[Cell]] = [
-        [
-            v.action.id,
-            v.action.title,
-            lead_text(status.plan, v.action.lead),
-            v.action.deadline or "none",
-            plural(v.days_overdue if v.overdue else v.days_left or 0, "day"),
-            rating_cell(v.action.status),
-        ]
-        for v in views
-    ]
+    # A large plan has thousands of these rows, and a few dozen leads and day counts.
+    leads: dict[tuple[str, ...], str] = {}
+    days: dict[int, str] = {}
+    rows: list[list[Cell]] = []
+    for v in views:
+        action = v.action
+        lead = leads.get(key := tuple(action.lead))
+        if lead is None:
+            lead = leads[key] = lead_text(status.plan, key)
+        count = v.days_overdue if v.overdue else v.days_left or 0
+        shown = days.get(count)
+        if shown is None:
+            shown = days[count] = plural(count, "day")
+        row: list[Cell] = [
+            action.id, action.title, lead, action.deadline or "none", shown,
+            rating_cell(action.status),
+        ]  # fmt: skip
+        rows.append(row)
     grid(screen, heading, columns, rows)
     screen.blank()
 
