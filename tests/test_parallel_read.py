@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bragcli.problems import Problem
-from bragcli.rules.run import RuleChoices, run_checks
+from bragcli.rules.run import RuleChoices, run_checks, while_loading
 from bragcli.source import parallel
 from bragcli.source.load import LoadedPlan, load_plan
 from conftest import EXAMPLES, ROOT, Run
@@ -237,6 +237,45 @@ def test_a_plan_read_on_two_cores_gives_what_one_process_gives(
     assert [s.area for s in split.areas] == [s.area for s in alone.areas]
     assert [s.action_pos for s in split.areas] == [s.action_pos for s in alone.areas]
     assert [s.area for s in split.partial] == [s.area for s in alone.partial]
+
+
+@pytest.mark.parametrize("cores", [1, 2])
+@pytest.mark.parametrize("plan_file", ["kept", "broken", "missing"])
+def test_rules_run_while_reading_find_what_rules_run_afterwards_find(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cores: int, plan_file: str
+) -> None:
+    """`brag check` runs the action rules on each file as it is read (on both cores); the
+    problems are exactly those of running every rule on the plan once it has loaded: for the
+    areas, for what validated of the broken ones, with or without plan.yaml, with the rule that
+    reads git history run afterwards on its dates, and with the rules the command line picks."""
+    if cores == 2 and not parallel.can_fork():
+        pytest.skip("needs fork and two cores")
+    folder = _mixed_plan(tmp_path)
+    (folder / "11-blue.yaml").write_text(
+        'id: "11"\ntitle: Done\nactions:\n  - id: "11.1"\n    title: Finished\n'
+        "    lead: Director of Children's Services\n    deadline: March 2023\n"
+        "    status: blue\n    updated: 2023-06-01\n",
+        encoding="utf-8",
+    )
+    if plan_file == "broken":
+        (folder / "plan.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    elif plan_file == "missing":
+        (folder / "plan.yaml").unlink()
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0 if cores == 2 else 10**12)
+    as_of = date(2023, 6, 30)
+    blue_since = {"11.1": date(2022, 1, 1)}  # blue since long ago, by git history
+    for choices in (RuleChoices(), RuleChoices(enable=("missing-updated",), stale_days=7)):
+        after = load_plan(folder)
+        while_reading = load_plan(folder, area_checks=while_loading(as_of, choices))
+        assert after.found_while_loading is None
+        assert while_reading.found_while_loading  # the warnings were found while reading
+        expected = sorted(run_checks(after, as_of, choices, blue_since), key=Problem.sort_key)
+        found = run_checks(while_reading, as_of, choices, blue_since)
+        assert sorted(found, key=Problem.sort_key) == expected
+        assert len(expected) > 20
+    assert any(p.code == "missing-updated" for p in expected)
+    if plan_file == "kept":
+        assert any(p.code == "blue-without-impact" and "git history" in p.message for p in found)
 
 
 @needs_fork

@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 import re
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -166,6 +166,35 @@ def test_a_rule_without_plan_settings_reads_none(rule: RuleModule) -> None:
     """Rules declaring no PLAN_SETTINGS still run when plan.yaml has errors: they must not
     need it."""
     assert len(_fire(rule, _Unreadable(), **TRIGGERS[rule.CODE])) == 1  # type: ignore[arg-type]
+
+
+class _NoHistory(NamedTuple):
+    """A context whose git history cannot be read: what a rule run while the plan's files are
+    read sees (`rules.run.while_loading`)."""
+
+    plan: Plan
+    as_of: date
+    stale_days: int
+    impact_days: int = 90
+    stale_reading: Any = None
+
+    @property
+    def blue_since(self) -> Any:
+        raise AssertionError("the rule read git history but declares READS_HISTORY = False")
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.CODE)
+def test_a_rule_that_does_not_read_history_says_so_truly(rule: RuleModule) -> None:
+    """Rules with READS_HISTORY False run on each file as it is read, before git history is
+    read: they must not need it. Only blue-without-impact reads it."""
+    assert rule.READS_HISTORY is (rule.CODE == "blue-without-impact")
+    if rule.READS_HISTORY:
+        return
+    values = {"id": "1.1", "title": "T", "lead": "Lead", "deadline": "March 2023"}
+    values |= {"status": "green", "updated": "2023-01-30", **TRIGGERS[rule.CODE]}
+    action = Action.model_validate(values)
+    ctx = _NoHistory(PLAN, AS_OF, 42)
+    assert len(list(rule.check(ctx, action, window_of(action, PLAN.quarters)))) == 1  # type: ignore[arg-type]
 
 
 def test_only_missing_updated_and_impact_unevidenced_are_off_by_default() -> None:

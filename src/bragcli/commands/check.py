@@ -128,7 +128,7 @@ def run_check(paths: Sequence[Path], options: CheckOptions, out: TextIO, err: Te
     """`brag check`: every problem of every path. A path that cannot be checked (missing, not a
     plan file) is reported on stderr and makes the exit code 2, after the others are checked."""
     from bragcli.render.problem_formats import summary
-    from bragcli.rules.run import run_checks
+    from bragcli.rules.run import run_checks, while_loading
 
     options.rules.refuse_contradictions()
     folders, refused = _targets(paths)
@@ -139,7 +139,11 @@ def run_check(paths: Sequence[Path], options: CheckOptions, out: TextIO, err: Te
     checked = 0
     for folder, only in folders.items():
         try:
-            loaded = load_plan(folder, max_bytes=options.max_bytes)
+            loaded = load_plan(
+                folder,
+                max_bytes=options.max_bytes,
+                area_checks=while_loading(options.as_of, options.rules),
+            )
         except BragError as e:
             err.write(f"brag: {e}\n")
             refused.append(str(e))

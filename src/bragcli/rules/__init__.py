@@ -5,7 +5,8 @@ Each rule module (yamllint's rules are the model) holds CODE, LEVEL, SCOPE, SUMM
 ENABLED, PLAN_SETTINGS (`base.RuleIdentity`) and one or both of:
 
 - `check(ctx, action, window)`, which yields ``(key, message)`` pairs: the key says which of
-  the action's values the warning points at ("" for the action); listed in `registry.RULES`;
+  the action's values the warning points at ("" for the action); listed in `registry.RULES`,
+  with READS_HISTORY (`base.RuleModule`): True for a rule that reads git history;
 - `check_areas(ctx, areas)`, which yields ``(area index, where, message)``: `where` is the path
   of keys and indexes in the area file (``("measures", 2, "readings")``); listed in
   `registry.AREA_RULES`.

@@ -94,6 +94,10 @@ class RuleIdentity(Protocol):
 class RuleModule(RuleIdentity, Protocol):
     """A warning rule that judges one action at a time."""
 
+    #: reads git history (`Context.blue_since`): run once the plan has loaded; the others
+    #: are run on each area file as it is read (`rules.run.while_loading`)
+    READS_HISTORY: bool
+
     def check(self, ctx: Context, action: Action, window: Window | None) -> Iterator[Finding]:
         """The findings for one action; `window` is its deadline's (None: not a date)."""
         ...

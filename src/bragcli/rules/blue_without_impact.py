@@ -31,6 +31,8 @@ FIX = "Say how its impact is being tested."
 ENABLED = True
 #: the days come through the context: checks: impact_days, else the default
 PLAN_SETTINGS: tuple[str, ...] = ()
+#: reads when the action turned blue from git history (`Context.blue_since`)
+READS_HISTORY = True
 
 
 def check(ctx: Context, action: Action, window: Window | None) -> Iterator[Finding]:

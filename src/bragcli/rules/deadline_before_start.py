@@ -17,6 +17,7 @@ SUMMARY = "The deadline ends before the plan's `start`."
 FIX = "Check the year."
 ENABLED = True
 PLAN_SETTINGS: tuple[str, ...] = ("start", "quarters")
+READS_HISTORY = False
 
 
 def check(ctx: Context, action: Action, window: Window | None) -> Iterator[Finding]:

@@ -20,6 +20,7 @@ SUMMARY = (
 FIX = "Give a month or date when one is agreed."
 ENABLED = True
 PLAN_SETTINGS: tuple[str, ...] = ()
+READS_HISTORY = False
 
 
 def check(ctx: Context, action: Action, window: Window | None) -> Iterator[Finding]:

@@ -26,6 +26,7 @@ SUMMARY = (
 FIX = "Add `impact_evidence:` (text or a list), or rate impact not started until it is tested."
 ENABLED = False
 PLAN_SETTINGS: tuple[str, ...] = ()
+READS_HISTORY = False
 
 
 def check(ctx: Context, action: Action, window: Window | None) -> Iterator[Finding]:

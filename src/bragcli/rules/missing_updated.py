@@ -25,6 +25,7 @@ SUMMARY = (
 FIX = "Add `updated:` with the date of its last progress update."
 ENABLED = False
 PLAN_SETTINGS: tuple[str, ...] = ()
+READS_HISTORY = False
 
 _STARTED = (Rating.GREEN, Rating.AMBER, Rating.RED)
 

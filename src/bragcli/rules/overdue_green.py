@@ -19,6 +19,7 @@ FIX = "Re-rate it or agree a new deadline."
 ENABLED = True
 #: the deadline's window depends on how the plan reads "Q1 2023"
 PLAN_SETTINGS: tuple[str, ...] = ("quarters",)
+READS_HISTORY = False
 
 
 def check(ctx: Context, action: Action, window: Window | None) -> Iterator[Finding]:

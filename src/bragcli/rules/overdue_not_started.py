@@ -26,6 +26,7 @@ FIX = "Rate it red if it has not started (at risk), or agree a new deadline."
 ENABLED = True
 #: the deadline's window depends on quarters; the key's words for not started on brag_key
 PLAN_SETTINGS: tuple[str, ...] = ("quarters", "brag_key")
+READS_HISTORY = False
 
 
 def check(ctx: Context, action: Action, window: Window | None) -> Iterator[Finding]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import NamedTuple
 
@@ -12,7 +12,7 @@ from bragcli.problems import BragError, Problem
 from bragcli.rules.base import AreaRuleModule, Context, RuleModule
 from bragcli.rules.registry import AREA_RULES, RULES, enabled_codes
 from bragcli.safetext import excerpt
-from bragcli.source.load import LoadedPlan
+from bragcli.source.load import AreaChecks, AreaSource, LoadedPlan
 
 
 class RuleChoices(NamedTuple):
@@ -38,48 +38,96 @@ def selected(checks: Checks, choices: RuleChoices) -> frozenset[str]:
     return frozenset((from_plan - set(choices.disable)) | set(choices.enable))
 
 
+class _Chosen(NamedTuple):
+    """The rules chosen for a plan, and what they look at."""
+
+    ctx: Context
+    rules: list[RuleModule]
+    area_rules: list[AreaRuleModule]
+
+
+def _choose(
+    plan: Plan | None,
+    as_of: date,
+    choices: RuleChoices,
+    blue_since: Mapping[str, date] | None = None,
+) -> _Chosen:
+    """When plan.yaml did not load (`plan` None), its `checks:` and settings are unknown: the
+    rules that read no plan setting still run, as the command line and the defaults choose."""
+    checks = plan.checks if plan is not None else Checks()
+    codes = selected(checks, choices)
+
+    def wanted(rule: RuleModule | AreaRuleModule) -> bool:
+        return rule.CODE in codes and (plan is not None or not rule.PLAN_SETTINGS)
+
+    stale_days = choices.stale_days if choices.stale_days is not None else checks.stale_days
+    ctx = Context(
+        plan or _no_plan(),
+        as_of,
+        stale_days,
+        checks.impact_days,
+        checks.stale_reading_months,
+        blue_since,
+    )
+    return _Chosen(ctx, [r for r in RULES if wanted(r)], [r for r in AREA_RULES if wanted(r)])
+
+
+def while_loading(as_of: date, choices: RuleChoices) -> AreaChecks:
+    """The action rules that read no git history, to run on each area file as it is loaded
+    (`Loader`'s `area_checks`): for a large plan, on both cores. `run_checks` runs the rest."""
+
+    def for_plan(plan: Plan | None) -> Callable[[AreaSource], list[Problem]]:
+        chosen = _choose(plan, as_of, choices)
+        rules = [rule for rule in chosen.rules if not rule.READS_HISTORY]
+        return lambda source: _action_problems(chosen.ctx, rules, source)
+
+    return for_plan
+
+
 def run_checks(
     loaded: LoadedPlan,
     as_of: date,
     choices: RuleChoices,
     blue_since: Mapping[str, date] | None = None,
 ) -> list[Problem]:
-    """The warnings for every action that loaded, and for the areas that loaded.
-
-    When plan.yaml did not load, its `checks:` and settings are unknown: the rules that read no
-    plan setting still run, as the command line and the defaults choose.
-    """
-    checks = loaded.plan.checks if loaded.plan is not None else Checks()
-    codes = selected(checks, choices)
-
-    def wanted(rule: RuleModule | AreaRuleModule) -> bool:
-        return rule.CODE in codes and (loaded.plan is not None or not rule.PLAN_SETTINGS)
-
-    rules = [rule for rule in RULES if wanted(rule)]
-    area_rules = [rule for rule in AREA_RULES if wanted(rule)]
-    if not rules and not area_rules:
-        return []
-    plan = loaded.plan or _no_plan()
-    stale_days = choices.stale_days if choices.stale_days is not None else checks.stale_days
-    ctx = Context(
-        plan, as_of, stale_days, checks.impact_days, checks.stale_reading_months, blue_since
-    )
-    problems = []
+    """The warnings for every action that loaded, and for the areas that loaded. When the plan
+    was loaded with `while_loading(as_of, choices)`, its findings are taken as they are and
+    only the rules that read git history are run here."""
+    chosen = _choose(loaded.plan, as_of, choices, blue_since)
+    rules = chosen.rules
+    problems: list[Problem] = []
+    if loaded.found_while_loading is not None:
+        problems.extend(loaded.found_while_loading)
+        rules = [rule for rule in rules if rule.READS_HISTORY]
     if rules:
-        for source, index, action in loaded.actions():
-            window = window_of(action, plan.quarters)
-            for rule in rules:
-                for key, message in rule.check(ctx, action, window):
-                    line, col = source.pos(index, key)
-                    problems.append(Problem(source.path, line, col, rule.LEVEL, rule.CODE, message))
+        for sources in (loaded.areas, loaded.partial):
+            for source in sources:
+                problems.extend(_action_problems(chosen.ctx, rules, source))
     areas = [source.area for source in loaded.areas]
-    for area_rule in area_rules:
-        for number, where, message in area_rule.check_areas(ctx, areas):
+    for area_rule in chosen.area_rules:
+        for number, where, message in area_rule.check_areas(chosen.ctx, areas):
             source = loaded.areas[number]
             line, col = source.locate(where)
             problems.append(
                 Problem(source.path, line, col, area_rule.LEVEL, area_rule.CODE, message)
             )
+    return problems
+
+
+def _action_problems(
+    ctx: Context, rules: Sequence[RuleModule], source: AreaSource
+) -> list[Problem]:
+    """What `rules` find in each action of one area."""
+    problems: list[Problem] = []
+    if not rules:
+        return problems
+    quarters, path = ctx.plan.quarters, source.path
+    for index, action in enumerate(source.area.actions):
+        window = window_of(action, quarters)
+        for rule in rules:
+            for key, message in rule.check(ctx, action, window):
+                line, col = source.pos(index, key)
+                problems.append(Problem(path, line, col, rule.LEVEL, rule.CODE, message))
     return problems
 
 

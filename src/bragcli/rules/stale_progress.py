@@ -27,6 +27,7 @@ FIX = "Ask the lead for an update."
 ENABLED = True
 #: the days come through the context: --stale-days, else checks: stale_days, else the default
 PLAN_SETTINGS: tuple[str, ...] = ()
+READS_HISTORY = False
 
 
 def check(ctx: Context, action: Action, window: Window | None) -> Iterator[Finding]:

@@ -29,6 +29,7 @@ SUMMARY = (
 FIX = "Write the year in full."
 ENABLED = True
 PLAN_SETTINGS: tuple[str, ...] = ("start", "quarters")
+READS_HISTORY = False
 
 
 def check(ctx: Context, action: Action, window: Window | None) -> Iterator[Finding]:

@@ -26,6 +26,7 @@ SUMMARY = (
 FIX = "Use the role's exact name, or add the role."
 ENABLED = True
 PLAN_SETTINGS: tuple[str, ...] = ("roles",)
+READS_HISTORY = False
 
 _MISSED = "--lead filters by role and holder, so this action is easy to miss"
 _AREA_MISSED = (

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from bragcli import deadlines
 from bragcli.model import Action, Area, Plan, id_key, natural_key
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from bragcli.source.git import Revision
 
 Pos = tuple[int, int]
+Done = TypeVar("Done")
 
 
 @dataclass(slots=True)
@@ -87,6 +88,10 @@ class Rejected:
 
 AreaResult = AreaSource | Rejected
 
+#: Given plan.yaml's model (None when it did not load), what to check in each area as it is
+#: loaded, beside reading it (`rules.run.while_loading`): the problems found.
+AreaChecks = Callable[[Plan | None], Callable[[AreaSource], list[Problem]]]
+
 
 @dataclass(slots=True)
 class LoadedPlan:
@@ -102,6 +107,8 @@ class LoadedPlan:
     #: What validated of the area files that did not load, in file order. Only the checks
     #: (rules, duplicate ids, deadlines) read these: a plan with errors is not reported on.
     partial: list[AreaSource] = field(default_factory=list)
+    #: what the loader's `area_checks` found in the areas and `partial`; None without them
+    found_while_loading: list[Problem] | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -129,13 +136,18 @@ class Loader:
     not grow with the length of the history. (The working tree gives no key: it is read anew.)
     """
 
-    def __init__(self, *, positions: bool = True, kept: bool = True) -> None:
+    def __init__(
+        self, *, positions: bool = True, kept: bool = True, area_checks: AreaChecks | None = None
+    ) -> None:
         """Without `positions` (a trend needs counts, a report the data, not where things
         are) where each value is in its file is not kept, and every problem points at line 1
         (`yamlread.read_bytes`): the problems are the same. `kept`: what is read is kept
-        until the command ends (one plan, not a history of them): see `paused_gc`."""
+        until the command ends (one plan, not a history of them): see `paused_gc`.
+        `area_checks`: run on each area (and on what validated of an area that did not load)
+        where it is read, on two cores for a large plan (`LoadedPlan.found_while_loading`)."""
         self.positions = positions
         self.kept = kept
+        self.area_checks = area_checks
         self._kept: dict[str, tuple[str, str, Any]] = {}
 
     def load(self, source: Source) -> LoadedPlan:
@@ -160,13 +172,34 @@ class Loader:
             def area(name: str) -> AreaResult:
                 return self._result(source, name, source.shown(name), self._area)  # type: ignore[no-any-return]
 
-            if isinstance(source, WorkTree):  # a large plan is read on two cores
-                areas = map_in_two(area, area_names, source.sizes(area_names))
-            else:  # a history's files are mostly kept from the commit before
-                areas = [area(name) for name in area_names]
+            found: list[Problem] | None = None
+            if self.area_checks is None:
+                areas = self._each(source, area, area_names)
+            else:
+                check = self.area_checks(plan if isinstance(plan, Plan) else None)
+
+                def checked(name: str) -> tuple[AreaResult, list[Problem]]:
+                    # Checked anew, never kept with the file's result: the findings depend
+                    # on plan.yaml and the command line too.
+                    result = area(name)
+                    valid = result if isinstance(result, AreaSource) else result.partial
+                    return result, check(valid) if valid is not None else []
+
+                done = self._each(source, checked, area_names)
+                areas = [result for result, _ in done]
+                found = [problem for _, findings in done for problem in findings]
             for gone in self._kept.keys() - set(names):
                 del self._kept[gone]
-            return assemble(source.folder, plan_path, plan, areas, problems)
+            loaded = assemble(source.folder, plan_path, plan, areas, problems)
+            loaded.found_while_loading = found
+            return loaded
+
+    @staticmethod
+    def _each(source: Source, work: Callable[[str], Done], names: list[str]) -> list[Done]:
+        """`work` on each file of `names`, in order."""
+        if isinstance(source, WorkTree):  # a large plan is read on two cores
+            return map_in_two(work, names, source.sizes(names))
+        return [work(name) for name in names]  # a history's files are mostly kept
 
     def _area(self, doc: Document | Problem) -> AreaResult:
         return area_file(doc, positions=self.positions)
@@ -194,11 +227,16 @@ class Loader:
 
 
 def load_plan(
-    folder: Path, *, max_bytes: int = MAX_FILE_BYTES, positions: bool = True
+    folder: Path,
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    positions: bool = True,
+    area_checks: AreaChecks | None = None,
 ) -> LoadedPlan:
     """The plan in `folder` in the working tree (raises BragError when there is no folder).
-    Without `positions`, problems point at line 1 (see `Loader`)."""
-    return Loader(positions=positions).load(WorkTree(folder, max_bytes=max_bytes))
+    Without `positions`, problems point at line 1 (see `Loader`, and for `area_checks`)."""
+    loader = Loader(positions=positions, area_checks=area_checks)
+    return loader.load(WorkTree(folder, max_bytes=max_bytes))
 
 
 def plan_at(
