@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from bragcli.render.screen import Column, Screen, grid, layout, wrap
+from bragcli.render.screen import Cell, Column, Screen, grid, layout, wrap
 from bragcli.safetext import visible
 from conftest import SAMPLE_AS_OF, SAMPLE_PLAN, Run
 from test_history import Repo
@@ -201,6 +201,31 @@ def test_ascii_text_wraps_a_line_at_a_time_as_it_does_a_word_at_a_time(
     elif text.isascii():
         assert any(len(word) > width for word in text.split())
     assert wrap(text, width) == [visible(line) for line in slow]
+
+
+@pytest.mark.parametrize("width", [12, 30])
+def test_a_table_without_colour_is_its_coloured_lines_without_styles(width: int) -> None:
+    """Without colour, a table's rows are made as plain text at once (a status of 10,000
+    actions has 18,000 lines): the same text as its styled lines, styles dropped."""
+    from bragcli.render.screen import _RowPlan
+
+    columns = [
+        Column("ID"),
+        Column("Title", ratio=2, max_lines=2),
+        Column("Days", right=True),
+        Column("Lead", ratio=1),
+    ]
+    plan = _RowPlan(columns, [4, width, 6, width // 2], 2)
+    rows: list[list[Cell]] = [
+        ["1.1", "Short", "3 days", ("Lead", "bold")],
+        ["1.2", "A title long enough to wrap onto more lines than allowed " * 3, "1", "X Y"],
+        ["完成", "✅ 完成 児童相談所の体制強化と人材育成の計画を策定し", "", ("", "dim")],
+        ["1.4", "https://example.org/" + "x" * 60, "12345678", "Cafe\u0301 lec\u0327he"],
+        ["", "", "", ""],
+    ]
+    for row in rows:
+        styled = plan.lines(row)
+        assert plan.text(row) == ["".join(p for p, _ in line).rstrip(" ") for line in styled]
 
 
 def test_a_wrapped_line_never_starts_a_workflow_command() -> None:

@@ -100,6 +100,13 @@ def fit(text: str, width: int, right: bool = False) -> str:
     return padding + text if right else text + padding
 
 
+def _pad(text: str, width: int, right: bool) -> str:
+    """`fit`, with the case of nearly every table cell (ASCII that fits) done here."""
+    if text.isascii() and len(text) <= width:
+        return text.rjust(width) if right else text.ljust(width)
+    return fit(text, width, right)
+
+
 def pad(text: str, width: int) -> str:
     """`text` padded to at least `width` cells (never cut), like f"{text:<{width}}"."""
     return text + " " * max(width - cells(text), 0)
@@ -451,9 +458,12 @@ def grid(
     # The rows fit the screen when their columns do (layout made sure of that where it can).
     add = screen.fitted_line if total <= screen.width else screen.shown_line
     plan = _RowPlan(kept, widths, gap)
-    for row in rows:
-        for line in plan.lines([row[i] for i in shown]):
-            add(*line)
+    if not screen.colour and total <= screen.width:  # lines of plain text, without spans
+        screen.lines.extend(line for row in rows for line in plan.text([row[i] for i in shown]))
+    else:
+        for row in rows:
+            for line in plan.lines([row[i] for i in shown]):
+                add(*line)
     if footer:
         screen.blank()
         for line in plan.lines([footer[i] for i in shown]):
@@ -476,6 +486,43 @@ class _RowPlan:
 
     def lines(self, row: Sequence[Cell]) -> list[list[Span]]:
         """The screen lines of one row: a wrapping cell's text on as many lines as it needs."""
+        texts, height = self._pieces(row)
+        space = self.space
+        lines = []
+        for k in range(height):
+            spans: list[Span] = []
+            add = spans.append
+            for (pieces, style), (width, _wraps, _max_lines, right) in zip(
+                texts, self.columns, strict=True
+            ):
+                piece = pieces[k] if k < len(pieces) else ""
+                add((_pad(piece, width, right), style if piece else None))
+                add(space)
+            spans.pop()
+            lines.append(spans)
+        return lines
+
+    def text(self, row: Sequence[Cell]) -> list[str]:
+        """`lines` as plain text, without styles: what `Screen.fitted_line` makes of them
+        when there is no colour."""
+        texts, height = self._pieces(row)
+        space = self.space[0]
+        columns = self.columns
+        if height == 1:
+            shown = [_pad(p[0], c[0], c[3]) for (p, _), c in zip(texts, columns, strict=True)]
+            return [space.join(shown).rstrip(" ")]
+        return [
+            space.join(
+                [
+                    _pad(pieces[k] if k < len(pieces) else "", c[0], c[3])
+                    for (pieces, _), c in zip(texts, columns, strict=True)
+                ]
+            ).rstrip(" ")
+            for k in range(height)
+        ]
+
+    def _pieces(self, row: Sequence[Cell]) -> tuple[list[tuple[list[str], str | None]], int]:
+        """Each cell's lines and style, and the row's height in lines."""
         texts: list[tuple[list[str], str | None]] = []
         height = 1
         for cell, (width, wraps, max_lines, _right) in zip(row, self.columns, strict=True):
@@ -487,24 +534,7 @@ class _RowPlan:
             else:
                 pieces = [text]
             texts.append((pieces, style))
-        space = self.space
-        lines = []
-        for k in range(height):
-            spans: list[Span] = []
-            add = spans.append
-            for (pieces, style), (width, _wraps, _max_lines, right) in zip(
-                texts, self.columns, strict=True
-            ):
-                piece = pieces[k] if k < len(pieces) else ""
-                if piece.isascii() and len(piece) <= width:  # `fit`, inlined for most cells
-                    shown = piece.rjust(width) if right else piece.ljust(width)
-                else:
-                    shown = fit(piece, width, right)
-                add((shown, style if piece else None))
-                add(space)
-            spans.pop()
-            lines.append(spans)
-        return lines
+        return texts, height
 
     def _wrap(self, text: str, width: int, max_lines: int) -> list[str]:
         key = (text, width, max_lines)
