@@ -324,3 +324,35 @@ def test_reading_a_history_keeps_a_plan_read_before_frozen() -> None:
         pass
     assert gc.get_freeze_count() > 0
     gc.unfreeze()
+
+
+@pytest.mark.parametrize("command", ["status", "actions"])
+def test_a_status_is_rolled_up_and_laid_out_without_the_cycle_collector(
+    run: Run, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """Rolling up 10,000 actions and laying out their rows makes hundreds of thousands of
+    short-lived objects and no cycles: the collector is paused while they are made, and on
+    again afterwards."""
+    import gc
+
+    from bragcli.compute import rollup
+    from bragcli.render import screen
+
+    seen: list[bool] = []
+    real_build, real_grid = rollup.build_status, screen.grid
+
+    def build(*args: object, **kwargs: object) -> rollup.Status:
+        seen.append(gc.isenabled())
+        return real_build(*args, **kwargs)  # type: ignore[arg-type]
+
+    def grid(*args: object, **kwargs: object) -> None:
+        seen.append(gc.isenabled())
+        real_grid(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rollup, "build_status", build)
+    monkeypatch.setattr(screen, "grid", grid)
+    monkeypatch.setattr("bragcli.render.status_terminal.grid", grid)
+    result = run(command, str(ROOT / "plans"), "--as-of", "2022-12-15", "--format", "terminal")
+    assert result.exit_code == 0
+    assert seen and not any(seen)
+    assert gc.isenabled()

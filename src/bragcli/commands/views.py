@@ -38,6 +38,7 @@ def run_status(
     """`brag status` (the roll-up) or, with per_action, `brag actions` (one row per action)."""
     from bragcli.compute.rollup import build_status
     from bragcli.render import ACTIONS_FORMATS, STATUS_FORMATS
+    from bragcli.source.load import paused_gc
 
     loaded, _revision = load_at(folder, options.rev, err, max_bytes=options.max_bytes)
     if loaded is None:
@@ -57,16 +58,19 @@ def run_status(
         from bragcli.commands.history import deadline_history
 
         deadlines = deadline_history(folder, options.rev, max_bytes=options.max_bytes)
-    status = build_status(
-        loaded.plan,
-        [s.area for s in loaded.areas],
-        options.as_of,
-        filters=options.filters,
-        due_within=options.due_within,
-        stale_days=options.stale_days,
-        deadline_history=deadlines,
-        show_replans=options.show_replans,
-    )
-    registry = ACTIONS_FORMATS if per_action else STATUS_FORMATS
-    registry[options.format](status, out, options.color)
+    # Rolling up and laying out make no reference cycles, only many short-lived objects: the
+    # cycle collector would scan them for nothing (at 10,000 actions, 3% of the time).
+    with paused_gc():
+        status = build_status(
+            loaded.plan,
+            [s.area for s in loaded.areas],
+            options.as_of,
+            filters=options.filters,
+            due_within=options.due_within,
+            stale_days=options.stale_days,
+            deadline_history=deadlines,
+            show_replans=options.show_replans,
+        )
+        registry = ACTIONS_FORMATS if per_action else STATUS_FORMATS
+        registry[options.format](status, out, options.color)
     return Exit.OK
