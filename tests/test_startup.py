@@ -49,6 +49,19 @@ def test_check_loads_no_renderer_and_no_package_metadata() -> None:
     assert unused & loaded == set()
 
 
+def test_status_in_a_pipe_loads_no_colours_json_or_csv() -> None:
+    """`brag status` piped (a CI log, a file) shows no colour and writes no JSON or CSV: rich's
+    styles and colours, json, csv and shutil (with its compression modules) cost a tenth of
+    the run, so they are imported only where used."""
+    loaded = _modules_after("status", "plans", "--as-of", SAMPLE_AS_OF, "--format", "terminal")
+    assert "bragcli.render.status_terminal" in loaded  # it did lay the status out
+    unused = {
+        "rich.style", "rich.color", "pickle", "json", "csv", "shutil", "bz2", "lzma",
+        "difflib", "bragcli.render.jsonout",
+    }  # fmt: skip
+    assert unused & loaded == set()
+
+
 def test_check_compiles_no_pattern_of_characters_beyond_latin_1() -> None:
     """Python's regex compiler takes millions of instructions for a class of characters beyond
     Latin-1 (the invisible and bidi characters safetext escapes): such patterns are compiled on

@@ -231,3 +231,37 @@ def test_a_table_without_colour_is_its_coloured_lines_without_styles(width: int)
 def test_a_wrapped_line_never_starts_a_workflow_command() -> None:
     lines = wrap("note ::error file=x::forged", 8)
     assert not [line for line in lines if line.lstrip().startswith("::")]
+
+
+def test_the_width_of_a_real_terminal_is_read_from_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without COLUMNS, a view on a terminal takes the terminal's own width (a pseudo-terminal
+    set to 57 columns here); a stream that says it is a terminal but has no file descriptor,
+    and a terminal that reports no width, get the width of a pipe."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    from bragcli.render.screen import MIN_WIDTH, PIPE_WIDTH, screen_width
+
+    monkeypatch.delenv("COLUMNS", raising=False)
+    main, secondary = pty.openpty()
+    try:
+        with open(secondary, "w", closefd=False) as terminal:
+            fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 57, 0, 0))
+            assert screen_width(terminal) == 57
+            fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 9, 0, 0))
+            assert screen_width(terminal) == MIN_WIDTH  # too narrow to lay out: the least
+            fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 0, 0, 0, 0))
+            assert screen_width(terminal) == PIPE_WIDTH  # no width known
+    finally:
+        os.close(secondary)
+        os.close(main)
+
+    class Pretending(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert screen_width(Pretending()) == PIPE_WIDTH
+    assert screen_width(io.StringIO()) == PIPE_WIDTH

@@ -26,17 +26,17 @@ from __future__ import annotations
 
 import functools
 import os
-import shutil
 from collections.abc import Sequence
-from typing import NamedTuple, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from rich.cells import cell_len, chop_cells
-from rich.color import ColorSystem
-from rich.style import Style
 
 from bragcli.render import ColorChoice
 from bragcli.safetext import visible
 from bragcli.terminal import colour_on, is_terminal
+
+if TYPE_CHECKING:
+    from rich.style import Style
 
 #: The width when the output is neither a terminal nor given one by COLUMNS.
 PIPE_WIDTH = 100
@@ -65,19 +65,34 @@ def screen_width(out: TextIO) -> int:
     if columns.isascii() and columns.isdigit() and len(columns) <= 6:
         return max(int(columns), MIN_WIDTH)
     if is_terminal(out):
-        return max(shutil.get_terminal_size((PIPE_WIDTH, 24)).columns, MIN_WIDTH)
+        try:
+            size = os.get_terminal_size(out.fileno()).columns
+        except (AttributeError, ValueError, OSError):  # not a real terminal after all
+            return PIPE_WIDTH
+        return max(size, MIN_WIDTH) if size > 0 else PIPE_WIDTH
     return PIPE_WIDTH
 
 
 @functools.cache
 def _style(style: str) -> Style:
+    # rich's styles and colours are imported only for coloured output: most output (pipes, CI
+    # logs, files) has none, and importing them was a tenth of a small `brag status`.
+    from rich.style import Style
+
     return Style.parse(style)
+
+
+def _render(style: Style, text: str) -> str:
+    from rich.color import ColorSystem
+
+    # The sixteen standard colours are all bragcli uses: every colour terminal has them.
+    return style.render(text, color_system=ColorSystem.STANDARD)
 
 
 def paint(text: str, style: str) -> str:
     """`text` (made `visible` already) in a rich style, in the sixteen standard colours every
     colour terminal has: for output that is coloured but not laid out (`brag check`)."""
-    return _style(style).render(text, color_system=ColorSystem.STANDARD) if text else text
+    return _render(_style(style), text) if text else text
 
 
 def fit(text: str, width: int, right: bool = False) -> str:
@@ -222,18 +237,13 @@ class Screen:
         self.width = screen_width(out)
         self.colour = colour_on(out, color)
         self.lines: list[str] = []
-        self._styles: dict[str, Style] = {}
         #: the rule under table headers: a line where the output can show one (not ASCII)
         self.rule = "─" if _can_encode(out, "─") else "-"
 
     def _paint(self, text: str, style: str | None) -> str:
         if not style or not self.colour or not text:
             return text
-        parsed = self._styles.get(style)
-        if parsed is None:
-            parsed = self._styles[style] = Style.parse(style)
-        # The sixteen standard colours are all bragcli uses: every colour terminal has them.
-        return parsed.render(text, color_system=ColorSystem.STANDARD)
+        return _render(_style(style), text)
 
     def line(self, *spans: Span | str) -> None:
         """One line of spans; each span's text is shown `visible` before it is styled."""

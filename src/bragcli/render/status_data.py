@@ -5,12 +5,11 @@ use for it."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any, TextIO
 
 from bragcli.compute.rollup import ActionView, MeasureView, Status, Totals
 from bragcli.model import Area, Measure, Plan, Rating
-from bragcli.render import ColorChoice, jsonout
+from bragcli.render import ColorChoice
 from bragcli.render.wording import (
     change_unit,
     csv_safe,
@@ -140,6 +139,8 @@ def status_json(status: Status, out: TextIO, color: ColorChoice = "never") -> No
             *(unread_measure_json(area, m) for area, m in status.unread_measures),
         ],
     }
+    from bragcli.render import jsonout  # not for the terminal view, which uses `flags`
+
     jsonout.dump(document, out)
 
 
@@ -158,6 +159,8 @@ def filters_json(status: Status) -> dict[str, Any]:
 
 
 def actions_json(status: Status, out: TextIO, color: ColorChoice = "never") -> None:
+    from bragcli.render import jsonout
+
     jsonout.dump([action_json(v, status) for v in status.actions], out)
 
 
@@ -175,6 +178,8 @@ ACTION_COLUMNS = [
 
 
 def _writer(out: TextIO) -> Any:
+    import csv  # not for the terminal view, which uses `flags`
+
     return csv.writer(out, lineterminator="\n")
 
 

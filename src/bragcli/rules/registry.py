@@ -6,8 +6,6 @@ checked against it (`not_a_warning`).
 
 from __future__ import annotations
 
-import difflib
-
 from bragcli.problems import Level
 from bragcli.rules import (
     area_rating_optimistic,
@@ -206,6 +204,8 @@ def not_a_warning(code: str) -> str | None:
             "is an error, and errors are always reported: only warnings can be disabled or "
             "enabled (fix what it reports instead)"
         )
+    import difflib  # only for a code that is not a warning's
+
     guess = difflib.get_close_matches(code[:100], WARNING_CODES, n=1, cutoff=0.6)
     if guess:
         return f"is not a warning of brag check; did you mean {guess[0]!r}?"

@@ -8,7 +8,6 @@ anything at all.
 
 from __future__ import annotations
 
-import difflib
 import types
 import typing
 from collections.abc import Sequence
@@ -108,6 +107,8 @@ def _problem(doc: Document, model: type[BaseModel], err: Any) -> Problem:
     if kind == "extra_forbidden":
         line, col = doc.locate(loc, key=True)
         allowed = _fields_at(model, loc[:-1])
+        import difflib  # only when a key is unknown
+
         guess = difflib.get_close_matches(str(loc[-1])[:100], allowed, n=1, cutoff=0.6)
         hint = (
             f"did you mean {guess[0]!r}?"
