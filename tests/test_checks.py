@@ -85,6 +85,57 @@ def test_unknown_lead_suggests_the_nearest_role() -> None:
     assert findings("unknown-lead", plan=no_roles, lead="Anyone") == []
 
 
+def test_a_lead_misspelt_again_is_compared_with_the_roles_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same unknown lead in many actions gets the same hint, worked out once per plan; a
+    plan with other roles gets its own; and what is kept grows with the different unknown
+    leads, never with the roles (60,000 roles and 300 unknown leads once took gigabytes)."""
+    from bragcli import problems
+    from bragcli.rules import unknown_lead
+
+    compared: list[str] = []
+    real = problems.did_you_mean
+
+    def counting(written: str, *args: Any, **kwargs: Any) -> str | None:
+        compared.append(written)
+        return real(written, *args, **kwargs)
+
+    monkeypatch.setattr(unknown_lead, "did_you_mean", counting)
+    monkeypatch.setattr(unknown_lead, "_hints", None)  # as at the start of a run
+    for _ in range(4):
+        assert findings("unknown-lead", lead="Principal Social Worker (PSW)")[0].endswith(
+            "did you mean 'Principal Social Worker'? (--lead filters by role and holder, so "
+            "this action is easy to miss)"
+        )
+    assert compared == ["Principal Social Worker (PSW)"]
+    other = PLAN.model_copy(update={"roles": {"Principal Social Work Lead": "A. N. Other"}})
+    assert (
+        "did you mean 'Principal Social Work Lead'?"
+        in findings("unknown-lead", plan=other, lead="Principal Social Worker (PSW)")[0]
+    )
+    assert (
+        "did you mean 'Principal Social Worker'?"
+        in findings("unknown-lead", lead="Principal Social Worker (PSW)")[0]
+    )
+    assert len(compared) == 3  # the first plan again: worked out anew, not kept from before
+
+    many = PLAN.model_copy(update={"roles": {f"Role {i}": f"Holder {i}" for i in range(5000)}})
+    for i in range(50):
+        findings("unknown-lead", plan=many, lead=f"Unknown person {i}")
+    hints = unknown_lead._hints
+    assert hints is not None and hints.plan is many
+    assert len(hints.said) == 50 and len(hints.roles) == 5000
+
+
+def test_a_hint_names_the_first_role_of_those_that_differ_only_by_case() -> None:
+    plan = PLAN.model_copy(update={"roles": {"Head of Service": "A", "HEAD OF SERVICE": "B"}})
+    assert (
+        "did you mean 'Head of Service'?"
+        in findings("unknown-lead", plan=plan, lead="Head of Servce")[0]
+    )
+
+
 @pytest.mark.parametrize(
     ("deadline", "status", "count"),
     [

@@ -64,9 +64,40 @@ def _unknown(plan: Plan, leads: list[str]) -> Iterator[str]:
             yield lead
 
 
+class _Hints:
+    """What `_hint` says for each unknown lead of one plan. A plan misspells the same lead in
+    many actions (the sample plan has 'Principal Social Worker (PSW)' four times), and
+    comparing a lead with every role was a tenth of a small `brag check`. One message is kept
+    for each different unknown lead, with the roles in lower case once: no more than the plan
+    holds already (a cache keyed by the roles, tried before, held a copy of them for every
+    lead, and gigabytes on a plan of 60,000 roles)."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan  # held, so no other plan can take its place in memory
+        #: each role by its lower case (the first, where two differ only by case)
+        self.roles: dict[str, str] = {}
+        for role in plan.roles:
+            self.roles.setdefault(role.lower(), role)
+        self.said: dict[str, str] = {}
+
+    def __call__(self, lead: str) -> str:
+        hint = self.said.get(lead)
+        if hint is None:
+            guess = did_you_mean(lead, self.roles, cutoff=0.75)
+            hint = (
+                "add it to roles in plan.yaml"
+                if guess is None
+                else f"did you mean {excerpt(self.roles[guess], 100)}?"
+            )
+            self.said[lead] = hint
+        return hint
+
+
+_hints: _Hints | None = None
+
+
 def _hint(plan: Plan, lead: str) -> str:
-    guess = did_you_mean(lead, {role.lower(): role for role in plan.roles}, cutoff=0.75)
-    if guess is None:
-        return "add it to roles in plan.yaml"
-    role = next(r for r in plan.roles if r.lower() == guess)
-    return f"did you mean {excerpt(role, 100)}?"
+    global _hints
+    if _hints is None or _hints.plan is not plan:
+        _hints = _Hints(plan)
+    return _hints(lead)
