@@ -115,13 +115,6 @@ def fit(text: str, width: int, right: bool = False) -> str:
     return padding + text if right else text + padding
 
 
-def _pad(text: str, width: int, right: bool) -> str:
-    """`fit`, with the case of nearly every table cell (ASCII that fits) done here."""
-    if text.isascii() and len(text) <= width:
-        return text.rjust(width) if right else text.ljust(width)
-    return fit(text, width, right)
-
-
 def pad(text: str, width: int) -> str:
     """`text` padded to at least `width` cells (never cut), like f"{text:<{width}}"."""
     return text + " " * max(width - cells(text), 0)
@@ -443,9 +436,7 @@ def grid(
 
     Cells of wrapping columns take as many lines as their text needs; the other cells of the
     row stand on its first line."""
-    rows = [
-        [visible(cell) if isinstance(cell, str) else _visible(cell) for cell in row] for row in rows
-    ]
+    rows = [[_visible(cell) for cell in row] for row in rows]
     footer = [_visible(cell) for cell in footer] if footer else None
     all_headers = [c.header.split("\n") for c in columns]
     fitted = layout(screen.width, columns, all_headers, [*rows, *([footer] if footer else [])])
@@ -506,7 +497,7 @@ class _RowPlan:
                 texts, self.columns, strict=True
             ):
                 piece = pieces[k] if k < len(pieces) else ""
-                add((_pad(piece, width, right), style if piece else None))
+                add((fit(piece, width, right), style if piece else None))
                 add(space)
             spans.pop()
             lines.append(spans)
@@ -518,13 +509,10 @@ class _RowPlan:
         texts, height = self._pieces(row)
         space = self.space[0]
         columns = self.columns
-        if height == 1:
-            shown = [_pad(p[0], c[0], c[3]) for (p, _), c in zip(texts, columns, strict=True)]
-            return [space.join(shown).rstrip(" ")]
         return [
             space.join(
                 [
-                    _pad(pieces[k] if k < len(pieces) else "", c[0], c[3])
+                    fit(pieces[k] if k < len(pieces) else "", c[0], c[3])
                     for (pieces, _), c in zip(texts, columns, strict=True)
                 ]
             ).rstrip(" ")
@@ -537,7 +525,7 @@ class _RowPlan:
         height = 1
         for cell, (width, wraps, max_lines, _right) in zip(row, self.columns, strict=True):
             text, style = (cell, None) if isinstance(cell, str) else cell
-            if wraps and (len(text) if text.isascii() else cell_len(text)) > width:
+            if wraps and cells(text) > width:
                 pieces = self._wrap(text, width, max_lines)
                 if len(pieces) > height:
                     height = len(pieces)
