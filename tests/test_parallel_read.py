@@ -8,6 +8,7 @@ what the split saves on a large plan (benchmarks/run.py).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 import shutil
 import threading
 import time
@@ -276,6 +277,56 @@ def test_rules_run_while_reading_find_what_rules_run_afterwards_find(
     assert any(p.code == "missing-updated" for p in expected)
     if plan_file == "kept":
         assert any(p.code == "blue-without-impact" and "git history" in p.message for p in found)
+
+
+def test_findings_made_while_reading_are_taken_only_for_the_same_date_and_choices() -> None:
+    """What the rules found while the plan was read is reused only by a run of the same rules
+    on the same date: asked with other choices or another date, every rule runs again, so a
+    rule disabled since is not reported and one enabled since is."""
+    folder = ROOT / "plans"
+    as_of = date(2023, 6, 30)
+    read = load_plan(folder, area_checks=while_loading(as_of, RuleChoices()))
+    assert any(p.code == "stale-progress" for p in read.found_while_loading or [])
+    for choices, when in (
+        (RuleChoices(disable=("stale-progress",)), as_of),
+        (RuleChoices(enable=("missing-updated",)), as_of),
+        (RuleChoices(stale_days=400), as_of),
+        (RuleChoices(), date(2022, 12, 15)),
+    ):
+        expected = sorted(run_checks(load_plan(folder), when, choices), key=Problem.sort_key)
+        found = sorted(run_checks(read, when, choices), key=Problem.sort_key)
+        assert found == expected, (choices, when)
+    assert not any(
+        p.code == "stale-progress"
+        for p in run_checks(read, as_of, RuleChoices(disable=("stale-progress",)))
+    )
+
+
+def test_a_rule_that_does_not_say_whether_it_reads_history_runs_with_the_history(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rule module without READS_HISTORY is taken to read git history: it is not run while
+    the files are read, but afterwards, when the history is known."""
+    import types
+
+    from bragcli.rules import registry, run as rules_run
+
+    seen: list[object] = []
+
+    def check(ctx: object, action: object, window: object) -> Iterator[tuple[str, str]]:
+        seen.append(getattr(ctx, "blue_since", None))
+        return iter(())
+
+    silent = types.SimpleNamespace(
+        CODE="stale-progress", LEVEL=registry.RULES[0].LEVEL, PLAN_SETTINGS=(), check=check
+    )
+    monkeypatch.setattr(rules_run, "RULES", (silent,))
+    as_of = date(2023, 6, 30)
+    loaded = load_plan(ROOT / "plans", area_checks=while_loading(as_of, RuleChoices()))
+    assert seen == []  # not run while reading
+    history = {"1.1": date(2022, 1, 1)}
+    run_checks(loaded, as_of, RuleChoices(), history)
+    assert seen and all(s == history for s in seen)
 
 
 @needs_fork

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
@@ -12,7 +13,7 @@ from bragcli.problems import BragError, Problem
 from bragcli.rules.base import AreaRuleModule, Context, RuleModule
 from bragcli.rules.registry import AREA_RULES, RULES, enabled_codes
 from bragcli.safetext import excerpt
-from bragcli.source.load import AreaChecks, AreaSource, LoadedPlan
+from bragcli.source.load import AreaSource, LoadedPlan
 
 
 class RuleChoices(NamedTuple):
@@ -72,16 +73,29 @@ def _choose(
     return _Chosen(ctx, [r for r in RULES if wanted(r)], [r for r in AREA_RULES if wanted(r)])
 
 
-def while_loading(as_of: date, choices: RuleChoices) -> AreaChecks:
+@dataclass(frozen=True, slots=True)
+class WhileLoading:
     """The action rules that read no git history, to run on each area file as it is loaded
-    (`Loader`'s `area_checks`): for a large plan, on both cores. `run_checks` runs the rest."""
+    (`Loader`'s `area_checks`): for a large plan, on both cores. `run_checks` runs the rest,
+    and takes what these found only when it is given the same date and choices."""
 
-    def for_plan(plan: Plan | None) -> Callable[[AreaSource], list[Problem]]:
-        chosen = _choose(plan, as_of, choices)
-        rules = [rule for rule in chosen.rules if not rule.READS_HISTORY]
+    as_of: date
+    choices: RuleChoices
+
+    def __call__(self, plan: Plan | None) -> Callable[[AreaSource], list[Problem]]:
+        chosen = _choose(plan, self.as_of, self.choices)
+        rules = [rule for rule in chosen.rules if not _reads_history(rule)]
         return lambda source: _action_problems(chosen.ctx, rules, source)
 
-    return for_plan
+
+def while_loading(as_of: date, choices: RuleChoices) -> WhileLoading:
+    """The `area_checks` for a plan to be checked as of `as_of` with `choices`."""
+    return WhileLoading(as_of, choices)
+
+
+def _reads_history(rule: RuleModule) -> bool:
+    # A rule that does not say is run once the history is known: the safe side.
+    return bool(getattr(rule, "READS_HISTORY", True))
 
 
 def run_checks(
@@ -91,14 +105,15 @@ def run_checks(
     blue_since: Mapping[str, date] | None = None,
 ) -> list[Problem]:
     """The warnings for every action that loaded, and for the areas that loaded. When the plan
-    was loaded with `while_loading(as_of, choices)`, its findings are taken as they are and
-    only the rules that read git history are run here."""
+    was loaded with `while_loading(as_of, choices)` (the same date and choices), its findings
+    are taken as they are and only the rules that read git history are run here; otherwise
+    every rule is run here."""
     chosen = _choose(loaded.plan, as_of, choices, blue_since)
     rules = chosen.rules
     problems: list[Problem] = []
-    if loaded.found_while_loading is not None:
+    if loaded.found_while_loading is not None and loaded.found_by == WhileLoading(as_of, choices):
         problems.extend(loaded.found_while_loading)
-        rules = [rule for rule in rules if rule.READS_HISTORY]
+        rules = [rule for rule in rules if _reads_history(rule)]
     if rules:
         for sources in (loaded.areas, loaded.partial):
             for source in sources:

@@ -109,6 +109,9 @@ class LoadedPlan:
     partial: list[AreaSource] = field(default_factory=list)
     #: what the loader's `area_checks` found in the areas and `partial`; None without them
     found_while_loading: list[Problem] | None = None
+    #: the `area_checks` that found them (`rules.run.run_checks` takes the findings only from
+    #: the checks it would run itself)
+    found_by: AreaChecks | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -192,6 +195,7 @@ class Loader:
                 del self._kept[gone]
             loaded = assemble(source.folder, plan_path, plan, areas, problems)
             loaded.found_while_loading = found
+            loaded.found_by = self.area_checks if found is not None else None
             return loaded
 
     @staticmethod
