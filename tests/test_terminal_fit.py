@@ -182,6 +182,19 @@ def test_wrap_fits_every_line_in_cells_and_keeps_every_character(text: str, widt
     assert "".join("".join(lines).split()) == "".join(text.split())
 
 
+def test_a_character_wider_than_the_line_takes_a_line_of_its_own() -> None:
+    """At a width of one cell, a two-cell character cannot fit: it is put on a line alone,
+    not cut to nothing again and again (which never ended: run aside, so that this fails)."""
+    import threading
+
+    got: list[list[str]] = []
+    cases = [("中", 1), ("中文 ab", 1), ("中文 ab", 2)]
+    worker = threading.Thread(target=lambda: got.extend(wrap(*c) for c in cases), daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert got == [["中"], ["中", "文", "a", "b"], ["中", "文", "ab"]]
+
+
 @settings(max_examples=400, deadline=None)
 @given(
     text=st.text(alphabet=st.sampled_from("ab Z.:\t\n\x1f\u00e9"), max_size=60),
@@ -265,3 +278,14 @@ def test_the_width_of_a_real_terminal_is_read_from_it(monkeypatch: pytest.Monkey
 
     assert screen_width(Pretending()) == PIPE_WIDTH
     assert screen_width(io.StringIO()) == PIPE_WIDTH
+
+    class Odd(Pretending):  # a wrapper whose descriptor is not one
+        def __init__(self, fileno: object) -> None:
+            super().__init__()
+            self.number = fileno
+
+        def fileno(self) -> int:
+            return self.number  # type: ignore[return-value]
+
+    for fileno in (None, "3", 2**70, -1, 987654):
+        assert screen_width(Odd(fileno)) == PIPE_WIDTH, fileno

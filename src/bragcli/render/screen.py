@@ -26,17 +26,14 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple, TextIO
+from collections.abc import Callable, Sequence
+from typing import NamedTuple, TextIO
 
 from rich.cells import cell_len, chop_cells
 
 from bragcli.render import ColorChoice
 from bragcli.safetext import visible
 from bragcli.terminal import colour_on, is_terminal
-
-if TYPE_CHECKING:
-    from rich.style import Style
 
 #: The width when the output is neither a terminal nor given one by COLUMNS.
 PIPE_WIDTH = 100
@@ -67,32 +64,29 @@ def screen_width(out: TextIO) -> int:
     if is_terminal(out):
         try:
             size = os.get_terminal_size(out.fileno()).columns
-        except (AttributeError, ValueError, OSError):  # not a real terminal after all
+        # not a real terminal after all: no descriptor, a closed one, or not a number
+        except (AttributeError, ValueError, OSError, TypeError, OverflowError):
             return PIPE_WIDTH
         return max(size, MIN_WIDTH) if size > 0 else PIPE_WIDTH
     return PIPE_WIDTH
 
 
 @functools.cache
-def _style(style: str) -> Style:
-    # rich's styles and colours are imported only for coloured output: most output (pipes, CI
-    # logs, files) has none, and importing them was a tenth of a small `brag status`.
+def _style(style: str) -> Callable[[str], str]:
+    """What paints text in `style`. rich's styles and colours are imported only for coloured
+    output: most output (pipes, CI logs, files) has none, and importing them was a tenth of a
+    small `brag status`."""
+    from rich.color import ColorSystem
     from rich.style import Style
 
-    return Style.parse(style)
-
-
-def _render(style: Style, text: str) -> str:
-    from rich.color import ColorSystem
-
     # The sixteen standard colours are all bragcli uses: every colour terminal has them.
-    return style.render(text, color_system=ColorSystem.STANDARD)
+    return functools.partial(Style.parse(style).render, color_system=ColorSystem.STANDARD)
 
 
 def paint(text: str, style: str) -> str:
     """`text` (made `visible` already) in a rich style, in the sixteen standard colours every
     colour terminal has: for output that is coloured but not laid out (`brag check`)."""
-    return _render(_style(style), text) if text else text
+    return _style(style)(text) if text else text
 
 
 def fit(text: str, width: int, right: bool = False) -> str:
@@ -168,9 +162,13 @@ def _wrap_words(text: str, width: int) -> list[str]:
             if line:
                 lines.append(" ".join(line))
             while cells(word) > width:
-                piece = chop_cells(word, width)[0]
+                # a character wider than the whole line (width 1) takes a line of its own
+                piece = chop_cells(word, width)[0] or word[0]
                 lines.append(piece)
                 word = word[len(piece) :]
+            if not word:  # its last piece was a character wider than the line
+                line, size = [], -1
+                continue
             length = cells(word)
         elif line:
             lines.append(" ".join(line))
@@ -236,7 +234,7 @@ class Screen:
     def _paint(self, text: str, style: str | None) -> str:
         if not style or not self.colour or not text:
             return text
-        return _render(_style(style), text)
+        return _style(style)(text)
 
     def line(self, *spans: Span | str) -> None:
         """One line of spans; each span's text is shown `visible` before it is styled."""
