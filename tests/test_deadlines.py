@@ -537,3 +537,68 @@ def test_days_in_month_is_the_calendars_for_every_month_of_every_year() -> None:
     for month in (0, 13, -1):
         with pytest.raises(ValueError):
             days_in_month(2024, month)
+
+
+# --- the patterns: compiled when first needed, and tried only where they can match ----------
+
+#: Which patterns start with a digit, which with a letter (`_match` tries each only on text
+#: that starts so); _PAIR_QUARTER may start with either ("fy 2022/23 q1", "2022/23 q1").
+_STARTS_WITH_DIGIT = ("_ISO", "_NUMERIC", "_DAY_MONTH", "_YEAR_QUARTER", "_YEAR_PAIR", "_BARE_YEAR")
+_STARTS_WITH_LETTER = (
+    "_PART_MONTH",
+    "_MONTH_YEAR",
+    "_SEASON",
+    "_QUARTER_PAIR",
+    "_QUARTER_YEAR",
+    "_FY_PAIR",
+)
+
+_PIECES = st.sampled_from(
+    ["2023", "23", "1", "12", "31st", "q1", "q4", "fy", "fy ", "financial year ", "march", "mar",
+     "sept", "spring", "winter", "end", "the ", "of", " ", "-", "/", ".", ",", "2022/23", "2022-23"]
+)  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_PIECES, min_size=1, max_size=6).map("".join))
+def test_a_pattern_matches_only_text_that_starts_as_it_does(text: str) -> None:
+    """What `_match` relies on to skip patterns: none of the digit-first patterns matches text
+    starting with a letter, and the other way round; so skipping them changes no result."""
+    for name in _STARTS_WITH_DIGIT:
+        if getattr(deadlines, name).fullmatch(text):
+            assert text[0].isdigit(), (name, text)
+    for name in _STARTS_WITH_LETTER:
+        if getattr(deadlines, name).fullmatch(text):
+            assert text[0].isalpha(), (name, text)
+
+
+def test_every_deadline_pattern_is_sorted_by_how_it_starts() -> None:
+    patterns = {k for k, v in vars(deadlines).items() if isinstance(v, deadlines.LazyPattern)}
+    sorted_ = {*_STARTS_WITH_DIGIT, *_STARTS_WITH_LETTER, "_PAIR_QUARTER"}
+    # the other three are not tried by _match
+    assert patterns - sorted_ == {"_PLAIN_ISO", "_TIME_AFTER", "_YEAR_MONTH"}
+
+
+def test_no_pattern_is_compiled_at_import() -> None:
+    """Python compiles a pattern slowly; importing the modules (every command does) compiles
+    none of them, and a month-and-year deadline compiles no pattern for dates that start with
+    a digit."""
+    import subprocess
+    import sys
+
+    code = (
+        "from bragcli import deadlines, model\n"
+        "def compiled():\n"
+        "    return sorted(f'{m.__name__}.{k}' for m in (deadlines, model)\n"
+        "                  for k, v in vars(m).items()\n"
+        "                  if isinstance(v, deadlines.LazyPattern) and v._compiled is not None)\n"
+        "print(compiled())\n"
+        "deadlines.parse_deadline('March 2023')\n"
+        "print(compiled())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    at_import, after = done.stdout.splitlines()
+    assert at_import == "[]"
+    assert after == "['bragcli.deadlines._MONTH_YEAR', 'bragcli.deadlines._PART_MONTH']"

@@ -152,36 +152,61 @@ _SECOND_YEAR = r"[/-](?P<year2>[0-9]{4}|[0-9]{2})"
 _FY = r"(?:fy ?|financial year )"
 _QUARTER = r"q(?P<quarter>[0-9])"
 #: The text is lower-cased before it is matched (`_normalised`), so no pattern needs
-#: IGNORECASE, which makes each pattern several times dearer to compile at every start-up.
+#: IGNORECASE, which makes each pattern several times dearer to compile.
 _FLAGS = re.ASCII
 
-_PREFIX = re.compile(r"^(?:due )?(?:by )?", _FLAGS)
-_ISO = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})", _FLAGS)
-_NUMERIC = re.compile(
+
+class LazyPattern:
+    """A regular expression compiled the first time it is used, not at import: Python
+    compiles patterns slowly, and a short command (`brag check` on a small plan) meets only a
+    few of the forms a date can take. Compiled once, it is kept."""
+
+    __slots__ = ("_compiled", "_flags", "_source")
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self._source, self._flags = source, flags
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self._source, self._flags)
+        return self._compiled
+
+    def fullmatch(self, text: str) -> re.Match[str] | None:
+        return self.compiled.fullmatch(text)
+
+    def match(self, text: str) -> re.Match[str] | None:
+        return self.compiled.match(text)
+
+
+# Each starts with a digit (`_match` tries them only on text that does) or with a letter.
+_ISO = LazyPattern(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})", _FLAGS)
+_NUMERIC = LazyPattern(
     r"(?P<day>[0-9]{1,2})(?P<sep>[/.-])(?P<month>[0-9]{1,2})(?P=sep)" + _YEAR_2_OR_4, _FLAGS
 )
-_DAY_MONTH = re.compile(
+_DAY_MONTH = LazyPattern(
     r"(?P<day>[0-9]{1,2})(?:st|nd|rd|th)?(?: of)?[ -]" + _MONTH + "[ -]" + _YEAR_2_OR_4, _FLAGS
 )
-_PART_MONTH = re.compile(
+_PART_MONTH = LazyPattern(
     r"(?:the )?(?P<part>end|late|early|beginning|start|mid|middle)(?: of)?[ -]"
     + _MONTH
     + " "
     + _YEAR,
     _FLAGS,
 )
-_MONTH_YEAR = re.compile(_MONTH + " " + _YEAR, _FLAGS)
-_SEASON = re.compile(
+_MONTH_YEAR = LazyPattern(_MONTH + " " + _YEAR, _FLAGS)
+_SEASON = LazyPattern(
     r"(?P<season>spring|summer|autumn|fall|winter),? " + _YEAR + f"(?:{_SECOND_YEAR})?", _FLAGS
 )
 _PAIR = _FY + "?" + _YEAR_2_OR_4 + _SECOND_YEAR
-_QUARTER_PAIR = re.compile(_QUARTER + " " + _PAIR, _FLAGS)
-_PAIR_QUARTER = re.compile(_PAIR + " " + _QUARTER, _FLAGS)
-_QUARTER_YEAR = re.compile(_QUARTER + " " + _YEAR, _FLAGS)
-_YEAR_QUARTER = re.compile(_YEAR + " " + _QUARTER, _FLAGS)
-_FY_PAIR = re.compile(_FY + _YEAR_2_OR_4 + _SECOND_YEAR, _FLAGS)
-_YEAR_PAIR = re.compile(_YEAR + _SECOND_YEAR, _FLAGS)
-_BARE_YEAR = re.compile(_YEAR, _FLAGS)
+_QUARTER_PAIR = LazyPattern(_QUARTER + " " + _PAIR, _FLAGS)
+_PAIR_QUARTER = LazyPattern(_PAIR + " " + _QUARTER, _FLAGS)  # either: "fy" or a digit
+_QUARTER_YEAR = LazyPattern(_QUARTER + " " + _YEAR, _FLAGS)
+_YEAR_QUARTER = LazyPattern(_YEAR + " " + _QUARTER, _FLAGS)
+_FY_PAIR = LazyPattern(_FY + _YEAR_2_OR_4 + _SECOND_YEAR, _FLAGS)
+_YEAR_PAIR = LazyPattern(_YEAR + _SECOND_YEAR, _FLAGS)
+_BARE_YEAR = LazyPattern(_YEAR, _FLAGS)
 
 _MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June",
@@ -230,43 +255,47 @@ def _match(text: str, quarters: Quarters) -> tuple[Window, re.Match[str]] | None
     s = _normalised(text)
     if not s:
         return None
-    s = _PREFIX.sub("", s.removesuffix(".").rstrip(), count=1)
+    s = s.removesuffix(".").rstrip().removeprefix("due ").removeprefix("by ")
     if s in NO_DATE_WORDS:
         return None
     if not s.isascii():  # every form is ASCII once spaces are single: no pattern can match
         raise DeadlineError(text)
+    # A pattern that starts with a digit cannot match text that does not, and the other way
+    # round: the patterns that cannot match are not tried (nor compiled). The order is kept.
+    digit = s[:1].isdigit()
+    word = not digit
 
-    if m := _ISO.fullmatch(s):
+    if digit and (m := _ISO.fullmatch(s)):
         return _day(text, _year(text, m["year"]), int(m["month"]), int(m["day"])), m
-    if m := _NUMERIC.fullmatch(s) or _DAY_MONTH.fullmatch(s):
+    if digit and (m := _NUMERIC.fullmatch(s) or _DAY_MONTH.fullmatch(s)):
         return _day(text, _year(text, m["year"]), _month(m["month"]), int(m["day"])), m
-    if m := _PART_MONTH.fullmatch(s):
+    if word and (m := _PART_MONTH.fullmatch(s)):
         year, month = _year(text, m["year"]), _month(m["month"])
         first, last = _PARTS[m["part"].lower()]
         last = min(last, days_in_month(year, month))
         return Window(date(year, month, first), date(year, month, last)), m
-    if m := _MONTH_YEAR.fullmatch(s):
+    if word and (m := _MONTH_YEAR.fullmatch(s)):
         return _months(_year(text, m["year"]), _month(m["month"]), 1), m
-    if m := _SEASON.fullmatch(s):
+    if word and (m := _SEASON.fullmatch(s)):
         season, year = m["season"].lower(), _year(text, m["year"])
         if m["year2"] is not None:
             if season != "winter":
                 raise DeadlineError(text, "spans two years, but only winter does")
             _check_next_year(text, year, m["year2"])
         return _months(year, _SEASON_MONTHS[season], 3), m
-    if m := _QUARTER_PAIR.fullmatch(s) or _PAIR_QUARTER.fullmatch(s):
+    if m := (word and _QUARTER_PAIR.fullmatch(s)) or _PAIR_QUARTER.fullmatch(s):
         quarter, year = _quarter(text, m["quarter"]), _year(text, m["year"])
         _check_next_year(text, year, m["year2"])
         return _months(year, 1 + 3 * quarter, 3), m  # financial Q1 starts in April
-    if m := _QUARTER_YEAR.fullmatch(s) or _YEAR_QUARTER.fullmatch(s):
+    if m := _QUARTER_YEAR.fullmatch(s) if word else _YEAR_QUARTER.fullmatch(s):
         quarter, year = _quarter(text, m["quarter"]), _year(text, m["year"])
         first_month = 1 + 3 * quarter if quarters == "financial" else 3 * quarter - 2
         return _months(year, first_month, 3), m
-    if m := _FY_PAIR.fullmatch(s) or _YEAR_PAIR.fullmatch(s):
+    if m := _FY_PAIR.fullmatch(s) if word else _YEAR_PAIR.fullmatch(s):
         year = _year(text, m["year"])
         _check_next_year(text, year, m["year2"])
         return _months(year, 4, 12), m
-    if m := _BARE_YEAR.fullmatch(s):
+    if digit and (m := _BARE_YEAR.fullmatch(s)):
         return _months(_year(text, m["year"]), 1, 12), m
     raise DeadlineError(text)
 
@@ -345,8 +374,8 @@ def _months(year: int, month: int, count: int) -> Window:
 #: How to write a date, for messages: every form `parse_date` reads.
 DATE_FORMS = "write it as YYYY-MM-DD (2023-01-31) or day first (31/01/2023, 31 January 2023)"
 
-_PLAIN_ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
-_TIME_AFTER = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt ][0-9]", re.ASCII)
+_PLAIN_ISO = LazyPattern(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+_TIME_AFTER = LazyPattern(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[Tt ][0-9]", re.ASCII)
 
 
 class ShortYearDate(date):
@@ -394,7 +423,7 @@ def parse_date(text: str) -> date:
 
 # --- the periods of measures' readings ---------------------------------------------------------
 
-_YEAR_MONTH = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})", re.ASCII)
+_YEAR_MONTH = LazyPattern(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})", re.ASCII)
 
 
 def parse_period(text: str, *, quarters: Quarters = "calendar") -> Window | None:

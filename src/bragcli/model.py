@@ -38,7 +38,13 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from pydantic_core.core_schema import ErrorType
 
 from bragcli import deadlines
-from bragcli.deadlines import MAX_DAYS, READING_GRACE_MONTHS, ReadingCadence, parse_days
+from bragcli.deadlines import (
+    MAX_DAYS,
+    READING_GRACE_MONTHS,
+    LazyPattern,
+    ReadingCadence,
+    parse_days,
+)
 from bragcli.safetext import excerpt
 
 
@@ -287,13 +293,13 @@ def id_key(identifier: str) -> str:
 # --- numbers and dates: one rule each, wherever they are read ---------------------------------
 
 _NUMBER = r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
-_PLAIN_NUMBER = re.compile(_NUMBER, re.ASCII)
-_RANGE = re.compile(rf"^\s*({_NUMBER})\s*(?:-|\u2013|to)\s*({_NUMBER})\s*$")
+_PLAIN_NUMBER = LazyPattern(_NUMBER, re.ASCII)
+_RANGE = LazyPattern(rf"^\s*({_NUMBER})\s*(?:-|\u2013|to)\s*({_NUMBER})\s*$")
 _NUMBER_HINT = "write plain digits, such as 41, -2.5 or 1e6 (no units, commas or underscores)"
 
 
-_WITH_UNIT = re.compile(rf"^\s*({_NUMBER})\s*(%|[^\W\d_][^\d]*)\s*$")
-_RANGE_WITH_UNIT = re.compile(rf"^\s*({_NUMBER})\s*%?\s*(?:-|\u2013|to)\s*({_NUMBER})\s*(\S.*)?$")
+_WITH_UNIT = LazyPattern(rf"^\s*({_NUMBER})\s*(%|[^\W\d_][^\d]*)\s*$")
+_RANGE_WITH_UNIT = LazyPattern(rf"^\s*({_NUMBER})\s*%?\s*(?:-|\u2013|to)\s*({_NUMBER})\s*(\S.*)?$")
 
 
 def parse_number(text: str) -> float:
@@ -594,7 +600,7 @@ class Note(NamedTuple):
 
 
 #: A key that was meant as a date: digits with - / or . between them.
-_DATE_LIKE = re.compile(r"[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}", re.ASCII)
+_DATE_LIKE = LazyPattern(r"[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}", re.ASCII)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
@@ -73,14 +72,26 @@ def _choose(
     return _Chosen(ctx, [r for r in RULES if wanted(r)], [r for r in AREA_RULES if wanted(r)])
 
 
-@dataclass(frozen=True, slots=True)
 class WhileLoading:
     """The action rules that read no git history, to run on each area file as it is loaded
     (`Loader`'s `area_checks`): for a large plan, on both cores. `run_checks` runs the rest,
-    and takes what these found only when it is given the same date and choices."""
+    and takes what these found only when it is given the same date and choices.
 
-    as_of: date
-    choices: RuleChoices
+    (A plain class: a frozen dataclass is compiled from source text at every start-up, and
+    mypy does not take a NamedTuple with `__call__` as callable.)"""
+
+    __slots__ = ("as_of", "choices")
+
+    def __init__(self, as_of: date, choices: RuleChoices) -> None:
+        self.as_of, self.choices = as_of, choices
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, WhileLoading):
+            return NotImplemented
+        return (self.as_of, self.choices) == (other.as_of, other.choices)
+
+    def __hash__(self) -> int:
+        return hash((self.as_of, self.choices))
 
     def __call__(self, plan: Plan | None) -> Callable[[AreaSource], list[Problem]]:
         chosen = _choose(plan, self.as_of, self.choices)
