@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -193,6 +192,9 @@ class _Forked:
         *,
         pipe_bytes: int = 0,
     ) -> None:
+        import signal  # noqa: F401 - here, not at the top: most runs fork nothing (and the
+        # child, which uses it, then finds it imported)
+
         read, write = os.pipe()
         if pipe_bytes:  # Linux lets anyone enlarge a pipe up to 1 MB; elsewhere it stays
             with contextlib.suppress(AttributeError, OSError):
@@ -217,6 +219,8 @@ class _Forked:
             os.close(self._pipe)
             self._pipe = None
         if self._pid is not None:
+            import signal  # here: most runs fork nothing
+
             with contextlib.suppress(OSError):
                 os.kill(self._pid, signal.SIGTERM)
             os.waitpid(self._pid, 0)
@@ -340,6 +344,8 @@ def _in_child(
     """In the child: run the task, which writes its results to `pipe`, and end the process
     without running anything of the parent's (exit handlers, buffered output). Ctrl-C is the
     parent's to handle: it ends the child."""
+    import signal
+
     code = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
