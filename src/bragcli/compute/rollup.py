@@ -262,23 +262,32 @@ def view_actions(
     """
     if stale_days is None:
         stale_days = plan.checks.stale_days
-    views = []
+    quarters = plan.quarters
+    views: list[ActionView] = []
+    add = views.append
+    # A large plan has tens of thousands of actions: the view is made positionally, and
+    # without history the re-plans are known at once (`replanning`'s first case).
     for area in areas:
         for action in area.actions:
-            window = window_of(action, plan.quarters)
-            overdue = days_overdue(window, action.status, as_of)
-            baseline, replanned = replanning(action, deadline_history)
-            views.append(
+            window = window_of(action, quarters)
+            status = action.status
+            overdue = days_overdue(window, status, as_of)
+            baseline, replanned = (
+                (action.baseline, None)
+                if deadline_history is None
+                else replanning(action, deadline_history)
+            )
+            add(
                 ActionView(
-                    area=area,
-                    action=action,
-                    as_of=as_of,
-                    window=window,
-                    days_overdue=overdue,
-                    due_soon=not overdue and is_due_soon(window, action.status, as_of, due_within),
-                    stale=is_stale(action, as_of, stale_days),
-                    baseline=baseline,
-                    replanned=replanned,
+                    area,
+                    action,
+                    as_of,
+                    window,
+                    overdue,
+                    not overdue and is_due_soon(window, status, as_of, due_within),
+                    is_stale(action, as_of, stale_days),
+                    baseline,
+                    replanned,
                 )
             )
     return views
@@ -453,12 +462,12 @@ def build_status(
         plan, areas, as_of, due_within=due_within, stale_days=stale_days,
         deadline_history=deadline_history,
     )  # fmt: skip
-    views = [v for v in every if filters.keep(v, plan)]
+    filtering = filters != NO_FILTERS
+    views = [v for v in every if filters.keep(v, plan)] if filtering else every
     by_area: dict[str, list[ActionView]] = {}
     for view in views:
         by_area.setdefault(view.area.id, []).append(view)
     tallies = {area_id: _tally_of_views(kept) for area_id, kept in by_area.items()}
-    filtering = filters != NO_FILTERS
     summaries = [
         AreaSummary(area, totals_at([tallies[area.id]], as_of, due_within))
         if area.id in tallies

@@ -50,7 +50,7 @@ def is_due_soon(window: Window | None, status: Rating, as_of: date, within: int)
 def is_stale(action: Action, as_of: date, stale_days: int) -> bool:
     """The last progress update (the newest of `updated` and the dated notes) is more than
     `stale_days` before as_of (blue is never stale)."""
-    last = action.last_update
-    if last is None or action.status is Rating.BLUE:
+    if action.status is Rating.BLUE:
         return False
-    return (as_of - last).days > stale_days
+    last = action.last_update
+    return last is not None and (as_of - last).days > stale_days
