@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bragcli.source import load as load_module
+from bragcli.source import files as files_module
 from bragcli.source import yamlread
 from bragcli.source.load import LoadedPlan, load_plan
 from conftest import EXAMPLES, Run
@@ -147,12 +147,12 @@ def test_a_report_on_a_sound_plan_reads_each_file_once_without_positions(
         "Marsh", "March"))  # fmt: skip
     (folder / "2-area.yaml").unlink()
     reads: list[bool] = []
-    real = load_module.read_bytes
+    real = files_module.read_bytes  # where every plan file is parsed (`files.document`)
 
     def counted(raw: bytes, display: str, *, positions: bool = True) -> object:
         reads.append(positions)
         return real(raw, display, positions=positions)
 
-    monkeypatch.setattr(load_module, "read_bytes", counted)
+    monkeypatch.setattr(files_module, "read_bytes", counted)
     assert run("status", folder, "--as-of", AS_OF).exit_code == 0
     assert reads == [False, False]  # plan.yaml and the area: once each, no positions

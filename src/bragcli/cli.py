@@ -56,6 +56,7 @@ from bragcli.render.problem_formats import REPORTERS
 
 if TYPE_CHECKING:
     from bragcli.model import Rating
+    from bragcli.source.readahead import ReadAhead
 from bragcli.safetext import excerpt, visible, visible_lines
 
 # bragcli uses no pydantic plugin. Looking for them scans every installed distribution's
@@ -347,14 +348,38 @@ def _plan_folder(
 ) -> Path:
     """The plan folder the command reads, said on stderr when it was found in a parent folder.
 
-    Called inside a command's run, so that a conflict is a one-line error (exit 2)."""
+    Called inside a command's run, so that a conflict is a one-line error (exit 2). Found
+    once a run (and said once), however often it is asked for."""
     from bragcli.source.discover import choose_plan
 
+    found: dict[tuple[Path | None, Path | None, str], Path]
+    found = click.get_current_context().meta.setdefault("bragcli.plan_folders", {})
+    key = (argument, option, argument_name)
+    if key in found:
+        return found[key]
     from_env = _from_environment("plan_option")
     chosen = choose_plan(argument, option, from_env, Path.cwd(), argument_name=argument_name)
     if chosen.announce:
         click.echo(f"brag: using the plan in {visible(str(chosen.path))}", err=True)
+    found[key] = chosen.path
     return chosen.path
+
+
+def _read_ahead(
+    folder: Callable[[], Path | None], max_file_size: float, *, positions: bool
+) -> ReadAhead | None:
+    """Begin reading a large plan's area files in a second process now, before the models are
+    imported (`source.readahead`): None when the plan is small, or its folder is not known
+    yet (`folder` raising BragError: the command then says why, in its run)."""
+    try:
+        found = folder()
+    except BragError:
+        return None
+    if found is None:
+        return None
+    from bragcli.source.readahead import start
+
+    return start(found, max_bytes=int(max_file_size * 1024 * 1024), positions=positions)
 
 
 @click.group(
@@ -469,6 +494,15 @@ def check(
       brag check plans/03-risk-of-harm.yaml --strict
       brag check - --stdin-filename plans/03-risk-of-harm.yaml < edited.yaml
     """
+
+    def one_folder() -> Path | None:
+        if "-" in map(str, paths) or stdin_filename is not None:
+            return None
+        if not paths:
+            return _plan_folder(None, plan_option)
+        return paths[0] if len(paths) == 1 and paths[0].is_dir() else None
+
+    ahead = _read_ahead(one_folder, max_file_size, positions=True)  # before what follows
     from bragcli.commands.check import CheckOptions, run_check
     from bragcli.rules.run import RuleChoices
 
@@ -492,7 +526,7 @@ def check(
             from bragcli.source.discover import refuse_paths_outside
 
             refuse_paths_outside(paths, plan_option)
-        return run_check(targets, options, sys.stdout, sys.stderr)
+        return run_check(targets, options, sys.stdout, sys.stderr, ahead=ahead)
 
     def run_stdin(options: CheckOptions) -> Exit:
         from bragcli.commands.check import run_check_stdin
@@ -515,7 +549,11 @@ def check(
         stream = sys.stdin.buffer
         return run_check_stdin(stream, stdin_filename, folder, options, sys.stdout, sys.stderr)
 
-    _exit(run)
+    try:
+        _exit(run)
+    finally:
+        if ahead is not None:
+            ahead.cancel()
 
 
 @cli.command()
@@ -664,6 +702,11 @@ def _view(per_action: bool, help_text: str) -> Callable[..., None]:
         max_file_size: float,
         rev: str | None,
     ) -> None:
+        ahead = (  # before what follows
+            _read_ahead(lambda: _plan_folder(plan_dir, plan_option), max_file_size, positions=False)
+            if rev is None
+            else None
+        )
         from bragcli.commands.views import StatusOptions, run_status
         from bragcli.compute.rollup import Filters
 
@@ -684,15 +727,20 @@ def _view(per_action: bool, help_text: str) -> Callable[..., None]:
             rev=rev,
             show_replans=show_replans,
         )
-        _exit(
-            lambda: run_status(
-                _plan_folder(plan_dir, plan_option),
-                options,
-                sys.stdout,
-                sys.stderr,
-                per_action=per_action,
+        try:
+            _exit(
+                lambda: run_status(
+                    _plan_folder(plan_dir, plan_option),
+                    options,
+                    sys.stdout,
+                    sys.stderr,
+                    per_action=per_action,
+                    ahead=ahead,
+                )
             )
-        )
+        finally:
+            if ahead is not None:
+                ahead.cancel()
 
     view.__doc__ = help_text
     return view

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from bragcli.render.problem_formats import Reporter
     from bragcli.rules.run import RuleChoices
     from bragcli.source.load import LoadedPlan
+    from bragcli.source.readahead import ReadAhead
 
 
 class CheckOptions(NamedTuple):
@@ -124,9 +125,17 @@ def _blue_since(folder: Path, loaded: LoadedPlan, options: CheckOptions) -> dict
     return blue_since(folder, max_bytes=options.max_bytes)
 
 
-def run_check(paths: Sequence[Path], options: CheckOptions, out: TextIO, err: TextIO) -> Exit:
+def run_check(
+    paths: Sequence[Path],
+    options: CheckOptions,
+    out: TextIO,
+    err: TextIO,
+    *,
+    ahead: ReadAhead | None = None,
+) -> Exit:
     """`brag check`: every problem of every path. A path that cannot be checked (missing, not a
-    plan file) is reported on stderr and makes the exit code 2, after the others are checked."""
+    plan file) is reported on stderr and makes the exit code 2, after the others are checked.
+    `ahead`: the area files of one of the folders, being read already (`source.readahead`)."""
     from bragcli.render.problem_formats import summary
     from bragcli.rules.run import run_checks, while_loading
 
@@ -143,6 +152,7 @@ def run_check(paths: Sequence[Path], options: CheckOptions, out: TextIO, err: Te
                 folder,
                 max_bytes=options.max_bytes,
                 area_checks=while_loading(options.as_of, options.rules),
+                ahead=ahead if ahead is not None and ahead.folder == folder else None,
             )
         except BragError as e:
             err.write(f"brag: {e}\n")

@@ -12,10 +12,11 @@ from bragcli.source.load import LoadedPlan, load_plan
 
 if TYPE_CHECKING:
     from bragcli.source.git import Revision
+    from bragcli.source.readahead import ReadAhead
 
 
 def load_at(
-    folder: Path, rev: str | None, err: TextIO, *, max_bytes: int
+    folder: Path, rev: str | None, err: TextIO, *, max_bytes: int, ahead: ReadAhead | None = None
 ) -> tuple[LoadedPlan | None, Revision | None]:
     """The plan in the working tree (rev None) or at a revision, through the one pipeline of
     `source.load`. The plan is None when it has errors: they are printed on `err`, for a
@@ -23,10 +24,11 @@ def load_at(
 
     A report needs the plan's data, not where each value is in its file: the plan is read
     without positions (a fifth less time for a large plan), and read again with them only
-    when it has errors to point at."""
+    when it has errors to point at. `ahead`: its area files being read already, without
+    positions (`source.readahead`)."""
     revision = None
     if rev is None:
-        loaded = load_plan(folder, max_bytes=max_bytes, positions=False)
+        loaded = load_plan(folder, max_bytes=max_bytes, positions=False, ahead=ahead)
         if loaded.errors or loaded.plan is None:
             loaded = load_plan(folder, max_bytes=max_bytes)
     else:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
         ColorChoice,
         StatusFormat,
     )
+    from bragcli.source.readahead import ReadAhead
 
 
 class StatusOptions(NamedTuple):
@@ -33,14 +34,21 @@ class StatusOptions(NamedTuple):
 
 
 def run_status(
-    folder: Path, options: StatusOptions, out: TextIO, err: TextIO, *, per_action: bool = False
+    folder: Path,
+    options: StatusOptions,
+    out: TextIO,
+    err: TextIO,
+    *,
+    per_action: bool = False,
+    ahead: ReadAhead | None = None,
 ) -> Exit:
-    """`brag status` (the roll-up) or, with per_action, `brag actions` (one row per action)."""
+    """`brag status` (the roll-up) or, with per_action, `brag actions` (one row per action).
+    `ahead`: the plan's area files, being read already (`source.readahead`)."""
     from bragcli.compute.rollup import build_status
     from bragcli.render import ACTIONS_FORMATS, STATUS_FORMATS
     from bragcli.source.load import paused_gc
 
-    loaded, _revision = load_at(folder, options.rev, err, max_bytes=options.max_bytes)
+    loaded, _revision = load_at(folder, options.rev, err, max_bytes=options.max_bytes, ahead=ahead)
     if loaded is None:
         return Exit.FINDINGS
     assert loaded.plan is not None

@@ -162,6 +162,15 @@ def file_bytes(path: Path, shown: str, max_bytes: int = MAX_FILE_BYTES) -> bytes
         return _unreadable(shown, e.strerror or str(e))
 
 
+def document(file: File | Problem, shown: str, *, positions: bool = True) -> Document | Problem:
+    """The YAML document in an opened file (`Source.open`), or the problem met opening,
+    reading or parsing it (`positions`: see `yamlread.read_bytes`)."""
+    if isinstance(file, Problem):
+        return file
+    data = file.read()
+    return data if isinstance(data, Problem) else read_bytes(data, shown, positions=positions)
+
+
 def read_file(path: Path, shown: str, *, max_bytes: int = MAX_FILE_BYTES) -> Document | Problem:
     """The YAML document in the file at `path`, or the one problem that stops it being read."""
     raw = file_bytes(path, shown, max_bytes)

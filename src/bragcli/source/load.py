@@ -24,14 +24,15 @@ from bragcli import deadlines
 from bragcli.model import Action, Area, Plan, id_key, natural_key
 from bragcli.problems import Level, Problem, error
 from bragcli.safetext import excerpt, shown_id
-from bragcli.source.files import PLAN_FILE_NAMES, Source, WorkTree
+from bragcli.source.files import PLAN_FILE_NAMES, Source, WorkTree, document
 from bragcli.source.parallel import map_in_two
 from bragcli.source.validate import Invalid, salvage_area, validate
-from bragcli.source.yamlread import MAX_FILE_BYTES, Document, ItemPositions, read_bytes
+from bragcli.source.yamlread import MAX_FILE_BYTES, Document, ItemPositions
 
 if TYPE_CHECKING:
     from bragcli.source.files import History
     from bragcli.source.git import Revision
+    from bragcli.source.readahead import ReadAhead
 
 Pos = tuple[int, int]
 Done = TypeVar("Done")
@@ -140,17 +141,25 @@ class Loader:
     """
 
     def __init__(
-        self, *, positions: bool = True, kept: bool = True, area_checks: AreaChecks | None = None
+        self,
+        *,
+        positions: bool = True,
+        kept: bool = True,
+        area_checks: AreaChecks | None = None,
+        ahead: ReadAhead | None = None,
     ) -> None:
         """Without `positions` (a trend needs counts, a report the data, not where things
         are) where each value is in its file is not kept, and every problem points at line 1
         (`yamlread.read_bytes`): the problems are the same. `kept`: what is read is kept
         until the command ends (one plan, not a history of them): see `paused_gc`.
         `area_checks`: run on each area (and on what validated of an area that did not load)
-        where it is read, on two cores for a large plan (`LoadedPlan.found_while_loading`)."""
+        where it is read, on two cores for a large plan (`LoadedPlan.found_while_loading`).
+        `ahead`: the area files already being read (`readahead.start`), taken by the first
+        load of the working tree they fit, and stopped otherwise."""
         self.positions = positions
         self.kept = kept
         self.area_checks = area_checks
+        self.ahead = ahead
         self._kept: dict[str, tuple[str, str, Any]] = {}
 
     def load(self, source: Source) -> LoadedPlan:
@@ -175,20 +184,27 @@ class Loader:
             def area(name: str) -> AreaResult:
                 return self._result(source, name, source.shown(name), self._area)  # type: ignore[no-any-return]
 
+            def area_read(_name: str, doc: Document | Problem) -> AreaResult:
+                return self._area(doc)  # read ahead (`readahead`), in the working tree
+
             found: list[Problem] | None = None
             if self.area_checks is None:
-                areas = self._each(source, area, area_names)
+                areas = self._each(source, area, area_names, area_read)
             else:
                 check = self.area_checks(plan if isinstance(plan, Plan) else None)
 
-                def checked(name: str) -> tuple[AreaResult, list[Problem]]:
+                def with_findings(result: AreaResult) -> tuple[AreaResult, list[Problem]]:
                     # Checked anew, never kept with the file's result: the findings depend
                     # on plan.yaml and the command line too.
-                    result = area(name)
                     valid = result if isinstance(result, AreaSource) else result.partial
                     return result, check(valid) if valid is not None else []
 
-                done = self._each(source, checked, area_names)
+                done = self._each(
+                    source,
+                    lambda name: with_findings(area(name)),
+                    area_names,
+                    lambda name, doc: with_findings(area_read(name, doc)),
+                )
                 areas = [result for result, _ in done]
                 found = [problem for _, findings in done for problem in findings]
             for gone in self._kept.keys() - set(names):
@@ -198,11 +214,24 @@ class Loader:
             loaded.found_by = self.area_checks if found is not None else None
             return loaded
 
-    @staticmethod
-    def _each(source: Source, work: Callable[[str], Done], names: list[str]) -> list[Done]:
-        """`work` on each file of `names`, in order."""
+    def _each(
+        self,
+        source: Source,
+        work: Callable[[str], Done],
+        names: list[str],
+        read: Callable[[str, Document | Problem], Done],
+    ) -> list[Done]:
+        """`work` on each file of `names`, in order; `read` makes the same of a file that was
+        read ahead (`readahead`)."""
+        ahead, self.ahead = self.ahead, None  # taken once
         if isinstance(source, WorkTree):  # a large plan is read on two cores
+            if ahead is not None and ahead.fits(source, names, self.positions):
+                return ahead.early.finish(work, read)
+            if ahead is not None:
+                ahead.cancel()
             return map_in_two(work, names, source.sizes(names))
+        if ahead is not None:
+            ahead.cancel()
         return [work(name) for name in names]  # a history's files are mostly kept
 
     def _area(self, doc: Document | Problem) -> AreaResult:
@@ -220,11 +249,7 @@ class Loader:
             kept = self._kept.get(name)
             if kept is not None and kept[0] == key and kept[1] == shown:
                 return kept[2]
-        data = opened.read()
-        doc = (
-            data if isinstance(data, Problem) else read_bytes(data, shown, positions=self.positions)
-        )
-        result = make(doc)
+        result = make(document(opened, shown, positions=self.positions))
         if key is not None:
             self._kept[name] = (key, shown, result)
         return result
@@ -236,11 +261,17 @@ def load_plan(
     max_bytes: int = MAX_FILE_BYTES,
     positions: bool = True,
     area_checks: AreaChecks | None = None,
+    ahead: ReadAhead | None = None,
 ) -> LoadedPlan:
     """The plan in `folder` in the working tree (raises BragError when there is no folder).
-    Without `positions`, problems point at line 1 (see `Loader`, and for `area_checks`)."""
-    loader = Loader(positions=positions, area_checks=area_checks)
-    return loader.load(WorkTree(folder, max_bytes=max_bytes))
+    Without `positions`, problems point at line 1 (see `Loader`, and for `area_checks` and
+    `ahead`, which is stopped if it is not taken)."""
+    loader = Loader(positions=positions, area_checks=area_checks, ahead=ahead)
+    try:
+        return loader.load(WorkTree(folder, max_bytes=max_bytes))
+    finally:
+        if loader.ahead is not None:  # not taken: the folder could not be listed
+            loader.ahead.cancel()
 
 
 def plan_at(

@@ -125,6 +125,72 @@ def _share(
         child.end()
 
 
+class Early(Generic[Item]):
+    """Items shared with a child forked early (`start_early`), before this process has
+    imported what the rest of their work needs: the child does the first part of the work on
+    the items it takes (`first`: what needs no more than is imported already), and this
+    process, once ready, takes the items that are left and does the whole work on them, and
+    the rest of the work on what the child sent (`finish`).
+
+    So the imports overlap the child's work, instead of coming before all of it (a large
+    plan: the child reads YAML while this process imports pydantic and builds the models)."""
+
+    def __init__(self, queue: _Queue, child: _Streaming[Any], items: Sequence[Item]) -> None:
+        self.items = items
+        self._queue: _Queue | None = queue
+        self._child: _Streaming[Any] | None = child
+
+    def finish(
+        self, work: Callable[[Item], Result], rest: Callable[[Item, Any], Result]
+    ) -> list[Result]:
+        """`[work(item) for item in items]`, in order: `work` on the items this process takes,
+        `rest(item, first)` on those the child sent, each as it comes (between this process's
+        own items, so that the two stay busy alike); an item the child took but never sent
+        is done here whole."""
+        queue, child = self._queue, self._child
+        assert queue is not None and child is not None, "finished already"
+        items = self.items
+        done: dict[int, Result] = {}
+
+        def finished(received: dict[int, Any]) -> None:
+            for index, first in received.items():
+                done[index] = rest(items[index], first)
+
+        try:
+            mine = queue.take(work, items, lambda _i, _r: finished(child.received()))
+            child.finish()
+            finished(child.received())
+        finally:
+            self.cancel()
+        done.update(mine)
+        return [done[i] if i in done else work(item) for i, item in enumerate(items)]
+
+    def cancel(self) -> None:
+        """Stop the child and let the items go (when they are not wanted after all)."""
+        if self._child is not None:
+            self._child.end()
+            self._child = None
+        if self._queue is not None:
+            self._queue.close()
+            self._queue = None
+
+
+def start_early(
+    first: Callable[[Item], Any], items: Sequence[Item], weights: Sequence[int]
+) -> Early[Item] | None:
+    """Start `first` on `items` in a forked child, to be finished by `Early.finish`; None when
+    the items are not worth a second process (as `map_in_two`) or there is none to be had."""
+    if len(items) < 2 or sum(weights) < MIN_BYTES or not can_fork():
+        return None
+    queue = _Queue(weights)
+    try:
+        child: _Streaming[Any] = _Streaming(lambda sent: queue.take(first, items, sent))
+    except OSError:  # no process to be had (a limit on processes, or memory)
+        queue.close()
+        return None
+    return Early(queue, child, items)
+
+
 class _Queue:
     """The indexes of items to do, each to be taken by exactly one of the processes that
     share it: a pipe, filled before the fork and closed for writing, from which each process
@@ -257,6 +323,12 @@ class _Streaming(_Forked, Generic[Result]):
                 break
             self._buffer += chunk
         self._unpack()
+
+    def received(self) -> dict[int, Result]:
+        """What has come since this was last asked (read with `receive` or `finish`)."""
+        self.receive()
+        done, self._done = self._done, {}
+        return done
 
     def finish(self) -> dict[int, Result]:
         """Every result the child sent, waiting until it is done; then reap it."""
