@@ -48,6 +48,9 @@ def run_status(
     from bragcli.render import ACTIONS_FORMATS, STATUS_FORMATS
     from bragcli.source.load import paused_gc
 
+    # The renderer is imported now: while a large plan's files are read ahead in the other
+    # process (`source.readahead`), not after, when this process alone is at work.
+    render = (ACTIONS_FORMATS if per_action else STATUS_FORMATS)[options.format]
     loaded, _revision = load_at(folder, options.rev, err, max_bytes=options.max_bytes, ahead=ahead)
     if loaded is None:
         return Exit.FINDINGS
@@ -79,6 +82,5 @@ def run_status(
             deadline_history=deadlines,
             show_replans=options.show_replans,
         )
-        registry = ACTIONS_FORMATS if per_action else STATUS_FORMATS
-        registry[options.format](status, out, options.color)
+        render(status, out, options.color)
     return Exit.OK

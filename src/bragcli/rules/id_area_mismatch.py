@@ -34,21 +34,26 @@ _SEPARATORS = (".", "-", "/")
 
 def check_areas(ctx: Context, areas: Sequence[Area]) -> Iterator[AreaFinding]:
     keys = [id_key(area.id) for area in areas]
-    total = sum(len(area.actions) for area in areas)
-    prefixed = sum(
-        _begins_with(id_key(action.id), key)
-        for area, key in zip(areas, keys, strict=True)
-        for action in area.actions
-    )
+    total = prefixed = 0
+    # Each action's key is worked out once: the actions whose ids do not begin with their own
+    # area's (by area, with their index), to look at once the plan is known to be prefixed.
+    strays: list[list[tuple[int, str]]] = []
+    for area, own in zip(areas, keys, strict=True):
+        found = []
+        for index, action in enumerate(area.actions):
+            action_key = id_key(action.id)
+            if _begins_with(action_key, own):
+                prefixed += 1
+            else:
+                found.append((index, action_key))
+        total += len(area.actions)
+        strays.append(found)
     if total == 0 or 2 * prefixed <= total:
         return  # ids are not area-prefixed: there is nothing to compare
     by_key = {key: number for number, key in reversed(list(enumerate(keys)))}
     for number, area in enumerate(areas):
-        own = keys[number]
-        for index, action in enumerate(area.actions):
-            action_key = id_key(action.id)
-            if _begins_with(action_key, own):
-                continue
+        for index, action_key in strays[number]:
+            action = area.actions[index]
             other = _area_named(action_key, by_key)
             if other is None:
                 continue
