@@ -8,10 +8,10 @@ what the split saves on a large plan (benchmarks/run.py).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 import shutil
 import threading
 import time
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -309,7 +309,8 @@ def test_a_rule_that_does_not_say_whether_it_reads_history_runs_with_the_history
     the files are read, but afterwards, when the history is known."""
     import types
 
-    from bragcli.rules import registry, run as rules_run
+    from bragcli.rules import registry
+    from bragcli.rules import run as rules_run
 
     seen: list[object] = []
 
