@@ -94,35 +94,12 @@ def map_in_two(
     The two processes take the items from a queue (`_Queue`), each the next one when it is
     done with the last, heaviest first: not halves fixed in advance. The two cores of a
     shared or virtual machine often run at different speeds, and which one is slower
-    changes from run to run; with fixed halves the faster process waited for the slower."""
-    if len(items) < 2 or sum(weights) < MIN_BYTES or not can_fork():
+    changes from run to run; with fixed halves the faster process waited for the slower.
+    (`start_early` with the whole work done in the child.)"""
+    early = start_early(work, items, weights)
+    if early is None:
         return [work(item) for item in items]
-    queue = _Queue(weights)
-    try:
-        done = _share(queue, work, items)
-    finally:
-        queue.close()
-    # An item the child took but never sent back (it failed) is done here.
-    return [done[i] if i in done else work(item) for i, item in enumerate(items)]
-
-
-def _share(
-    queue: _Queue, work: Callable[[Item], Result], items: Sequence[Item]
-) -> dict[int, Result]:
-    """The results, by index, of the items this process and a forked child take from
-    `queue`. The child sends each result as soon as it has it, and this process reads what
-    has come between its own items: when both are done, only the child's last result is
-    still to be read (sent whole at the end, its pickling and reading were a tenth of the
-    time of reading a large plan)."""
-    try:
-        child: _Streaming[Result] = _Streaming(lambda sent: queue.take(work, items, sent))
-    except OSError:  # no process to be had (a limit on processes, or memory)
-        return queue.take(work, items)
-    try:
-        mine = queue.take(work, items, lambda _index, _result: child.receive())
-        return {**child.finish(), **mine}
-    finally:
-        child.end()
+    return early.finish(work, lambda _item, result: result)
 
 
 class Early(Generic[Item]):
