@@ -7,6 +7,8 @@ area's id (4.7 under area 10)."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -112,3 +114,38 @@ def test_blue_without_impact_counts_from_the_board_that_made_it_blue(
         (outside / path.name).write_bytes(path.read_bytes())
     (may,) = warnings(str(outside), BOARD_DATES["may"])
     assert "is blue (completed), last updated 2022-12-01, 166 days before" in may
+
+
+def test_a_plan_not_committed_yet_in_a_repository_counts_from_the_last_update(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new plan folder inside a repository, before its first commit: git has no history of
+    it, so blue counts from the last update, as outside git; the history walk's code is not
+    even imported (it would cost a large plan's check time for nothing)."""
+    b = Board(tmp_path / "repo")
+    b.cycle(BOARD_DATES["jan"], {"plan.yaml": plan_yaml(), "01-area.yaml": area_yaml("1", [])})
+    new = b.root / "new-plan"
+    new.mkdir()
+    (new / "plan.yaml").write_text(plan_yaml(), encoding="utf-8")
+    done = action("1.1", status="blue", updated="2022-12-01")
+    (new / "01-area.yaml").write_text(area_yaml("1", [done]), encoding="utf-8")
+    monkeypatch.chdir(b.root)
+
+    result = run("check", "new-plan", "--as-of", BOARD_DATES["may"], "--format", "json")
+    (may,) = [
+        p["message"]
+        for p in json.loads(result.stdout)["problems"]
+        if p["code"] == "blue-without-impact"
+    ]
+    assert "is blue (completed), last updated 2022-12-01, 166 days before" in may
+
+    probe = (
+        "import sys; from pathlib import Path\n"
+        "from bragcli.commands.history import blue_since\n"
+        "print(blue_since(Path('new-plan'), max_bytes=1 << 20), "
+        "'bragcli.compute.trend' in sys.modules)\n"
+    )
+    done_probe = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert done_probe.stdout.split() == ["{}", "False"]

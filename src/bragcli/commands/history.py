@@ -148,6 +148,7 @@ def trend_of(
     monthly: bool = False,
     max_bytes: int,
     revisions: list[Revision] | None = None,
+    commits: History | None = None,
 ) -> Trend | None:
     """`compute.trend.build_trend` of the plan folder of `repo` through its history (see
     `files.History` for `since`), up to commit `until` (a sha; None: to the last commit);
@@ -156,12 +157,14 @@ def trend_of(
     A long history is read in stretches side by side, one process for each (`_stretches`):
     each stretch's part of the trend is what reading it alone gives, and the parts, joined
     in order, give what reading the whole history in one go gives (`compute.trend`).
+    `commits`: the history of `repo`, already read with the same `since` and `max_bytes`.
     """
     from bragcli.compute.trend import join_parts
     from bragcli.source.files import History
     from bragcli.source.load import frozen_while_reading
 
-    commits = History(repo, since=since, max_bytes=max_bytes)
+    if commits is None:
+        commits = History(repo, since=since, max_bytes=max_bytes)
     shown = commits.revisions()
     stop = len(shown)
     if until is not None:
@@ -205,11 +208,17 @@ def blue_since(folder: Path, *, max_bytes: int) -> dict[str, date] | None:
     HEAD (`compute.trend.ActionRecord.since`, from the one history walk of `brag trend`).
     None when the folder is not in git."""
     from bragcli.model import Rating
+    from bragcli.source.files import History
     from bragcli.source.git import Repository
 
     try:
         with Repository(folder) as repo:
-            trend = trend_of(repo, max_bytes=max_bytes)
+            commits = History(repo, max_bytes=max_bytes)
+            if not commits.revisions():
+                # No commit holds the plan yet (a new plan, or one in an ignored folder): no
+                # action turned blue in git, and the trend's code is not worth importing.
+                return {}
+            trend = trend_of(repo, max_bytes=max_bytes, commits=commits)
     except BragError:
         return None
     assert trend is not None  # read to the last commit
