@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from bragcli.problems import Problem
+from bragcli.rules.base import Scope
 from bragcli.rules.run import RuleChoices, run_checks, while_loading
 from bragcli.source import parallel
 from bragcli.source.load import LoadedPlan, load_plan
@@ -258,6 +259,14 @@ def test_rules_run_while_reading_find_what_rules_run_afterwards_find(
         "    status: blue\n    updated: 2023-06-01\n",
         encoding="utf-8",
     )
+    # an area rated on track over a red action (area-rating-optimistic), owned by a lead the
+    # roles do not know (unknown-lead, on the area)
+    (folder / "12-rosy.yaml").write_text(
+        'id: "12"\ntitle: Rosy\nlead: Nobody We Know\nstatus: green\nactions:\n'
+        '  - id: "12.1"\n    title: Stuck\n    lead: Director of Children\'s Services\n'
+        "    deadline: March 2023\n    status: red\n    updated: 2023-06-01\n",
+        encoding="utf-8",
+    )
     if plan_file == "broken":
         (folder / "plan.yaml").write_text("title: [unclosed\n", encoding="utf-8")
     elif plan_file == "missing":
@@ -277,6 +286,11 @@ def test_rules_run_while_reading_find_what_rules_run_afterwards_find(
     assert any(p.code == "missing-updated" for p in expected)
     if plan_file == "kept":
         assert any(p.code == "blue-without-impact" and "git history" in p.message for p in found)
+        # the rules that judge one area at a time were run on each area as it was read
+        early = {(p.code, p.message) for p in while_reading.found_while_loading or []}
+        for code in ("area-rating-optimistic", "stale-reading"):
+            assert any(c == code for c, _ in early), code
+        assert any(c == "unknown-lead" and m.startswith("area 12:") for c, m in early)
 
 
 def test_findings_made_while_reading_are_taken_only_for_the_same_date_and_choices() -> None:
@@ -318,16 +332,31 @@ def test_a_rule_that_does_not_say_whether_it_reads_history_runs_with_the_history
         seen.append(getattr(ctx, "blue_since", None))
         return iter(())
 
+    seen_by_area_rule: list[object] = []
+
+    def check_areas(ctx: object, areas: object) -> Iterator[tuple[int, tuple[str], str]]:
+        seen_by_area_rule.append(getattr(ctx, "blue_since", None))
+        return iter(())
+
     silent = types.SimpleNamespace(
         CODE="stale-progress", LEVEL=registry.RULES[0].LEVEL, PLAN_SETTINGS=(), check=check
     )
+    silent_area = types.SimpleNamespace(
+        CODE="stale-reading",
+        LEVEL=registry.RULES[0].LEVEL,
+        SCOPE=Scope.AREA,
+        PLAN_SETTINGS=(),
+        check_areas=check_areas,
+    )
     monkeypatch.setattr(rules_run, "RULES", (silent,))
+    monkeypatch.setattr(rules_run, "AREA_RULES", (silent_area,))
     as_of = date(2023, 6, 30)
     loaded = load_plan(ROOT / "plans", area_checks=while_loading(as_of, RuleChoices()))
-    assert seen == []  # not run while reading
+    assert seen == seen_by_area_rule == []  # not run while reading
     history = {"1.1": date(2022, 1, 1)}
     run_checks(loaded, as_of, RuleChoices(), history)
     assert seen and all(s == history for s in seen)
+    assert seen_by_area_rule == [history]
 
 
 @needs_fork

@@ -34,6 +34,8 @@ FIX = "Re-rate the area, or bring the actions named up to date."
 ENABLED = True
 #: an action's deadline window depends on how the plan reads "Q1 2023"
 PLAN_SETTINGS: tuple[str, ...] = ("quarters",)
+#: judges the files as they are, not their git history
+READS_HISTORY = False
 
 #: how many of the actions that do not support the rating the message names
 SHOWN = 3

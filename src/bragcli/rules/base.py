@@ -112,6 +112,10 @@ class AreaRuleModule(RuleIdentity, Protocol):
     have both `check` and `check_areas`, as unknown-lead does for action leads and area
     owners)."""
 
+    #: reads git history: run once the plan has loaded. The others, unless of the plan's
+    #: scope (comparing areas), are run on each area file that validates as it is read
+    READS_HISTORY: bool
+
     def check_areas(self, ctx: Context, areas: Sequence[Area]) -> Iterator[AreaFinding]:
         """The findings about the areas that loaded, each with the index of its area."""
         ...

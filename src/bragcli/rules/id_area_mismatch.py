@@ -28,6 +28,8 @@ SUMMARY = (
 FIX = "Move the action to the area its id names, or renumber it."
 ENABLED = True
 PLAN_SETTINGS: tuple[str, ...] = ()
+#: judges the files as they are, not their git history
+READS_HISTORY = False
 
 _SEPARATORS = (".", "-", "/")
 

@@ -9,7 +9,7 @@ from typing import NamedTuple
 from bragcli.compute.timing import window_of
 from bragcli.model import Checks, Plan
 from bragcli.problems import BragError, Problem
-from bragcli.rules.base import AreaRuleModule, Context, RuleModule
+from bragcli.rules.base import AreaRuleModule, Context, RuleModule, Scope
 from bragcli.rules.registry import AREA_RULES, RULES, enabled_codes
 from bragcli.safetext import excerpt
 from bragcli.source.load import AreaSource, LoadedPlan
@@ -73,9 +73,12 @@ def _choose(
 
 
 class WhileLoading:
-    """The action rules that read no git history, to run on each area file as it is loaded
-    (`Loader`'s `area_checks`): for a large plan, on both cores. `run_checks` runs the rest,
-    and takes what these found only when it is given the same date and choices.
+    """The rules that read no git history and judge one area at a time (every action rule,
+    and the area rules not of the plan's scope), to run on each area file as it is loaded
+    (`Loader`'s `area_checks`): for a large plan, while the other core still reads. An area
+    rule judges an area only when the whole file validated, as `run_checks` does.
+    `run_checks` runs the rest, and takes what these found only when it is given the same
+    date and choices.
 
     (A plain class: a frozen dataclass is compiled from source text at every start-up, and
     mypy does not take a NamedTuple with `__call__` as callable.)"""
@@ -93,10 +96,18 @@ class WhileLoading:
     def __hash__(self) -> int:
         return hash((self.as_of, self.choices))
 
-    def __call__(self, plan: Plan | None) -> Callable[[AreaSource], list[Problem]]:
+    def __call__(self, plan: Plan | None) -> Callable[[AreaSource, bool], list[Problem]]:
         chosen = _choose(plan, self.as_of, self.choices)
         rules = [rule for rule in chosen.rules if not _reads_history(rule)]
-        return lambda source: _action_problems(chosen.ctx, rules, source)
+        area_rules = [rule for rule in chosen.area_rules if _one_area_at_a_time(rule)]
+
+        def check(source: AreaSource, whole: bool) -> list[Problem]:
+            found = _action_problems(chosen.ctx, rules, source)
+            if whole:
+                found += _area_problems(chosen.ctx, area_rules, [source])
+            return found
+
+        return check
 
 
 def while_loading(as_of: date, choices: RuleChoices) -> WhileLoading:
@@ -104,9 +115,15 @@ def while_loading(as_of: date, choices: RuleChoices) -> WhileLoading:
     return WhileLoading(as_of, choices)
 
 
-def _reads_history(rule: RuleModule) -> bool:
+def _reads_history(rule: RuleModule | AreaRuleModule) -> bool:
     # A rule that does not say is run once the history is known: the safe side.
     return bool(getattr(rule, "READS_HISTORY", True))
+
+
+def _one_area_at_a_time(rule: AreaRuleModule) -> bool:
+    """An area rule that can judge each area as it is read: one that reads no git history and
+    does not compare areas (its scope is not the plan's)."""
+    return rule.SCOPE is not Scope.PLAN and not _reads_history(rule)
 
 
 def run_checks(
@@ -120,19 +137,31 @@ def run_checks(
     are taken as they are and only the rules that read git history are run here; otherwise
     every rule is run here."""
     chosen = _choose(loaded.plan, as_of, choices, blue_since)
-    rules = chosen.rules
+    rules, area_rules = chosen.rules, chosen.area_rules
     problems: list[Problem] = []
     if loaded.found_while_loading is not None and loaded.found_by == WhileLoading(as_of, choices):
         problems.extend(loaded.found_while_loading)
         rules = [rule for rule in rules if _reads_history(rule)]
+        area_rules = [rule for rule in area_rules if not _one_area_at_a_time(rule)]
     if rules:
         for sources in (loaded.areas, loaded.partial):
             for source in sources:
                 problems.extend(_action_problems(chosen.ctx, rules, source))
-    areas = [source.area for source in loaded.areas]
-    for area_rule in chosen.area_rules:
-        for number, where, message in area_rule.check_areas(chosen.ctx, areas):
-            source = loaded.areas[number]
+    problems.extend(_area_problems(chosen.ctx, area_rules, loaded.areas))
+    return problems
+
+
+def _area_problems(
+    ctx: Context, area_rules: Sequence[AreaRuleModule], sources: Sequence[AreaSource]
+) -> list[Problem]:
+    """What `area_rules` find in the areas of `sources` (the whole areas that loaded, or one)."""
+    problems: list[Problem] = []
+    if not area_rules:
+        return problems
+    areas = [source.area for source in sources]
+    for area_rule in area_rules:
+        for number, where, message in area_rule.check_areas(ctx, areas):
+            source = sources[number]
             line, col = source.locate(where)
             problems.append(
                 Problem(source.path, line, col, area_rule.LEVEL, area_rule.CODE, message)

@@ -91,7 +91,8 @@ AreaResult = AreaSource | Rejected
 
 #: Given plan.yaml's model (None when it did not load), what to check in each area as it is
 #: loaded, beside reading it (`rules.run.while_loading`): the problems found.
-AreaChecks = Callable[[Plan | None], Callable[[AreaSource], list[Problem]]]
+#: (plan) -> (what validated of an area file, whether the whole file did) -> its findings
+AreaChecks = Callable[[Plan | None], Callable[[AreaSource, bool], list[Problem]]]
 
 
 @dataclass(slots=True)
@@ -196,8 +197,10 @@ class Loader:
                 def with_findings(result: AreaResult) -> tuple[AreaResult, list[Problem]]:
                     # Checked anew, never kept with the file's result: the findings depend
                     # on plan.yaml and the command line too.
-                    valid = result if isinstance(result, AreaSource) else result.partial
-                    return result, check(valid) if valid is not None else []
+                    if isinstance(result, AreaSource):
+                        return result, check(result, True)
+                    valid = result.partial
+                    return result, check(valid, False) if valid is not None else []
 
                 done = self._each(
                     source,
