@@ -5,10 +5,9 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from bragcli.commands.loading import load_at
 from bragcli.problems import BragError, Exit
@@ -28,8 +27,7 @@ if TYPE_CHECKING:
     from bragcli.source.load import Snapshot
 
 
-@dataclass(frozen=True, slots=True)
-class DiffOptions:
+class DiffOptions(NamedTuple):
     format: DiffFormat
     color: ColorChoice
     max_bytes: int
@@ -83,8 +81,7 @@ def run_diff(
     return Exit.OK
 
 
-@dataclass(frozen=True, slots=True)
-class TrendOptions:
+class TrendOptions(NamedTuple):
     since: str | None
     by: TrendBy
     format: TrendFormat

@@ -21,10 +21,9 @@ from __future__ import annotations
 import re
 import subprocess
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 from bragcli.deadlines import parse_date
 from bragcli.problems import BragError
@@ -43,8 +42,7 @@ _SINCE_DATE = re.compile(r"[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}", re.ASCII)
 Tree = dict[str, tuple[str, str]]
 
 
-@dataclass(frozen=True, slots=True)
-class Revision:
+class Revision(NamedTuple):
     """A commit a plan was read at."""
 
     sha: str
@@ -60,8 +58,7 @@ class Revision:
         return self.sha[:12]
 
 
-@dataclass(frozen=True, slots=True)
-class Commit:
+class Commit(NamedTuple):
     """The commit the working tree's plan was read from, so a published report can be traced."""
 
     sha: str
@@ -78,8 +75,7 @@ class Commit:
         return f"{self.short}{' with uncommitted changes' if self.dirty else ''} ({self.date})"
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(NamedTuple):
     """One file of the plan folder that a commit added, changed or deleted."""
 
     #: its path in the plan folder
