@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 import pytest
 
 from bragcli.compute.timing import window_of
-from bragcli.model import Action, Plan
+from bragcli.model import Action, Plan, Rating
 from bragcli.problems import Level
 from bragcli.rules.base import Context, RuleModule, Scope
 from bragcli.rules.registry import (
@@ -195,6 +195,35 @@ def test_a_rule_that_does_not_read_history_says_so_truly(rule: RuleModule) -> No
     action = Action.model_validate(values)
     ctx = _NoHistory(PLAN, AS_OF, 42)
     assert len(list(rule.check(ctx, action, window_of(action, PLAN.quarters)))) == 1  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.CODE)
+def test_a_rule_finds_nothing_in_the_ratings_it_is_not_asked_about(rule: RuleModule) -> None:
+    """An action rule is asked only about actions of the ratings of its STATUSES
+    (`rules.run`): so an action of any other rating must give it nothing to find, whatever else
+    is in it. Each trigger of every rule, and every action of the sample plan, is tried with
+    every other rating, at several dates and with git history saying it was blue long ago."""
+    from bragcli.source.load import load_plan
+
+    assert rule.STATUSES and rule.STATUSES.issubset(Rating)
+    others = [rating for rating in Rating if rating not in rule.STATUSES]
+    sample = load_plan(ROOT / "plans")
+    assert sample.plan is not None
+    cases = [(sample.plan, action) for _, _, action in sample.actions()]
+    for fields in TRIGGERS.values():
+        values = {"id": "1.1", "title": "T", "lead": "Lead", "deadline": "March 2023"}
+        values |= {"status": "green", "updated": "2022-01-01", **fields}
+        cases.append((PLAN, Action.model_validate(values)))
+    assert len(cases) > 60
+    for plan, action in cases:
+        for rating in others:
+            moved = action.model_copy(update={"status": rating})
+            window = window_of(moved, plan.quarters)
+            for when in (date(2022, 12, 15), AS_OF, date(2026, 1, 1)):
+                ctx = Context(plan, when, 1, 1, blue_since={action.id: date(2000, 1, 1)})
+                assert list(rule.check(ctx, moved, window)) == [], (action.id, rating, when)
+    if others:  # and it is asked about the ratings it judges: its trigger fires
+        assert _fire(rule, PLAN, **TRIGGERS[rule.CODE])
 
 
 def test_only_missing_updated_and_impact_unevidenced_are_off_by_default() -> None:

@@ -6,7 +6,8 @@ ENABLED, PLAN_SETTINGS (`base.RuleIdentity`) and one or both of:
 
 - `check(ctx, action, window)`, which yields ``(key, message)`` pairs: the key says which of
   the action's values the warning points at ("" for the action); listed in `registry.RULES`,
-  with READS_HISTORY (`base.RuleModule`): True for a rule that reads git history;
+  with READS_HISTORY (`base.RuleModule`): True for a rule that reads git history; and
+  STATUSES: the ratings of the actions it can find at fault (it is asked about no others);
 - `check_areas(ctx, areas)`, which yields ``(area index, where, message)``: `where` is the path
   of keys and indexes in the area file (``("measures", 2, "readings")``); listed in
   `registry.AREA_RULES`, with READS_HISTORY too (`base.AreaRuleModule`).

@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import NamedTuple, Protocol
 
 from bragcli.deadlines import Window
-from bragcli.model import DEFAULT_IMPACT_DAYS, Action, Area, Plan, StaleReadingMonths
+from bragcli.model import DEFAULT_IMPACT_DAYS, Action, Area, Plan, Rating, StaleReadingMonths
 from bragcli.problems import Level
 
 
@@ -97,10 +97,17 @@ class RuleModule(RuleIdentity, Protocol):
     #: reads git history (`Context.blue_since`): run once the plan has loaded; the others
     #: are run on each area file as it is read (`rules.run.while_loading`)
     READS_HISTORY: bool
+    #: the ratings of the actions it can find anything in: it is not asked about the others
+    #: (a test checks that it finds nothing in them)
+    STATUSES: frozenset[Rating]
 
     def check(self, ctx: Context, action: Action, window: Window | None) -> Iterator[Finding]:
         """The findings for one action; `window` is its deadline's (None: not a date)."""
         ...
+
+
+#: `RuleModule.STATUSES` of a rule that judges actions of every rating
+EVERY_RATING = frozenset(Rating)
 
 
 def declaration(rule: RuleIdentity) -> Declaration:

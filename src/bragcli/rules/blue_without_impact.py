@@ -33,6 +33,8 @@ ENABLED = True
 PLAN_SETTINGS: tuple[str, ...] = ()
 #: reads when the action turned blue from git history (`Context.blue_since`)
 READS_HISTORY = True
+#: only actions of these ratings can be found at fault (the others are not asked about)
+STATUSES = frozenset({Rating.BLUE})
 
 
 def check(ctx: Context, action: Action, window: Window | None) -> Iterator[Finding]:

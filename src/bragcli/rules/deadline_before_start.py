@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from bragcli.deadlines import Window
 from bragcli.model import Action
 from bragcli.problems import Level
-from bragcli.rules.base import Context, Finding, Scope
+from bragcli.rules.base import EVERY_RATING, Context, Finding, Scope
 from bragcli.safetext import excerpt, shown_id
 
 CODE = "deadline-before-start"
@@ -18,6 +18,8 @@ FIX = "Check the year."
 ENABLED = True
 PLAN_SETTINGS: tuple[str, ...] = ("start", "quarters")
 READS_HISTORY = False
+#: an action of any rating
+STATUSES = EVERY_RATING
 
 
 def check(ctx: Context, action: Action, window: Window | None) -> Iterator[Finding]:

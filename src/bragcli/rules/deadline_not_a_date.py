@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from bragcli.deadlines import DeadlineError, Window, parse_deadline
 from bragcli.model import Action
 from bragcli.problems import Level
-from bragcli.rules.base import Context, Finding, Scope
+from bragcli.rules.base import EVERY_RATING, Context, Finding, Scope
 from bragcli.safetext import excerpt, shown_id
 
 CODE = "deadline-not-a-date"
@@ -21,6 +21,8 @@ FIX = "Give a month or date when one is agreed."
 ENABLED = True
 PLAN_SETTINGS: tuple[str, ...] = ()
 READS_HISTORY = False
+#: an action of any rating
+STATUSES = EVERY_RATING
 
 
 def check(ctx: Context, action: Action, window: Window | None) -> Iterator[Finding]:

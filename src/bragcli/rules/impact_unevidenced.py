@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from bragcli.deadlines import Window
 from bragcli.model import Action, Rating
 from bragcli.problems import Level
-from bragcli.rules.base import Context, Finding, Scope
+from bragcli.rules.base import EVERY_RATING, Context, Finding, Scope
 from bragcli.safetext import shown_id
 
 CODE = "impact-unevidenced"
@@ -27,6 +27,8 @@ FIX = "Add `impact_evidence:` (text or a list), or rate impact not started until
 ENABLED = False
 PLAN_SETTINGS: tuple[str, ...] = ()
 READS_HISTORY = False
+#: an action of any rating
+STATUSES = EVERY_RATING
 
 
 def check(ctx: Context, action: Action, window: Window | None) -> Iterator[Finding]:

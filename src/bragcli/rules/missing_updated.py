@@ -26,12 +26,12 @@ FIX = "Add `updated:` with the date of its last progress update."
 ENABLED = False
 PLAN_SETTINGS: tuple[str, ...] = ()
 READS_HISTORY = False
-
-_STARTED = (Rating.GREEN, Rating.AMBER, Rating.RED)
+#: started actions only
+STATUSES = frozenset({Rating.GREEN, Rating.AMBER, Rating.RED})
 
 
 def check(ctx: Context, action: Action, window: Window | None) -> Iterator[Finding]:
-    if action.updated is None and action.status in _STARTED:
+    if action.updated is None and action.status in STATUSES:
         yield (
             "status",
             f"action {shown_id(action.id)} is {action.status.value} but has no updated date, so "

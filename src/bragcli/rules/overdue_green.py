@@ -20,6 +20,8 @@ ENABLED = True
 #: the deadline's window depends on how the plan reads "Q1 2023"
 PLAN_SETTINGS: tuple[str, ...] = ("quarters",)
 READS_HISTORY = False
+#: only actions of these ratings can be found at fault (the others are not asked about)
+STATUSES = frozenset({Rating.GREEN})
 
 
 def check(ctx: Context, action: Action, window: Window | None) -> Iterator[Finding]:

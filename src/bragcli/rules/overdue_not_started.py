@@ -27,6 +27,8 @@ ENABLED = True
 #: the deadline's window depends on quarters; the key's words for not started on brag_key
 PLAN_SETTINGS: tuple[str, ...] = ("quarters", "brag_key")
 READS_HISTORY = False
+#: only actions of these ratings can be found at fault (the others are not asked about)
+STATUSES = frozenset({Rating.NOT_STARTED})
 
 
 def check(ctx: Context, action: Action, window: Window | None) -> Iterator[Finding]:

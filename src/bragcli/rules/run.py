@@ -7,9 +7,9 @@ from datetime import date
 from typing import NamedTuple
 
 from bragcli.compute.timing import window_of
-from bragcli.model import Checks, Plan
+from bragcli.model import Checks, Plan, Rating
 from bragcli.problems import BragError, Problem
-from bragcli.rules.base import AreaRuleModule, Context, RuleModule, Scope
+from bragcli.rules.base import EVERY_RATING, AreaRuleModule, Context, RuleModule, Scope
 from bragcli.rules.registry import AREA_RULES, RULES, enabled_codes
 from bragcli.safetext import excerpt
 from bragcli.source.load import AreaSource, LoadedPlan
@@ -98,7 +98,7 @@ class WhileLoading:
 
     def __call__(self, plan: Plan | None) -> Callable[[AreaSource, bool], list[Problem]]:
         chosen = _choose(plan, self.as_of, self.choices)
-        rules = [rule for rule in chosen.rules if not _reads_history(rule)]
+        rules = _by_status([rule for rule in chosen.rules if not _reads_history(rule)])
         area_rules = [rule for rule in chosen.area_rules if _one_area_at_a_time(rule)]
 
         def check(source: AreaSource, whole: bool) -> list[Problem]:
@@ -144,9 +144,10 @@ def run_checks(
         rules = [rule for rule in rules if _reads_history(rule)]
         area_rules = [rule for rule in area_rules if not _one_area_at_a_time(rule)]
     if rules:
+        by_status = _by_status(rules)
         for sources in (loaded.areas, loaded.partial):
             for source in sources:
-                problems.extend(_action_problems(chosen.ctx, rules, source))
+                problems.extend(_action_problems(chosen.ctx, by_status, source))
     problems.extend(_area_problems(chosen.ctx, area_rules, loaded.areas))
     return problems
 
@@ -169,15 +170,28 @@ def _area_problems(
     return problems
 
 
-def _action_problems(
-    ctx: Context, rules: Sequence[RuleModule], source: AreaSource
-) -> list[Problem]:
-    """What `rules` find in each action of one area."""
+#: The rules to run on an action of each rating (`RuleModule.STATUSES`), in registry order.
+_ByStatus = dict[Rating, list[RuleModule]]
+
+
+def _by_status(rules: Sequence[RuleModule]) -> _ByStatus:
+    return {
+        rating: [rule for rule in rules if rating in getattr(rule, "STATUSES", EVERY_RATING)]
+        for rating in Rating
+    }
+
+
+def _action_problems(ctx: Context, by_status: _ByStatus, source: AreaSource) -> list[Problem]:
+    """What the rules find in each action of one area, each asked only about the actions of
+    the ratings it judges."""
     problems: list[Problem] = []
-    if not rules:
+    if not any(by_status.values()):
         return problems
     quarters, path = ctx.plan.quarters, source.path
     for index, action in enumerate(source.area.actions):
+        rules = by_status[action.status]
+        if not rules:
+            continue
         window = window_of(action, quarters)
         for rule in rules:
             for key, message in rule.check(ctx, action, window):

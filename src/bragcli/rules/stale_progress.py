@@ -10,9 +10,9 @@ from collections.abc import Iterator
 
 from bragcli.compute.timing import is_stale
 from bragcli.deadlines import Window
-from bragcli.model import DEFAULT_STALE_DAYS, Action
+from bragcli.model import DEFAULT_STALE_DAYS, Action, Rating
 from bragcli.problems import Level
-from bragcli.rules.base import Context, Finding, Scope
+from bragcli.rules.base import EVERY_RATING, Context, Finding, Scope
 from bragcli.safetext import shown_id
 
 CODE = "stale-progress"
@@ -28,6 +28,8 @@ ENABLED = True
 #: the days come through the context: --stale-days, else checks: stale_days, else the default
 PLAN_SETTINGS: tuple[str, ...] = ()
 READS_HISTORY = False
+#: only these ratings can be found at fault (blue is never stale)
+STATUSES = EVERY_RATING - {Rating.BLUE}
 
 
 def check(ctx: Context, action: Action, window: Window | None) -> Iterator[Finding]:

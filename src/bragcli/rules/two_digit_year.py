@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from bragcli.deadlines import ShortYearDate, Window, parse_deadline
 from bragcli.model import Action
 from bragcli.problems import Level
-from bragcli.rules.base import Context, Finding, Scope
+from bragcli.rules.base import EVERY_RATING, Context, Finding, Scope
 from bragcli.safetext import excerpt, shown_id
 
 #: A two-digit year further than this from the plan's start (or the as-of date) is suspicious.
@@ -30,6 +30,8 @@ FIX = "Write the year in full."
 ENABLED = True
 PLAN_SETTINGS: tuple[str, ...] = ("start", "quarters")
 READS_HISTORY = False
+#: an action of any rating
+STATUSES = EVERY_RATING
 
 
 def check(ctx: Context, action: Action, window: Window | None) -> Iterator[Finding]:

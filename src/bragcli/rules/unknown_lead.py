@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from bragcli.deadlines import Window
 from bragcli.model import Action, Area, Plan
 from bragcli.problems import Level, did_you_mean
-from bragcli.rules.base import AreaFinding, Context, Finding, Scope
+from bragcli.rules.base import EVERY_RATING, AreaFinding, Context, Finding, Scope
 from bragcli.safetext import excerpt, shown_id
 
 CODE = "unknown-lead"
@@ -27,6 +27,8 @@ FIX = "Use the role's exact name, or add the role."
 ENABLED = True
 PLAN_SETTINGS: tuple[str, ...] = ("roles",)
 READS_HISTORY = False
+#: an action of any rating
+STATUSES = EVERY_RATING
 
 _MISSED = "--lead filters by role and holder, so this action is easy to miss"
 _AREA_MISSED = (
