@@ -7,13 +7,16 @@ area's id (4.7 under area 10)."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from board_cycles import BOARD_DATES, Board, action, area_yaml, plan_yaml
+from bragcli.source import parallel
 from conftest import Run
 
 AREA_4 = [action(f"4.{n}", deadline="June 2023") for n in range(1, 7)]
@@ -149,3 +152,85 @@ def test_a_plan_not_committed_yet_in_a_repository_counts_from_the_last_update(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert done_probe.stdout.split() == ["{}", "False"]
+
+
+@pytest.fixture
+def blue_board(tmp_path: Path) -> Board:
+    """A plan whose action 1.1 turned blue at the March board, and no impact rating since (and
+    a second area, so that a large plan's check has files to share)."""
+    b = Board(tmp_path / "repo")
+    done = action("1.1", status="green", updated="2022-12-01")
+    b.cycle(BOARD_DATES["jan"], {
+        "plan.yaml": plan_yaml(),
+        "01-area.yaml": area_yaml("1", [done]),
+        "02-area.yaml": area_yaml("2", [action("2.1", deadline="June 2024")]),
+    })  # fmt: skip
+    b.cycle(BOARD_DATES["mar"], {"01-area.yaml": area_yaml("1", [{**done, "status": "blue"}])})
+    return b
+
+
+def test_the_history_read_beside_the_files_gives_the_same_dates(
+    blue_board: Board, tmp_path: Path
+) -> None:
+    """`brag check` on a large plan begins reading the git log while the files are read
+    (`HistoryAhead`): the dates are those of reading it afterwards, in git, in a folder no
+    commit holds, and outside git; and no thread is left behind, used or not."""
+    import threading
+
+    from bragcli.commands.history import HistoryAhead, blue_since
+
+    uncommitted = blue_board.root / "new-plan"
+    shutil.copytree(blue_board.plans, uncommitted)
+    outside = tmp_path / "copy"
+    shutil.copytree(blue_board.plans, outside)
+    expected = {"1.1": date(2023, 3, 21)}
+    for folder, dates in ((blue_board.plans, expected), (uncommitted, {}), (outside, None)):
+        assert blue_since(folder, max_bytes=1 << 20) == dates
+        ahead = HistoryAhead(folder, max_bytes=1 << 20)
+        assert blue_since(folder, max_bytes=1 << 20, ahead=ahead) == dates
+        ahead.close()
+        HistoryAhead(folder, max_bytes=1 << 20).close()  # begun, never used
+        assert threading.active_count() == 1
+
+
+_HISTORY_SPY = """
+import sys
+from bragcli.commands import history
+from bragcli.source import parallel
+parallel.MIN_BYTES = 0  # read ahead however small the plan
+begun = []
+class Spy(history.HistoryAhead):
+    def __init__(self, *args, **kwargs):
+        begun.append(args)
+        super().__init__(*args, **kwargs)
+history.HistoryAhead = Spy
+sys.argv = ["brag", *sys.argv[1:]]
+from bragcli.cli import main
+try:
+    main()
+finally:
+    sys.stderr.write(f"begun {len(begun)}\\n")
+"""
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="needs fork and two cores")
+def test_check_of_a_large_plan_reads_the_history_beside_the_files(blue_board: Board) -> None:
+    """The same report as a small plan's check, with the date from git history, when the log
+    is read beside the files; and not begun when --disable turns the rule off."""
+    args = ["check", "plans", "--as-of", BOARD_DATES["jul"], "--format", "json"]
+    plain = subprocess.run(
+        [sys.executable, "-m", "bragcli", *args], capture_output=True, text=True,
+        cwd=blue_board.root, check=False,
+    )  # fmt: skip
+    spied = subprocess.run(
+        [sys.executable, "-c", _HISTORY_SPY, *args], capture_output=True, text=True,
+        cwd=blue_board.root, check=False,
+    )  # fmt: skip
+    assert "begun 1" in spied.stderr, spied.stderr
+    assert spied.stdout == plain.stdout
+    assert "since 2023-03-21 in git history" in spied.stdout
+    off = subprocess.run(
+        [sys.executable, "-c", _HISTORY_SPY, *args, "--disable", "blue-without-impact"],
+        capture_output=True, text=True, cwd=blue_board.root, check=False,
+    )  # fmt: skip
+    assert "begun 0" in off.stderr and "blue-without-impact" not in off.stdout

@@ -14,6 +14,7 @@ from bragcli.source.files import YAML_SUFFIXES, not_a_plan_file
 from bragcli.source.load import load_plan
 
 if TYPE_CHECKING:
+    from bragcli.commands.history import HistoryAhead
     from bragcli.render import CheckFormat, ColorChoice
     from bragcli.render.problem_formats import Reporter
     from bragcli.rules.run import RuleChoices
@@ -108,10 +109,12 @@ def run_check_stdin(
     return Exit.FINDINGS if failing else Exit.OK
 
 
-def _blue_since(folder: Path, loaded: LoadedPlan, options: CheckOptions) -> dict[str, date] | None:
+def _blue_since(
+    folder: Path, loaded: LoadedPlan, options: CheckOptions, ahead: HistoryAhead | None
+) -> dict[str, date] | None:
     """When each blue action turned blue, from the plan's git history, for blue-without-impact;
     read only when that rule is on and some blue action has no impact rating (a history walk
-    costs what `brag trend` does). None outside git."""
+    costs what `brag trend` does). None outside git. `ahead`: the log, being read already."""
     from bragcli.model import Rating
     from bragcli.rules.run import selected
 
@@ -122,7 +125,19 @@ def _blue_since(folder: Path, loaded: LoadedPlan, options: CheckOptions) -> dict
         return None
     from bragcli.commands.history import blue_since
 
-    return blue_since(folder, max_bytes=options.max_bytes)
+    return blue_since(folder, max_bytes=options.max_bytes, ahead=ahead)
+
+
+def _history_ahead(folder: Path, options: CheckOptions) -> HistoryAhead | None:
+    """Begin reading the git log of a large plan's folder (one read ahead) while its files are
+    read, unless the command line turns blue-without-impact off. plan.yaml's checks: are not
+    known yet: when they turn it off, or no blue action lacks an impact rating, the log read
+    is not used."""
+    if "blue-without-impact" in options.rules.disable:
+        return None
+    from bragcli.commands.history import HistoryAhead
+
+    return HistoryAhead(folder, max_bytes=options.max_bytes)
 
 
 def run_check(
@@ -147,19 +162,25 @@ def run_check(
     files = 0
     checked = 0
     for folder, only in folders.items():
+        read_ahead = ahead if ahead is not None and ahead.folder == folder else None
+        history = _history_ahead(folder, options) if read_ahead is not None else None
         try:
-            loaded = load_plan(
-                folder,
-                max_bytes=options.max_bytes,
-                area_checks=while_loading(options.as_of, options.rules),
-                ahead=ahead if ahead is not None and ahead.folder == folder else None,
-            )
-        except BragError as e:
-            err.write(f"brag: {e}\n")
-            refused.append(str(e))
-            continue
+            try:
+                loaded = load_plan(
+                    folder,
+                    max_bytes=options.max_bytes,
+                    area_checks=while_loading(options.as_of, options.rules),
+                    ahead=read_ahead,
+                )
+            except BragError as e:
+                err.write(f"brag: {e}\n")
+                refused.append(str(e))
+                continue
+            blue = _blue_since(folder, loaded, options, history)
+        finally:
+            if history is not None:
+                history.close()  # used or not, nothing of it outlives the folder's check
         checked += 1
-        blue = _blue_since(folder, loaded, options)
         found = loaded.problems + run_checks(loaded, options.as_of, options.rules, blue)
         if only is not None:
             found = [p for p in found if p.path in only]

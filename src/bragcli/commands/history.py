@@ -200,17 +200,17 @@ def deadline_history(
     return {record.id: record.deadlines for record in trend.actions}
 
 
-def blue_since(folder: Path, *, max_bytes: int) -> dict[str, date] | None:
+def blue_since(
+    folder: Path, *, max_bytes: int, ahead: HistoryAhead | None = None
+) -> dict[str, date] | None:
     """Action id -> the date of the commit from which it has been blue without a break, up to
     HEAD (`compute.trend.ActionRecord.since`, from the one history walk of `brag trend`).
-    None when the folder is not in git."""
+    None when the folder is not in git. `ahead`: the folder's log, being read already."""
     from bragcli.model import Rating
-    from bragcli.source.files import History
-    from bragcli.source.git import Repository
 
     try:
-        with Repository(folder) as repo:
-            commits = History(repo, max_bytes=max_bytes)
+        repo, commits = ahead.result() if ahead is not None else _log(folder, max_bytes)
+        with repo:
             if not commits.revisions():
                 # No commit holds the plan yet (a new plan, or one in an ignored folder): no
                 # action turned blue in git, and the trend's code is not worth importing.
@@ -220,6 +220,68 @@ def blue_since(folder: Path, *, max_bytes: int) -> dict[str, date] | None:
         return None
     assert trend is not None  # read to the last commit
     return {r.id: r.since for r in trend.actions if r.status is Rating.BLUE}
+
+
+def _log(folder: Path, max_bytes: int) -> tuple[Repository, History]:
+    """The repository of `folder` and its plan folder's history, with every commit listed
+    (`History.revisions`); BragError when the folder is not in git."""
+    from bragcli.source.files import History
+    from bragcli.source.git import Repository
+
+    repo = Repository(folder)
+    try:
+        commits = History(repo, max_bytes=max_bytes)
+        commits.revisions()
+    except BaseException:
+        repo.close()
+        raise
+    return repo, commits
+
+
+class HistoryAhead:
+    """`blue_since`'s first git work on `folder` (finding its repository, the log of the plan
+    folder, the first tree) begun in a thread while a large plan's files are read: git runs
+    in processes of its own, so the thread mostly waits, and the answer is ready when the
+    plan has loaded instead of being asked for then. Used by `brag check`, which reads the
+    history only for blue-without-impact; `close()` when done, whether it was used or not.
+
+    The thread starts no process that outlives it, and a process is forked only once it has
+    ended (`parallel.can_fork` counts threads), so the history walk can still be read on two
+    cores."""
+
+    def __init__(self, folder: Path, *, max_bytes: int) -> None:
+        import threading
+
+        self._found: tuple[Repository, History] | BaseException | None = None
+        self._taken = False
+        self._thread = threading.Thread(
+            target=self._read, args=(folder, max_bytes), name="brag-history", daemon=True
+        )
+        self._thread.start()
+
+    def _read(self, folder: Path, max_bytes: int) -> None:
+        try:
+            self._found = _log(folder, max_bytes)
+        except BaseException as e:  # handed to the caller of result(), in the main thread
+            self._found = e
+
+    def result(self) -> tuple[Repository, History]:
+        """The repository (the caller closes it) and the history; raises what reading them
+        raised (BragError when the folder is not in git)."""
+        self._thread.join()
+        found = self._found
+        self._taken = True
+        if isinstance(found, BaseException):
+            raise found
+        assert found is not None
+        return found
+
+    def close(self) -> None:
+        """Wait for the thread; close the repository unless `result()` handed it over."""
+        self._thread.join()
+        if not self._taken and isinstance(self._found, tuple):
+            self._found[0].close()
+        self._taken = True
 
 
 # --- a long history, read in stretches side by side -------------------------------------------
