@@ -75,7 +75,7 @@ class Commit(NamedTuple):
         return f"{self.short}{' with uncommitted changes' if self.dirty else ''} ({self.date})"
 
 
-class Change(NamedTuple):
+class FileChange(NamedTuple):
     """One file of the plan folder that a commit added, changed or deleted."""
 
     #: its path in the plan folder
@@ -244,7 +244,7 @@ class Repository:
         status = self._git("status", "--porcelain", "--", ".", check=False)
         return Commit(sha=sha, date=day, dirty=bool(status and status.strip()))
 
-    def folder_log(self, after: str | None = None) -> list[tuple[Revision, list[Change]]]:
+    def folder_log(self, after: str | None = None) -> list[tuple[Revision, list[FileChange]]]:
         """Every commit that touched the plan folder, oldest first (first-parent history), with
         the folder's files it changed; only those after commit `after` when given."""
         args = [
@@ -266,7 +266,9 @@ class Repository:
                 name = self.in_folder(path)
                 if len(parts) >= 5 and name is not None:
                     old_mode, new_mode, blob, status = parts[0], parts[1], parts[3], parts[4]
-                    changes.append(Change(name, old_mode, new_mode, blob, status.startswith("D")))
+                    changes.append(
+                        FileChange(name, old_mode, new_mode, blob, status.startswith("D"))
+                    )
             commits.append((Revision(sha, when, subject, sha[:12], note), changes))
         return commits
 
