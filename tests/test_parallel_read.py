@@ -20,7 +20,7 @@ import pytest
 from bragcli.problems import Problem
 from bragcli.rules.base import Scope
 from bragcli.rules.run import RuleChoices, run_checks, while_loading
-from bragcli.source import parallel
+from bragcli.source import load, parallel
 from bragcli.source.load import LoadedPlan, load_plan
 from conftest import EXAMPLES, ROOT, Run
 
@@ -291,6 +291,54 @@ def test_rules_run_while_reading_find_what_rules_run_afterwards_find(
         for code in ("area-rating-optimistic", "stale-reading"):
             assert any(c == code for c, _ in early), code
         assert any(c == "unknown-lead" and m.startswith("area 12:") for c, m in early)
+
+
+@pytest.mark.parametrize("cores", [1, 2])
+@pytest.mark.parametrize("quarters", ["calendar", "financial"])
+def test_deadlines_are_judged_as_each_file_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cores: int, quarters: str
+) -> None:
+    """Each area's bad-deadline problems are worked out when its file is read (for a large
+    plan, on both cores), with plan.yaml's quarters, not all together once every file is in:
+    the plan is then put together with them as they were found, and gives the same problems."""
+    if cores == 2 and not parallel.can_fork():
+        pytest.skip("needs fork and two cores")
+    folder = _mixed_plan(tmp_path)
+    plan_yaml = folder / "plan.yaml"
+    plan_yaml.write_text(
+        plan_yaml.read_text(encoding="utf-8").replace("quarters: calendar\n", "")
+        + f"quarters: {quarters}\n",
+        encoding="utf-8",
+    )
+    (folder / "13-dates.yaml").write_text(
+        'id: "13"\ntitle: Dates\nactions:\n  - id: "13.1"\n    title: When\n'
+        "    lead: Director of Children's Services\n    deadline: the 31st of Smarch\n"
+        "    baseline: Q5 2023\n    status: green\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0 if cores == 2 else 10**12)
+    put_together = load.assemble
+    judged_before: list[bool] = []
+
+    def assemble(*args: object) -> LoadedPlan:
+        results = args[3]
+        assert isinstance(results, list)
+        for result in results:
+            source = result if isinstance(result, load.AreaSource) else result.partial
+            if source is not None:
+                judged_before.append(set(source.deadline_problems) == {quarters})
+        return put_together(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(load, "assemble", assemble)
+    loaded = load_plan(folder)
+    assert len(judged_before) > 10 and all(judged_before)
+    bad = [p for p in loaded.problems if p.code == "bad-deadline"]
+    assert {(p.path.rsplit("/", 1)[-1], p.line) for p in bad} >= {
+        ("13-dates.yaml", 7),
+        ("13-dates.yaml", 8),
+    }
+    monkeypatch.setattr(load, "assemble", put_together)
+    assert load_plan(folder).problems == loaded.problems
 
 
 def test_findings_made_while_reading_are_taken_only_for_the_same_date_and_choices() -> None:
