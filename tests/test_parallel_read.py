@@ -298,8 +298,9 @@ def test_rules_run_while_reading_find_what_rules_run_afterwards_find(
 def test_deadlines_are_judged_as_each_file_is_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cores: int, quarters: str
 ) -> None:
-    """Each area's bad-deadline problems are worked out when its file is read (for a large
-    plan, on both cores), with plan.yaml's quarters, not all together once every file is in:
+    """Each area's bad-deadline problems are worked out when its file is read and validated
+    (for a large plan, while the other core still reads), with plan.yaml's quarters, not all
+    together once every file is in:
     the plan is then put together with them as they were found, and gives the same problems."""
     if cores == 2 and not parallel.can_fork():
         pytest.skip("needs fork and two cores")

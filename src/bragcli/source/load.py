@@ -454,8 +454,9 @@ def assemble(
 
 def _with_deadlines(result: AreaResult, quarters: deadlines.Quarters) -> AreaResult:
     """`result`, its bad-deadline problems worked out (`_deadline_problems`) as its file is
-    read: for a large plan on two cores, not all together in `assemble` after the reading
-    (10,000 actions have 20,000 deadlines and baselines to parse)."""
+    validated: for a large plan, while the other core still reads files (`parallel`), not
+    all together in `assemble` once every file is in (10,000 actions have 20,000 deadlines
+    and baselines to parse)."""
     source = result if isinstance(result, AreaSource) else result.partial
     if source is not None:
         _deadline_problems(source, quarters)
